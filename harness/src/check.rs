@@ -1,0 +1,345 @@
+//! Running a loom model as a check, and what it found.
+
+use crate::record::{self, Trace};
+use crate::{book, child, render};
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A loom model to run, with the bound it is explored to and how its result
+/// is shown.
+///
+/// ```no_run
+/// # fn two_increments() {}
+/// let race = harness::Check::new("racy counter")
+///     .preemption_bound(1)
+///     .must_fail(two_increments);
+/// assert!(race.trace.events.len() > 0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Check {
+    title: String,
+    preemption_bound: Option<usize>,
+    in_book: bool,
+}
+
+/// What a check explored: how many executions, within which bound.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explored {
+    /// The check's title, e.g. `racy counter`.
+    pub title: String,
+    /// How many executions loom ran (for a failure, the failing one is the last).
+    pub executions: usize,
+    /// At most this many preemptions per execution; `None` explores every interleaving.
+    pub preemption_bound: Option<usize>,
+}
+
+/// How an execution failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FailureKind {
+    /// The model panicked: a failed assertion, or loom's report of a data
+    /// race on an `UnsafeCell`.
+    Panic,
+    /// Every thread was blocked: loom reported a deadlock.
+    Deadlock,
+    /// The model hit one of loom's limits (too many branches or threads).
+    LoomLimit,
+}
+
+/// The failing execution loom found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// What was explored, up to and including the failing execution.
+    pub explored: Explored,
+    /// How it failed.
+    pub kind: FailureKind,
+    /// The panic's message.
+    pub message: String,
+    /// Where it panicked: a file (relative to the workspace for the labs'
+    /// own code) and line.
+    pub file: String,
+    /// The line in `file`.
+    pub line: u32,
+    /// Every recorded operation of the failing execution, in order.
+    pub trace: Trace,
+}
+
+/// What a check found: a failing execution, or none within the bound.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// Loom found an execution that failed.
+    Failed(Failure),
+    /// Every execution within the bound passed.
+    Passed(Explored),
+}
+
+impl Verdict {
+    /// Whether loom found a failing execution.
+    pub fn failed(&self) -> bool {
+        matches!(self, Verdict::Failed(_))
+    }
+
+    /// What was explored.
+    pub fn explored(&self) -> &Explored {
+        match self {
+            Verdict::Failed(failure) => &failure.explored,
+            Verdict::Passed(explored) => explored,
+        }
+    }
+}
+
+impl Check {
+    /// A check titled `title` (shown in its output), explored to the
+    /// default preemption bound of 2, as tokio's CI does.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            preemption_bound: Some(2),
+            in_book: false,
+        }
+    }
+
+    /// Explores executions with at most `bound` preemptions each: switches
+    /// away from a thread that could have gone on.
+    pub fn preemption_bound(mut self, bound: usize) -> Self {
+        self.preemption_bound = Some(bound);
+        self
+    }
+
+    /// Explores every interleaving, with no preemption bound: only for
+    /// models small enough to finish.
+    pub fn every_interleaving(mut self) -> Self {
+        self.preemption_bound = None;
+        self
+    }
+
+    /// Publishes this check's output in the book, as
+    /// `book/src/traces/<package>/<title>.txt`, for `cargo xtask traces` to
+    /// write and `cargo xtask test` to compare.
+    pub fn in_book(mut self) -> Self {
+        self.in_book = true;
+        self
+    }
+
+    /// The check's title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Whether the book shows this check's output.
+    pub fn is_in_book(&self) -> bool {
+        self.in_book
+    }
+
+    /// Runs `model` in every execution loom explores, prints the verdict
+    /// (and the failing interleaving, if any) where the learner sees it,
+    /// and returns it.
+    ///
+    /// Under `cargo test` the model runs in a child process (this test
+    /// binary, run again on this one test), so a deadlock or an abort in
+    /// the model cannot take the other tests down.
+    pub fn run<F>(&self, model: F) -> Verdict
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        let index = next_check_index();
+        let verdict = match child::role(index) {
+            child::Role::Replay(verdict) => return *verdict,
+            child::Role::Run => child::report_and_exit(&run_here(self, model)),
+            child::Role::Parent { test } => child::run(&test, index),
+            child::Role::Alone => run_here(self, model),
+        };
+        child::remember(&verdict);
+        let text = render::render(&lab_name(), &verdict);
+        show_to_learner(&text);
+        book::publish(self, &text);
+        verdict
+    }
+
+    /// Runs a model that must fail: returns the failure loom found, and
+    /// fails the test if loom found none ("no race found").
+    pub fn must_fail<F>(&self, model: F) -> Failure
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        match self.run(model) {
+            Verdict::Failed(failure) => failure,
+            Verdict::Passed(explored) => fail_test(format!(
+                "no race found in `{}`: loom explored {} and every one passed, \
+                 so this check cannot fail and proves nothing",
+                explored.title,
+                render::explored_text(&explored),
+            )),
+        }
+    }
+
+    /// Runs a model that must pass: returns what was explored, and fails the
+    /// test, showing the failing interleaving, if loom found one.
+    pub fn must_pass<F>(&self, model: F) -> Explored
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        match self.run(model) {
+            Verdict::Passed(explored) => explored,
+            Verdict::Failed(failure) => fail_test(format!(
+                "loom found a failing interleaving in `{}` after {} (printed above): {}",
+                failure.explored.title,
+                render::explored_text(&failure.explored),
+                failure.message,
+            )),
+        }
+    }
+}
+
+/// Fails the current test with `message` and no backtrace: the verdict and
+/// the interleaving were printed already, and a backtrace of the harness
+/// would only bury them. (`resume_unwind` skips the panic hook, which is
+/// what prints backtraces; libtest shows what was `eprintln!`ed.)
+fn fail_test(message: String) -> ! {
+    eprintln!("{message}");
+    panic::resume_unwind(Box::new(message))
+}
+
+thread_local! {
+    /// How many checks the current test has run: identifies a check when
+    /// the test is run again in a child process.
+    static CHECKS_RUN: Cell<usize> = const { Cell::new(0) };
+    /// Set while a model runs on this thread: its panics are the model's.
+    static IN_MODEL: Cell<bool> = const { Cell::new(false) };
+    /// The first panic of the model running on this thread, and what had
+    /// been explored when it happened.
+    static FIRST_PANIC: RefCell<Option<Failure>> = const { RefCell::new(None) };
+    /// The check running on this thread and its execution count, for the
+    /// panic hook.
+    static RUNNING: RefCell<Option<(Explored, Arc<AtomicUsize>)>> = const { RefCell::new(None) };
+}
+
+fn next_check_index() -> usize {
+    CHECKS_RUN.with(|n| {
+        let index = n.get();
+        n.set(index + 1);
+        index
+    })
+}
+
+/// The package whose test is running (`lab-01`), as cargo tells the test.
+pub(crate) fn lab_name() -> String {
+    std::env::var("CARGO_PKG_NAME").unwrap_or_default()
+}
+
+/// Writes straight to the process's stderr: libtest captures `print!` and
+/// `eprint!` of passing tests, and the learner must see the verdict.
+pub(crate) fn show_to_learner(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(format!("\n{text}\n").as_bytes());
+}
+
+/// Runs the model in this process, under loom.
+pub(crate) fn run_here<F>(check: &Check, model: F) -> Verdict
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    install_panic_hook();
+    let executions = Arc::new(AtomicUsize::new(0));
+    let explored = Explored {
+        title: check.title.clone(),
+        executions: 0,
+        preemption_bound: check.preemption_bound,
+    };
+    RUNNING.with(|r| *r.borrow_mut() = Some((explored.clone(), executions.clone())));
+    FIRST_PANIC.with(|p| p.borrow_mut().take());
+
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = check.preemption_bound;
+    builder.checkpoint_file = None;
+    let counter = executions.clone();
+    IN_MODEL.with(|m| m.set(true));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        builder.check(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+            record::begin_execution();
+            model();
+        })
+    }));
+    IN_MODEL.with(|m| m.set(false));
+    RUNNING.with(|r| r.borrow_mut().take());
+    let trace = record::finish();
+
+    let explored = Explored {
+        executions: executions.load(Ordering::Relaxed),
+        ..explored
+    };
+    match (outcome, FIRST_PANIC.with(|p| p.borrow_mut().take())) {
+        (Ok(()), _) => Verdict::Passed(explored),
+        (Err(_), Some(failure)) => Verdict::Failed(Failure {
+            explored,
+            trace,
+            ..failure
+        }),
+        (Err(_), None) => Verdict::Failed(Failure {
+            explored,
+            kind: FailureKind::Panic,
+            message: String::from("the model panicked with no message"),
+            file: String::new(),
+            line: 0,
+            trace,
+        }),
+    }
+}
+
+/// Keeps the model's panics quiet (the harness prints them as a verdict)
+/// and saves the first one, with the trace so far, before loom unwinds.
+fn install_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !IN_MODEL.with(|m| m.get()) {
+                return previous(info);
+            }
+            if FIRST_PANIC.with(|p| p.borrow().is_some()) {
+                return; // loom unwinding after the first failure
+            }
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let kind = if message.starts_with("deadlock") {
+                FailureKind::Deadlock
+            } else if message.contains("Model exceeded") || message.contains("max_threads") {
+                FailureKind::LoomLimit
+            } else {
+                FailureKind::Panic
+            };
+            let (file, line) = info
+                .location()
+                .map(|l| (l.file().to_string(), l.line()))
+                .unwrap_or_default();
+            let explored = RUNNING.with(|r| {
+                r.borrow().as_ref().map(|(explored, executions)| Explored {
+                    executions: executions.load(Ordering::Relaxed),
+                    ..explored.clone()
+                })
+            });
+            let Some(explored) = explored else { return };
+            let failure = Failure {
+                explored,
+                kind,
+                message,
+                file,
+                line,
+                trace: record::snapshot(),
+            };
+            // A deadlock can make loom abort while it unwinds: a child
+            // process saves its verdict now, while it still can.
+            child::save_early(&Verdict::Failed(failure.clone()));
+            FIRST_PANIC.with(|p| *p.borrow_mut() = Some(failure));
+        }));
+    });
+}

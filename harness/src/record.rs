@@ -1,0 +1,281 @@
+//! The recorder: what the lab's code did to shared memory in the execution
+//! loom is running now.
+//!
+//! Every type in [`crate::sync::loom`] calls [`record`] after each operation,
+//! with the caller's source location (`#[track_caller]`). Loom runs all the
+//! threads of a model as coroutines on the one OS thread that called
+//! `check`, so a plain `thread_local!` sees the whole execution, and tests
+//! running in parallel each have their own recorder.
+
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::panic::Location;
+
+/// One operation on shared memory, as the lab's code made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Which thread made it: 0 is the model's main thread, then in spawn order.
+    pub thread: usize,
+    /// What it did, with the values it saw or wrote.
+    pub op: Op,
+    /// Which object it touched (an index into [`Trace::objects`]), if any.
+    pub object: Option<usize>,
+    /// The source file of the lab's line that made the operation.
+    pub file: String,
+    /// The line in that file.
+    pub line: u32,
+}
+
+/// What an [`Event`] did. Values are shown with `{:?}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// Started thread number `child`.
+    Spawn {
+        /// The new thread's number.
+        child: usize,
+    },
+    /// Waited for thread number `child` to finish.
+    Join {
+        /// The thread waited for.
+        child: usize,
+    },
+    /// Asked for a lock. Shown only when the thread is still waiting for it
+    /// when the execution fails (a deadlock); otherwise the `Lock` follows.
+    WantLock,
+    /// Took a mutex, or an `RwLock` for writing.
+    Lock,
+    /// Took an `RwLock` for reading.
+    ReadLock,
+    /// Released a lock.
+    Unlock,
+    /// Read the value behind a lock guard.
+    Read {
+        /// The value read.
+        value: String,
+    },
+    /// Wrote through a lock guard; `value` is what the guard held afterwards.
+    Write {
+        /// The value written.
+        value: String,
+    },
+    /// An atomic load.
+    Load {
+        /// The value loaded.
+        value: String,
+    },
+    /// An atomic store.
+    Store {
+        /// The value stored.
+        value: String,
+    },
+    /// An atomic read-modify-write: `fetch_add`, `swap`, `compare_exchange`...
+    Update {
+        /// The method, e.g. `fetch_add`.
+        method: String,
+        /// Its arguments, e.g. `1`, or `0, 1` for `compare_exchange`.
+        args: String,
+        /// What it returned.
+        returned: String,
+    },
+    /// `Condvar::wait`: released the mutex and went to sleep.
+    Wait,
+    /// Woke from `Condvar::wait`, holding the mutex again.
+    Woken,
+    /// `Condvar::notify_one` (`all: false`) or `notify_all`.
+    Notify {
+        /// Whether every waiter was woken.
+        all: bool,
+    },
+    /// `thread::yield_now` or a spin-loop hint.
+    Yield,
+    /// Read an `UnsafeCell` (loom checks no write can run at the same time).
+    CellRead,
+    /// Wrote an `UnsafeCell` (loom checks no other access can run at the same time).
+    CellWrite,
+}
+
+/// A shared object the execution created: a mutex, an atomic, a cell...
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Object {
+    /// `mutex`, `rwlock`, `condvar`, `atomic` or `cell`.
+    pub kind: String,
+    /// Its number among objects of the same kind, from 1, in creation order.
+    pub number: usize,
+}
+
+impl Object {
+    /// A short name for the trace: `mutex 1`, `atomic 2`.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.kind, self.number)
+    }
+}
+
+/// Everything one execution did, in the order loom ran it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trace {
+    /// The number of threads, main included.
+    pub threads: usize,
+    /// The objects the execution created, indexed by [`Event::object`].
+    pub objects: Vec<Object>,
+    /// The operations, in execution order.
+    pub events: Vec<Event>,
+}
+
+impl Trace {
+    /// The reads (lock-guard reads and atomic loads) made before the first
+    /// write or store of the execution, as `(thread, value)` pairs.
+    ///
+    /// A lost update shows here as two threads that read the same value
+    /// before either of them wrote.
+    pub fn reads_before_first_write(&self) -> Vec<(usize, String)> {
+        self.events
+            .iter()
+            .take_while(|event| !matches!(event.op, Op::Write { .. } | Op::Store { .. }))
+            .filter_map(|event| match &event.op {
+                Op::Read { value } | Op::Load { value } => Some((event.thread, value.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The locks each thread held and the lock it was waiting for when the
+    /// execution stopped: `(thread, held, waiting_for)`, with objects as
+    /// indices into [`Trace::objects`]. Threads that hold nothing and wait
+    /// for nothing are left out.
+    pub fn lock_state(&self) -> Vec<(usize, Vec<usize>, Option<usize>)> {
+        let mut held: Vec<Vec<usize>> = vec![Vec::new(); self.threads];
+        let mut waiting: Vec<Option<usize>> = vec![None; self.threads];
+        for event in &self.events {
+            let (Some(object), Some(held)) = (event.object, held.get_mut(event.thread)) else {
+                continue;
+            };
+            match event.op {
+                Op::WantLock => waiting[event.thread] = Some(object),
+                Op::Lock | Op::ReadLock | Op::Woken => {
+                    waiting[event.thread] = None;
+                    held.push(object);
+                }
+                Op::Unlock | Op::Wait => {
+                    if let Some(at) = held.iter().rposition(|&h| h == object) {
+                        held.remove(at);
+                    }
+                }
+                _ => {}
+            }
+        }
+        held.into_iter()
+            .zip(waiting)
+            .enumerate()
+            .filter(|(_, (held, waiting))| !held.is_empty() || waiting.is_some())
+            .map(|(thread, (held, waiting))| (thread, held, waiting))
+            .collect()
+    }
+}
+
+/// The recorder of the execution loom is running on this OS thread.
+#[derive(Default)]
+struct Recorder {
+    trace: Trace,
+    thread_numbers: HashMap<loom::thread::ThreadId, usize>,
+}
+
+thread_local! {
+    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+}
+
+/// Starts recording a new execution; called first thing in every execution
+/// of a harness check, on the model's main thread.
+pub(crate) fn begin_execution() {
+    let mut recorder = Recorder::default();
+    recorder
+        .thread_numbers
+        .insert(loom::thread::current().id(), 0);
+    recorder.trace.threads = 1;
+    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+}
+
+/// Stops recording and returns what the last execution did.
+pub(crate) fn finish() -> Trace {
+    RECORDER
+        .with(|cell| cell.borrow_mut().take())
+        .map(|recorder| recorder.trace)
+        .unwrap_or_default()
+}
+
+/// A copy of what the current execution has done so far (for the panic hook,
+/// which must save the trace before loom unwinds).
+pub(crate) fn snapshot() -> Trace {
+    RECORDER
+        .with(|cell| {
+            cell.borrow()
+                .as_ref()
+                .map(|recorder| recorder.trace.clone())
+        })
+        .unwrap_or_default()
+}
+
+fn with_recorder<R>(f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
+    RECORDER.with(|cell| cell.borrow_mut().as_mut().map(f))
+}
+
+/// Whether a harness check is recording on this OS thread. Outside one (a
+/// plain `loom::model`, or no model at all) the loom types work unrecorded.
+pub(crate) fn is_recording() -> bool {
+    RECORDER.with(|cell| cell.borrow().is_some())
+}
+
+/// Numbers a newly spawned loom thread; the next number in spawn order.
+pub(crate) fn register_thread(id: loom::thread::ThreadId) -> Option<usize> {
+    with_recorder(|recorder| {
+        let number = recorder.trace.threads;
+        recorder.trace.threads += 1;
+        recorder.thread_numbers.insert(id, number);
+        number
+    })
+}
+
+/// Registers a new shared object of `kind`; returns its index.
+pub(crate) fn register_object(kind: &str) -> Option<usize> {
+    with_recorder(|recorder| {
+        let objects = &mut recorder.trace.objects;
+        let number = 1 + objects.iter().filter(|o| o.kind == kind).count();
+        objects.push(Object {
+            kind: kind.to_string(),
+            number,
+        });
+        objects.len() - 1
+    })
+}
+
+/// Records that the current loom thread did `op` to `object` at `location`.
+pub(crate) fn record(op: Op, object: Option<usize>, location: &'static Location<'static>) {
+    if !is_recording() {
+        return;
+    }
+    // Asked of loom outside the borrow: `current()` does not call back here.
+    let id = loom::thread::current().id();
+    with_recorder(|recorder| {
+        let thread = recorder.thread_numbers.get(&id).copied().unwrap_or(0);
+        recorder.trace.events.push(Event {
+            thread,
+            op,
+            object,
+            file: location.file().to_string(),
+            line: location.line(),
+        });
+    });
+}
+
+/// `{:?}` of a value, cut short so a trace cell stays readable.
+pub(crate) fn show<T: std::fmt::Debug + ?Sized>(value: &T) -> String {
+    const MOST: usize = 24;
+    let text = format!("{value:?}");
+    if text.chars().count() <= MOST {
+        text
+    } else {
+        let cut: String = text.chars().take(MOST - 1).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,563 @@
+//! Loom's types, recorded: what the labs' code runs on under test.
+//!
+//! Each type wraps loom's own and, after every operation, records what the
+//! calling thread did, with the values it saw and the caller's source line
+//! (`#[track_caller]`), so the harness can print the interleaving loom found.
+//! The API is std's (the subset the labs use), so the same lab file compiles
+//! against this module and against [`super::std`].
+//!
+//! Values behind locks are shown with `{:?}`, so lock contents must be
+//! `Debug`. Outside a harness check (a plain `loom::model`) nothing is
+//! recorded and the types behave exactly like loom's.
+
+use crate::record::{Op, record, register_object, register_thread, show};
+use std::cell::Cell;
+use std::fmt::Debug;
+use std::ops::{Deref, DerefMut};
+use std::panic::Location;
+use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
+
+pub use loom::sync::Arc;
+
+/// Atomics that record every load, store and read-modify-write.
+pub mod atomic {
+    use super::*;
+    pub use std::sync::atomic::Ordering;
+
+    /// An atomic memory fence (not recorded: it reads and writes nothing).
+    pub fn fence(order: Ordering) {
+        loom::sync::atomic::fence(order)
+    }
+
+    macro_rules! recorded_atomic {
+        ($name:ident, $value:ty, [$($fetch:ident),*]) => {
+            #[doc = concat!("Loom's `", stringify!($name), "`, recorded.")]
+            pub struct $name {
+                inner: loom::sync::atomic::$name,
+                object: Option<usize>,
+            }
+
+            impl $name {
+                /// A new atomic holding `value`.
+                pub fn new(value: $value) -> Self {
+                    Self {
+                        inner: loom::sync::atomic::$name::new(value),
+                        object: register_object("atomic"),
+                    }
+                }
+
+                #[track_caller]
+                fn update(&self, method: &str, args: String, returned: String) {
+                    let op = Op::Update { method: method.to_string(), args, returned };
+                    record(op, self.object, Location::caller());
+                }
+
+                /// Loads the value.
+                #[track_caller]
+                pub fn load(&self, order: Ordering) -> $value {
+                    let value = self.inner.load(order);
+                    record(Op::Load { value: show(&value) }, self.object, Location::caller());
+                    value
+                }
+
+                /// Stores `value`.
+                #[track_caller]
+                pub fn store(&self, value: $value, order: Ordering) {
+                    self.inner.store(value, order);
+                    record(Op::Store { value: show(&value) }, self.object, Location::caller());
+                }
+
+                /// Stores `value`, returning the previous value.
+                #[track_caller]
+                pub fn swap(&self, value: $value, order: Ordering) -> $value {
+                    let old = self.inner.swap(value, order);
+                    self.update("swap", show(&value), show(&old));
+                    old
+                }
+
+                /// Stores `new` if the value is `current`; returns the value seen.
+                #[track_caller]
+                pub fn compare_exchange(
+                    &self,
+                    current: $value,
+                    new: $value,
+                    success: Ordering,
+                    failure: Ordering,
+                ) -> Result<$value, $value> {
+                    let result = self.inner.compare_exchange(current, new, success, failure);
+                    self.update("compare_exchange", format!("{current:?}, {new:?}"), show(&result));
+                    result
+                }
+
+                /// Like `compare_exchange`, but may fail spuriously.
+                #[track_caller]
+                pub fn compare_exchange_weak(
+                    &self,
+                    current: $value,
+                    new: $value,
+                    success: Ordering,
+                    failure: Ordering,
+                ) -> Result<$value, $value> {
+                    let result = self.inner.compare_exchange_weak(current, new, success, failure);
+                    self.update("compare_exchange_weak", format!("{current:?}, {new:?}"), show(&result));
+                    result
+                }
+
+                /// Applies `f` until it succeeds or returns `None`; one step in the trace.
+                #[track_caller]
+                pub fn fetch_update<F>(
+                    &self,
+                    set_order: Ordering,
+                    fetch_order: Ordering,
+                    f: F,
+                ) -> Result<$value, $value>
+                where
+                    F: FnMut($value) -> Option<$value>,
+                {
+                    let result = self.inner.fetch_update(set_order, fetch_order, f);
+                    self.update("fetch_update", String::from("f"), show(&result));
+                    result
+                }
+
+                /// Consumes the atomic, returning its value.
+                pub fn into_inner(self) -> $value {
+                    self.inner.into_inner()
+                }
+
+                $(
+                    #[doc = concat!("`", stringify!($fetch), "`: returns the previous value.")]
+                    #[track_caller]
+                    pub fn $fetch(&self, value: $value, order: Ordering) -> $value {
+                        let old = self.inner.$fetch(value, order);
+                        self.update(stringify!($fetch), show(&value), show(&old));
+                        old
+                    }
+                )*
+            }
+
+            impl Debug for $name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(stringify!($name))
+                }
+            }
+        };
+    }
+
+    recorded_atomic!(
+        AtomicBool,
+        bool,
+        [fetch_and, fetch_or, fetch_xor, fetch_nand]
+    );
+    recorded_atomic!(
+        AtomicUsize,
+        usize,
+        [
+            fetch_add, fetch_sub, fetch_max, fetch_min, fetch_and, fetch_or
+        ]
+    );
+    recorded_atomic!(
+        AtomicIsize,
+        isize,
+        [fetch_add, fetch_sub, fetch_max, fetch_min]
+    );
+    recorded_atomic!(
+        AtomicU32,
+        u32,
+        [
+            fetch_add, fetch_sub, fetch_max, fetch_min, fetch_and, fetch_or
+        ]
+    );
+    recorded_atomic!(
+        AtomicU64,
+        u64,
+        [
+            fetch_add, fetch_sub, fetch_max, fetch_min, fetch_and, fetch_or
+        ]
+    );
+    recorded_atomic!(AtomicI32, i32, [fetch_add, fetch_sub, fetch_max, fetch_min]);
+    recorded_atomic!(AtomicI64, i64, [fetch_add, fetch_sub, fetch_max, fetch_min]);
+}
+
+/// A lock guard that records reads and writes through it, and its unlock.
+///
+/// A write is recorded when the guard is next used or dropped, so the trace
+/// shows the value the write left, not the value before it.
+pub struct Guard<G: Deref>
+where
+    G::Target: Debug,
+{
+    inner: Option<G>,
+    object: Option<usize>,
+    last_use: Cell<&'static Location<'static>>,
+    pending_write: Cell<Option<&'static Location<'static>>>,
+}
+
+/// The guard of a locked [`Mutex`].
+pub type MutexGuard<'a, T> = Guard<loom::sync::MutexGuard<'a, T>>;
+/// The guard of an [`RwLock`] taken for reading.
+pub type RwLockReadGuard<'a, T> = Guard<loom::sync::RwLockReadGuard<'a, T>>;
+/// The guard of an [`RwLock`] taken for writing.
+pub type RwLockWriteGuard<'a, T> = Guard<loom::sync::RwLockWriteGuard<'a, T>>;
+
+impl<G: Deref> Guard<G>
+where
+    G::Target: Debug,
+{
+    fn new(inner: G, object: Option<usize>, at: &'static Location<'static>) -> Self {
+        Self {
+            inner: Some(inner),
+            object,
+            last_use: Cell::new(at),
+            pending_write: Cell::new(None),
+        }
+    }
+
+    fn value(&self) -> &G::Target {
+        self.inner
+            .as_deref()
+            .expect("a guard is only emptied by Condvar::wait")
+    }
+
+    fn record_pending_write(&self) {
+        if let Some(at) = self.pending_write.take() {
+            record(
+                Op::Write {
+                    value: show(self.value()),
+                },
+                self.object,
+                at,
+            );
+        }
+    }
+
+    /// Takes the loom guard out, recording what is pending (for `Condvar::wait`).
+    fn take(&mut self) -> G {
+        self.record_pending_write();
+        self.inner
+            .take()
+            .expect("a guard is only emptied by Condvar::wait")
+    }
+
+    fn wrap(
+        result: LockResult<G>,
+        object: Option<usize>,
+        at: &'static Location<'static>,
+    ) -> LockResult<Self> {
+        match result {
+            Ok(inner) => Ok(Self::new(inner, object, at)),
+            Err(poisoned) => Err(PoisonError::new(Self::new(
+                poisoned.into_inner(),
+                object,
+                at,
+            ))),
+        }
+    }
+}
+
+impl<G: Deref> Deref for Guard<G>
+where
+    G::Target: Debug,
+{
+    type Target = G::Target;
+
+    #[track_caller]
+    fn deref(&self) -> &G::Target {
+        self.record_pending_write();
+        let at = Location::caller();
+        record(
+            Op::Read {
+                value: show(self.value()),
+            },
+            self.object,
+            at,
+        );
+        self.last_use.set(at);
+        self.value()
+    }
+}
+
+impl<G: DerefMut> DerefMut for Guard<G>
+where
+    G::Target: Debug,
+{
+    #[track_caller]
+    fn deref_mut(&mut self) -> &mut G::Target {
+        self.record_pending_write();
+        let at = Location::caller();
+        self.pending_write.set(Some(at));
+        self.last_use.set(at);
+        self.inner
+            .as_deref_mut()
+            .expect("a guard is only emptied by Condvar::wait")
+    }
+}
+
+impl<G: Deref> Drop for Guard<G>
+where
+    G::Target: Debug,
+{
+    fn drop(&mut self) {
+        // While loom unwinds a failed execution there is nothing left to
+        // record, and asking loom who is running could panic a second time.
+        if std::thread::panicking() || self.inner.is_none() {
+            return;
+        }
+        self.record_pending_write();
+        record(Op::Unlock, self.object, self.last_use.get());
+    }
+}
+
+/// Loom's `Mutex`, recorded: lock, the values read and written through the
+/// guard, and unlock.
+pub struct Mutex<T> {
+    inner: loom::sync::Mutex<T>,
+    object: Option<usize>,
+}
+
+impl<T: Debug> Mutex<T> {
+    /// A new unlocked mutex holding `value`.
+    pub fn new(value: T) -> Self {
+        Self {
+            inner: loom::sync::Mutex::new(value),
+            object: register_object("mutex"),
+        }
+    }
+
+    /// Takes the lock, waiting for it if another thread holds it.
+    #[track_caller]
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
+        let at = Location::caller();
+        record(Op::WantLock, self.object, at);
+        let result = self.inner.lock();
+        record(Op::Lock, self.object, at);
+        Guard::wrap(result, self.object, at)
+    }
+
+    /// Takes the lock if it is free.
+    #[track_caller]
+    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
+        let at = Location::caller();
+        match self.inner.try_lock() {
+            Ok(inner) => {
+                record(Op::Lock, self.object, at);
+                Ok(Guard::new(inner, self.object, at))
+            }
+            Err(TryLockError::WouldBlock) => Err(TryLockError::WouldBlock),
+            Err(TryLockError::Poisoned(poisoned)) => {
+                record(Op::Lock, self.object, at);
+                let guard = Guard::new(poisoned.into_inner(), self.object, at);
+                Err(TryLockError::Poisoned(PoisonError::new(guard)))
+            }
+        }
+    }
+
+    /// Consumes the mutex, returning its value.
+    pub fn into_inner(self) -> LockResult<T> {
+        self.inner.into_inner()
+    }
+}
+
+impl<T> Debug for Mutex<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Mutex")
+    }
+}
+
+/// Loom's `RwLock`, recorded like [`Mutex`]; readers show as `read-lock`.
+pub struct RwLock<T> {
+    inner: loom::sync::RwLock<T>,
+    object: Option<usize>,
+}
+
+impl<T: Debug> RwLock<T> {
+    /// A new unlocked `RwLock` holding `value`.
+    pub fn new(value: T) -> Self {
+        Self {
+            inner: loom::sync::RwLock::new(value),
+            object: register_object("rwlock"),
+        }
+    }
+
+    /// Takes the lock for reading, shared with other readers.
+    #[track_caller]
+    pub fn read(&self) -> LockResult<RwLockReadGuard<'_, T>> {
+        let at = Location::caller();
+        record(Op::WantLock, self.object, at);
+        let result = self.inner.read();
+        record(Op::ReadLock, self.object, at);
+        Guard::wrap(result, self.object, at)
+    }
+
+    /// Takes the lock for writing, alone.
+    #[track_caller]
+    pub fn write(&self) -> LockResult<RwLockWriteGuard<'_, T>> {
+        let at = Location::caller();
+        record(Op::WantLock, self.object, at);
+        let result = self.inner.write();
+        record(Op::Lock, self.object, at);
+        Guard::wrap(result, self.object, at)
+    }
+
+    /// Consumes the lock, returning its value.
+    pub fn into_inner(self) -> LockResult<T> {
+        self.inner.into_inner()
+    }
+}
+
+/// Loom's `Condvar`, recorded: waits, wake-ups and notifications.
+///
+/// Loom's `Condvar` never wakes spuriously; a lab that must show why `wait`
+/// belongs in a loop says so, or wakes a second waiter to show it.
+pub struct Condvar {
+    inner: loom::sync::Condvar,
+    object: Option<usize>,
+}
+
+impl Condvar {
+    /// A new condition variable.
+    pub fn new() -> Self {
+        Self {
+            inner: loom::sync::Condvar::new(),
+            object: register_object("condvar"),
+        }
+    }
+
+    /// Releases the guard's mutex and sleeps until notified; then takes the
+    /// mutex again.
+    #[track_caller]
+    pub fn wait<'a, T: Debug>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+    ) -> LockResult<MutexGuard<'a, T>> {
+        let at = Location::caller();
+        let mutex = guard.object;
+        let inner = guard.take();
+        record(Op::Wait, mutex, at);
+        let result = self.inner.wait(inner);
+        record(Op::Woken, mutex, at);
+        Guard::wrap(result, mutex, at)
+    }
+
+    /// Wakes one waiting thread, if any.
+    #[track_caller]
+    pub fn notify_one(&self) {
+        self.inner.notify_one();
+        record(Op::Notify { all: false }, self.object, Location::caller());
+    }
+
+    /// Wakes every waiting thread.
+    #[track_caller]
+    pub fn notify_all(&self) {
+        self.inner.notify_all();
+        record(Op::Notify { all: true }, self.object, Location::caller());
+    }
+}
+
+impl Default for Condvar {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Loom's threads, with spawn and join recorded and threads numbered in
+/// spawn order (the model's main thread is 0).
+pub mod thread {
+    use super::*;
+
+    /// A handle to join a thread started with [`spawn`].
+    pub struct JoinHandle<T> {
+        inner: loom::thread::JoinHandle<T>,
+        number: usize,
+    }
+
+    impl<T> JoinHandle<T> {
+        /// Waits for the thread to finish; returns what it returned.
+        #[track_caller]
+        pub fn join(self) -> std::thread::Result<T> {
+            let result = self.inner.join();
+            record(Op::Join { child: self.number }, None, Location::caller());
+            result
+        }
+    }
+
+    /// Starts a loom thread running `f`.
+    #[track_caller]
+    pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + 'static,
+        T: 'static,
+    {
+        // Loom queues the new thread without switching to it, so it has made
+        // no operation yet when it is numbered here.
+        let inner = loom::thread::spawn(f);
+        let number = register_thread(inner.thread().id()).unwrap_or(0);
+        record(Op::Spawn { child: number }, None, Location::caller());
+        JoinHandle { inner, number }
+    }
+
+    /// Lets another thread run: in loom, a point where the schedule may switch.
+    #[track_caller]
+    pub fn yield_now() {
+        loom::thread::yield_now();
+        record(Op::Yield, None, Location::caller());
+    }
+}
+
+/// Loom's spin-loop hint (a yield, to loom), recorded.
+pub mod hint {
+    use super::*;
+
+    /// Tells loom this thread is spinning, so another should run.
+    #[track_caller]
+    pub fn spin_loop() {
+        loom::hint::spin_loop();
+        record(Op::Yield, None, Location::caller());
+    }
+}
+
+/// Loom's `UnsafeCell`, recorded: loom checks that no two accesses race.
+pub mod cell {
+    use super::*;
+
+    /// An `UnsafeCell` whose accesses go through closures, so loom can check
+    /// each one (tokio's API; [`crate::sync::std::cell::UnsafeCell`] matches it).
+    pub struct UnsafeCell<T> {
+        inner: loom::cell::UnsafeCell<T>,
+        object: Option<usize>,
+    }
+
+    impl<T> UnsafeCell<T> {
+        /// A new cell holding `value`.
+        pub fn new(value: T) -> Self {
+            Self {
+                inner: loom::cell::UnsafeCell::new(value),
+                object: register_object("cell"),
+            }
+        }
+
+        /// Reads through a `*const T`; loom fails the model if a write can
+        /// run at the same time.
+        #[track_caller]
+        pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            let at = Location::caller();
+            let result = self.inner.with(f);
+            record(Op::CellRead, self.object, at);
+            result
+        }
+
+        /// Writes through a `*mut T`; loom fails the model if any other
+        /// access can run at the same time.
+        #[track_caller]
+        pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            let at = Location::caller();
+            let result = self.inner.with_mut(f);
+            record(Op::CellWrite, self.object, at);
+            result
+        }
+
+        /// Consumes the cell, returning its value.
+        pub fn into_inner(self) -> T {
+            self.inner.into_inner()
+        }
+    }
+}

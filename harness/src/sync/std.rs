@@ -1,0 +1,55 @@
+//! std's types: what the labs' code runs on in demos and benchmarks.
+//!
+//! Plain re-exports, so a benchmark measures std and nothing else. The one
+//! addition is [`cell::UnsafeCell`], which takes loom's closure-based API
+//! (as tokio's std shim does) so a lab file reads the same on both.
+
+pub use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// std's atomics.
+pub mod atomic {
+    pub use std::sync::atomic::{
+        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+        fence,
+    };
+}
+
+/// std's threads.
+pub mod thread {
+    pub use std::thread::{JoinHandle, spawn, yield_now};
+}
+
+/// std's spin-loop hint.
+pub mod hint {
+    pub use std::hint::spin_loop;
+}
+
+/// An `UnsafeCell` with loom's closure-based access API.
+pub mod cell {
+    /// std's `UnsafeCell`, reached through [`with`](Self::with) and
+    /// [`with_mut`](Self::with_mut) like loom's.
+    #[derive(Debug, Default)]
+    pub struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        /// A new cell holding `value`.
+        pub const fn new(value: T) -> Self {
+            Self(std::cell::UnsafeCell::new(value))
+        }
+
+        /// Reads through a `*const T`.
+        pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            f(self.0.get())
+        }
+
+        /// Writes through a `*mut T`.
+        pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+
+        /// Consumes the cell, returning its value.
+        pub fn into_inner(self) -> T {
+            self.0.into_inner()
+        }
+    }
+}

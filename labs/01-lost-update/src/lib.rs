@@ -1,0 +1,27 @@
+//! Lab 01: threads and the lost update. The chapter is
+//! `book/src/01-lost-update.md`; read it alongside these files:
+//!
+//! - `racy.rs`: `count += 1` as a read and a write in two critical sections;
+//! - `fixed.rs`: the same counter made correct with `fetch_add` and with one
+//!   critical section;
+//! - `exercise.rs`: your turn, with `compare_exchange` (`solution.rs` has
+//!   the reference answer: try first);
+//! - `checks.rs`: the loom model every counter is checked with;
+//! - `threads.rs`: the counters on real OS threads, and the fix that shares
+//!   nothing.
+
+/// A counter that several threads share and increment.
+pub trait Counter: Send + Sync + 'static {
+    /// A counter at zero.
+    fn new() -> Self;
+    /// Adds one.
+    fn increment(&self);
+    /// The count so far.
+    fn get(&self) -> u64;
+}
+
+pub mod on_loom;
+pub mod on_std;
+
+pub mod checks;
+pub mod threads;
