@@ -13,6 +13,7 @@
 //!   test), so a deadlock that makes loom abort cannot take the other tests
 //!   down.
 
+pub mod bench;
 pub mod book;
 mod check;
 mod child;

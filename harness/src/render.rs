@@ -66,11 +66,8 @@ fn render_failure(failure: &Failure) -> String {
             .unwrap_or(0);
         for (file, line) in &lines {
             let code = source_line(file, *line).unwrap_or_default();
-            out.push_str(
-                &format!(" {:<width$}  {code}\n", short(file, *line))
-                    .trim_end()
-                    .to_string(),
-            );
+            let entry = format!(" {:<width$}  {code}", short(file, *line));
+            out.push_str(entry.trim_end());
             out.push('\n');
         }
         out.push('\n');

@@ -1,1 +1,197 @@
-fn main() {}
+//! `cargo xtask`: the course's chores, each printing the commands it runs.
+//!
+//! ```text
+//! cargo xtask test           every test, and the book's traces checked current
+//! cargo xtask serve          the book on http://127.0.0.1:3000 (installs mdbook once)
+//! cargo xtask book           build the book; fail on any warning
+//! cargo xtask traces         regenerate the traces the book shows
+//! cargo xtask exercise 01    check your answer to lab 01's exercise
+//! ```
+
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The mdbook release the book is built with; installed on first use.
+const MDBOOK_VERSION: &str = "0.5.4";
+
+#[derive(Parser)]
+#[command(about = "Chores for the concurrency course; each prints the commands it runs.")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Run every test in the workspace, and check the book's traces are current.
+    Test,
+    /// Serve the book on 127.0.0.1, rebuilding on change (installs mdbook if missing).
+    Serve {
+        /// The port to serve on.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Build the book into book/build, failing on any warning.
+    Book,
+    /// Regenerate the traces the book includes, from a test run.
+    Traces,
+    /// Check your answer to a lab's exercise with loom.
+    Exercise {
+        /// The lab's number, e.g. 01.
+        lab: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let root = workspace_root();
+    let result = match Cli::parse().task {
+        Task::Test => run(cargo(&root)
+            .args(["test", "--workspace"])
+            .env("RACE_HARNESS_BOOK", "check")),
+        Task::Serve { port } => mdbook(&root).and_then(|mdbook| {
+            println!("Serving the book on http://127.0.0.1:{port} (Ctrl-C to stop).");
+            let port = port.to_string();
+            run(Command::new(mdbook).current_dir(&root).args([
+                "serve",
+                "book",
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+                &port,
+            ]))
+        }),
+        Task::Book => build_book(&root),
+        Task::Traces => run(cargo(&root)
+            .args(["test", "--workspace"])
+            .env("RACE_HARNESS_BOOK", "write")),
+        Task::Exercise { lab } => exercise(&root, &lab),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root);
+    command
+}
+
+/// Prints a command the way a shell would show it, then runs it.
+fn run(command: &mut Command) -> Result<(), String> {
+    println!("> {}", shown(command));
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {:?}: {e}", command.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", shown(command)))
+    }
+}
+
+fn shown(command: &Command) -> String {
+    let mut words: Vec<String> = command
+        .get_envs()
+        .filter_map(|(k, v)| Some(format!("{}={}", k.to_string_lossy(), v?.to_string_lossy())))
+        .collect();
+    let program = Path::new(command.get_program());
+    words.push(
+        program
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+    );
+    words.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+    words.join(" ")
+}
+
+/// The path of mdbook at the pinned version, installing it if it is missing.
+fn mdbook(root: &Path) -> Result<PathBuf, String> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default()
+        .join("bin");
+    let candidates = [PathBuf::from("mdbook"), cargo_bin.join("mdbook")];
+    let pinned = |path: &PathBuf| {
+        Command::new(path)
+            .arg("--version")
+            .output()
+            .map(|out| {
+                String::from_utf8_lossy(&out.stdout).trim() == format!("mdbook v{MDBOOK_VERSION}")
+            })
+            .unwrap_or(false)
+    };
+    if let Some(found) = candidates.iter().find(|path| pinned(path)) {
+        return Ok(found.clone());
+    }
+    println!(
+        "mdbook {MDBOOK_VERSION} is not installed: building it from crates.io. \
+         This takes about 5 minutes on 2 cores, and happens once."
+    );
+    run(cargo(root).args(["install", "--locked", "mdbook", "--version", MDBOOK_VERSION]))?;
+    candidates.into_iter().find(pinned).ok_or_else(|| {
+        format!(
+            "mdbook {MDBOOK_VERSION} was installed but is not on PATH nor in {}",
+            cargo_bin.display()
+        )
+    })
+}
+
+fn build_book(root: &Path) -> Result<(), String> {
+    let mdbook = mdbook(root)?;
+    let mut command = Command::new(&mdbook);
+    command.current_dir(root).args(["build", "book"]);
+    println!("> {}", shown(&command));
+    let output = command
+        .output()
+        .map_err(|e| format!("could not run mdbook: {e}"))?;
+    let log = String::from_utf8_lossy(&output.stderr);
+    eprint!("{log}");
+    if !output.status.success() {
+        return Err(String::from("mdbook build failed"));
+    }
+    // mdbook reports a missing include or a bad link as a warning and goes on.
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+        .collect();
+    if !warnings.is_empty() {
+        return Err(format!(
+            "the book built with {} warning(s): the book must build clean",
+            warnings.len()
+        ));
+    }
+    Ok(())
+}
+
+fn exercise(root: &Path, lab: &str) -> Result<(), String> {
+    let number: u32 = lab
+        .parse()
+        .map_err(|_| format!("`{lab}` is not a lab number: try `cargo xtask exercise 01`"))?;
+    let package = format!("lab-{number:02}");
+    let folder = std::fs::read_dir(root.join("labs"))
+        .map_err(|e| format!("no labs/ folder: {e}"))?
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|name| name.starts_with(&format!("{number:02}-")))
+        .ok_or_else(|| format!("there is no lab {number:02} yet"))?;
+    println!("Checking labs/{folder}/src/exercise.rs with loom:");
+    run(cargo(root).args(["test", "-q", "-p", &package, "--test", "exercise", "--", "--ignored"]))
+        .map(|()| println!("\nYour fix holds in every interleaving loom explored. Compare it with src/solution.rs."))
+        .map_err(|_| String::from("not yet: the interleaving above is one where your counter fails. Edit the file and run this again."))
+}

@@ -1,1 +1,56 @@
-fn main() {}
+//! The tradeoff chapter 1 measures: sharing one counter (`fetch_add`,
+//! `Mutex`) against sharing nothing (per-thread counts merged at the end),
+//! on 1 and 2 threads. `cargo bench -p lab-01` prints criterion's report,
+//! then the ratios side by side.
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use lab_01::Counter;
+use lab_01::on_std::fixed::{AtomicCounter, MutexCounter};
+use lab_01::threads::{count_then_merge, hammer};
+use std::hint::black_box;
+use std::time::{Duration, SystemTime};
+
+const GROUP: &str = "increment under contention";
+const PER_THREAD: u64 = 200_000;
+
+fn shared<C: Counter>(threads: usize) -> u64 {
+    let counter = C::new();
+    hammer(&counter, threads, PER_THREAD);
+    counter.get()
+}
+
+fn main() {
+    let started = SystemTime::now();
+    let mut criterion = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+
+    // ANCHOR: bench
+    let mut group = criterion.benchmark_group(GROUP);
+    for threads in [1, 2] {
+        group.throughput(Throughput::Elements(threads as u64 * PER_THREAD));
+        group.bench_with_input(BenchmarkId::new("fetch_add", threads), &threads, |b, &t| {
+            b.iter(|| black_box(shared::<AtomicCounter>(t)))
+        });
+        group.bench_with_input(BenchmarkId::new("Mutex", threads), &threads, |b, &t| {
+            b.iter(|| black_box(shared::<MutexCounter>(t)))
+        });
+        group.bench_with_input(
+            BenchmarkId::new("per-thread, merged", threads),
+            &threads,
+            |b, &t| b.iter(|| black_box(count_then_merge(t, PER_THREAD))),
+        );
+    }
+    group.finish();
+    // ANCHOR_END: bench
+
+    criterion.final_summary();
+    let functions = ["fetch_add", "Mutex", "per-thread, merged"];
+    let dir = harness::bench::criterion_dir();
+    println!(
+        "\n{}",
+        harness::bench::ratio_table(&dir, GROUP, "threads", &functions, started)
+    );
+}

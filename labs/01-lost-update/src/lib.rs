@@ -10,6 +10,13 @@
 //! - `threads.rs`: the counters on real OS threads, and the fix that shares
 //!   nothing.
 
+// `on_std` and `on_loom` each compile racy.rs, fixed.rs... once: the same
+// code on std's types and on loom's. That is the point, not a slip.
+#![allow(
+    clippy::duplicate_mod,
+    reason = "each lab file is compiled on std and on loom"
+)]
+
 /// A counter that several threads share and increment.
 pub trait Counter: Send + Sync + 'static {
     /// A counter at zero.

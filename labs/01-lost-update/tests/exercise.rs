@@ -21,7 +21,7 @@ fn the_starter_fails_the_exercise_check() {
     if harness::exercise::starter_edited("src/exercise.rs") {
         return;
     }
-    exercise_check("the exercise's starter")
+    exercise_check("exercise starter")
         .in_book()
         .must_fail(two_increments::<exercise::CasCounter>);
 }

@@ -7,6 +7,7 @@ use lab_01::on_loom::fixed::{AtomicCounter, MutexCounter};
 use lab_01::on_loom::racy::RacyCounter;
 use std::collections::BTreeSet;
 
+// ANCHOR: race_is_found
 #[test]
 fn lost_update_is_found_by_loom() {
     // One preemption is all it takes: between one thread's read and its write.
@@ -18,20 +19,20 @@ fn lost_update_is_found_by_loom() {
     // The trace is the execution loom ran, not a story: in it, both threads
     // read the same count before either wrote.
     let reads = failure.trace.reads_before_first_write();
-    let readers_of = |value: &str| -> BTreeSet<usize> {
-        reads
-            .iter()
-            .filter(|(_, v)| v == value)
-            .map(|(t, _)| *t)
-            .collect()
-    };
+    let threads_that_read_0: BTreeSet<usize> = reads
+        .iter()
+        .filter(|(_, value)| value == "0")
+        .map(|(thread, _)| *thread)
+        .collect();
     assert_eq!(
-        readers_of("0").len(),
+        threads_that_read_0.len(),
         2,
         "both threads read 0 first: {reads:?}"
     );
 }
+// ANCHOR_END: race_is_found
 
+// ANCHOR: fix_holds
 #[test]
 fn fetch_add_never_loses_an_update() {
     Check::new("fetch_add counter")
@@ -39,6 +40,7 @@ fn fetch_add_never_loses_an_update() {
         .in_book()
         .must_pass(two_increments::<AtomicCounter>);
 }
+// ANCHOR_END: fix_holds
 
 #[test]
 fn one_critical_section_never_loses_an_update() {

@@ -1,0 +1,136 @@
+//! Ratios from a criterion run: the numbers a chapter quotes.
+//!
+//! Criterion prints each benchmark's time on its own; the tradeoff a chapter
+//! teaches is a ratio between benchmarks measured side by side in the same
+//! run. After its benchmarks, a lab's `benches/*.rs` calls [`ratio_table`],
+//! which reads the `new/benchmark.json` and `new/estimates.json` files
+//! criterion saved during this run (older ones are ignored) and prints the
+//! median time per element with its ratio to the first function named.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// One measurement criterion saved: function, parameter, time per element.
+struct Measurement {
+    function: String,
+    parameter: String,
+    nanos_per_element: f64,
+}
+
+/// Where criterion saves its results: `$CARGO_TARGET_DIR/criterion`, else
+/// `target/criterion` beside the benchmark executable (`target/release/deps/`).
+pub fn criterion_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir).join("criterion");
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    exe.ancestors()
+        .nth(3)
+        .map(|target| target.join("criterion"))
+        .unwrap_or_else(|| PathBuf::from("target/criterion"))
+}
+
+/// The table of `group`'s results saved in `dir` since `started`: one row
+/// per function (in the order given; the first is the baseline), one column
+/// per parameter (`parameter` names it, e.g. `threads`).
+pub fn ratio_table(
+    dir: &Path,
+    group: &str,
+    parameter: &str,
+    functions: &[&str],
+    started: SystemTime,
+) -> String {
+    let mut found = Vec::new();
+    collect(dir, group, started, &mut found);
+    let mut columns: Vec<String> = found.iter().map(|m| m.parameter.clone()).collect();
+    columns.sort_by_key(|p| {
+        (
+            p.parse::<f64>().map(|v| v as i64).unwrap_or(i64::MAX),
+            p.clone(),
+        )
+    });
+    columns.dedup();
+    let time: BTreeMap<(&str, &str), f64> = found
+        .iter()
+        .map(|m| {
+            (
+                (m.function.as_str(), m.parameter.as_str()),
+                m.nanos_per_element,
+            )
+        })
+        .collect();
+
+    let baseline = functions.first().copied().unwrap_or_default();
+    let mut out = format!(
+        "{group}: median wall-clock time per element, this run, and the ratio to {baseline}\n{:<24}",
+        ""
+    );
+    for column in &columns {
+        out.push_str(&format!("{:>22}", format!("{parameter} = {column}")));
+    }
+    out.push('\n');
+    for function in functions {
+        out.push_str(&format!("{function:<24}"));
+        for column in &columns {
+            let cell = match (
+                time.get(&(*function, column.as_str())),
+                time.get(&(baseline, column.as_str())),
+            ) {
+                (Some(t), Some(base)) => format!("{} {:>6.2}×", duration(*t), t / base),
+                (Some(t), None) => duration(*t),
+                _ => String::from("not run"),
+            };
+            out.push_str(&format!("{cell:>22}"));
+        }
+        out.push('\n');
+    }
+    if columns.is_empty() {
+        out.push_str("(no results from this run: was the group filtered out?)\n");
+    }
+    out
+}
+
+fn duration(nanos: f64) -> String {
+    match nanos {
+        n if n < 1e3 => format!("{n:.2} ns"),
+        n if n < 1e6 => format!("{:.2} µs", n / 1e3),
+        n if n < 1e9 => format!("{:.2} ms", n / 1e6),
+        n => format!("{:.2} s", n / 1e9),
+    }
+}
+
+fn collect(dir: &Path, group: &str, started: SystemTime, found: &mut Vec<Measurement>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, group, started, found);
+        } else if path.file_name().is_some_and(|n| n == "benchmark.json")
+            && path.parent().is_some_and(|p| p.ends_with("new"))
+            && let Some(measurement) = read(&path, group, started)
+        {
+            found.push(measurement);
+        }
+    }
+}
+
+fn read(benchmark: &Path, group: &str, started: SystemTime) -> Option<Measurement> {
+    let estimates = benchmark.with_file_name("estimates.json");
+    let fresh = std::fs::metadata(&estimates).ok()?.modified().ok()? >= started;
+    let id: Value = serde_json::from_str(&std::fs::read_to_string(benchmark).ok()?).ok()?;
+    if !fresh || id["group_id"] != group {
+        return None;
+    }
+    let estimates: Value = serde_json::from_str(&std::fs::read_to_string(&estimates).ok()?).ok()?;
+    let median = estimates["median"]["point_estimate"].as_f64()?;
+    let elements = id["throughput"]["Elements"].as_f64().unwrap_or(1.0);
+    Some(Measurement {
+        function: id["function_id"].as_str()?.to_string(),
+        parameter: id["value_str"].as_str().unwrap_or_default().to_string(),
+        nanos_per_element: median / elements,
+    })
+}

@@ -1,0 +1,243 @@
+//! Checks of the book as a whole: every lab has its chapter, every listing
+//! is included from a file and anchor that exist, every internal link
+//! lands, and every trace the harness wrote is shown.
+//!
+//! That the traces are *current* is checked where they are made: `cargo
+//! xtask test` runs every check with `RACE_HARNESS_BOOK=check`, and a check
+//! whose output differs from its copy in `book/src/traces/` fails.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The book's pages: (path relative to book/src, text).
+fn pages() -> Vec<(String, String)> {
+    let src = root().join("book/src");
+    let mut pages: Vec<(String, String)> = fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, read(&path))
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// The labs' folders, e.g. `01-lost-update`.
+fn labs() -> Vec<String> {
+    let mut labs: Vec<String> = fs::read_dir(root().join("labs"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    labs.sort();
+    labs
+}
+
+/// Every `{{#include …}}` in a page: the path and what follows it.
+fn includes(text: &str) -> Vec<(String, Option<String>)> {
+    text.split("{{#include ")
+        .skip(1)
+        .map(|rest| {
+            let spec = rest.split("}}").next().unwrap().trim();
+            match spec.split_once(':') {
+                Some((path, selector)) => (path.to_string(), Some(selector.to_string())),
+                None => (spec.to_string(), None),
+            }
+        })
+        .collect()
+}
+
+/// Every link target `](…)` in a page.
+fn links(text: &str) -> Vec<String> {
+    text.split("](")
+        .skip(1)
+        .map(|rest| rest.split(')').next().unwrap().to_string())
+        .collect()
+}
+
+/// The id mdbook gives a heading: lower case, spaces to dashes, most
+/// punctuation dropped.
+fn heading_id(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_lab_has_its_chapter_in_the_summary_naming_its_package() {
+    let summary = read(&root().join("book/src/SUMMARY.md"));
+    for lab in labs() {
+        let chapter = format!("{lab}.md");
+        assert!(
+            summary.contains(&format!("]({chapter})")),
+            "SUMMARY.md does not link {chapter}"
+        );
+        let text = read(&root().join("book/src").join(&chapter));
+        let package = format!("lab-{}", &lab[..2]);
+        assert!(text.contains(&package), "{chapter} never names `{package}`");
+    }
+}
+
+#[test]
+fn the_summary_lists_all_thirteen_chapters_of_the_curriculum() {
+    let summary = read(&root().join("book/src/SUMMARY.md"));
+    for number in 1..=13 {
+        let prefix = format!("]({number:02}-");
+        assert!(
+            summary.contains(&prefix),
+            "chapter {number:02} is missing from SUMMARY.md"
+        );
+    }
+}
+
+#[test]
+fn every_include_names_a_file_and_anchor_that_exist() {
+    let src = root().join("book/src");
+    let mut count = 0;
+    for (page, text) in pages() {
+        for (path, selector) in includes(&text) {
+            count += 1;
+            let file = src.join(&path);
+            let content = read(&file);
+            match selector {
+                // `file:5:9` is a range of lines.
+                Some(range) if range.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+                    let last: usize = range.rsplit(':').next().unwrap().parse().unwrap();
+                    assert!(
+                        content.lines().count() >= last,
+                        "{page}: {path} has fewer than {last} lines"
+                    );
+                }
+                Some(anchor) => {
+                    for marker in [format!("ANCHOR: {anchor}"), format!("ANCHOR_END: {anchor}")] {
+                        assert!(
+                            content.contains(&marker),
+                            "{page}: {path} has no `{marker}`"
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    assert!(count > 0, "the book includes nothing");
+}
+
+#[test]
+fn every_rust_listing_is_included_from_a_compiled_file() {
+    for (page, text) in pages() {
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if line.starts_with("```rust") {
+                let body: Vec<&str> = lines
+                    .by_ref()
+                    .take_while(|l| !l.starts_with("```"))
+                    .collect();
+                assert!(
+                    body.len() == 1 && body[0].starts_with("{{#include ../../labs/"),
+                    "{page}: a Rust listing must be one include of a lab's file, found {body:?}"
+                );
+                assert!(
+                    line.contains("ignore"),
+                    "{page}: mark included Rust `ignore` for `mdbook test`"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_internal_link_lands_on_a_page_and_heading() {
+    let pages = pages();
+    for (page, text) in &pages {
+        for target in links(text) {
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (file, fragment) = match target.split_once('#') {
+                Some((file, fragment)) => (file, Some(fragment)),
+                None => (target.as_str(), None),
+            };
+            let linked = if file.is_empty() { page.as_str() } else { file };
+            let Some((_, linked_text)) = pages.iter().find(|(name, _)| name == linked) else {
+                panic!("{page}: the link `{target}` names no page of the book");
+            };
+            if let Some(fragment) = fragment {
+                let ids: BTreeSet<String> = linked_text
+                    .lines()
+                    .filter(|l| l.starts_with('#'))
+                    .map(|l| heading_id(l.trim_start_matches('#')))
+                    .collect();
+                assert!(
+                    ids.contains(fragment),
+                    "{page}: `{target}`: {linked} has no such heading"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_trace_in_book_src_traces_is_shown_and_says_how_it_was_made() {
+    let src = root().join("book/src");
+    let included: BTreeSet<String> = pages()
+        .iter()
+        .flat_map(|(_, text)| includes(text))
+        .map(|(path, _)| path)
+        .collect();
+    let mut traces = 0;
+    for lab in fs::read_dir(src.join("traces")).unwrap().flatten() {
+        for trace in fs::read_dir(lab.path()).unwrap().flatten() {
+            traces += 1;
+            let relative = trace
+                .path()
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                included.contains(&relative),
+                "{relative} is shown by no chapter"
+            );
+            let first = read(&trace.path())
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                first.starts_with("$ cargo test -p "),
+                "{relative} does not start with its command"
+            );
+        }
+    }
+    assert!(traces > 0, "the book shows no trace");
+}
+
+#[test]
+fn the_readme_gives_each_lab_its_test_command() {
+    let readme = read(&root().join("README.md"));
+    for lab in labs() {
+        let command = format!("cargo test -p lab-{}", &lab[..2]);
+        assert!(readme.contains(&command), "README.md lacks `{command}`");
+    }
+}
