@@ -75,7 +75,7 @@ fn every_exercise_is_proven_unsolved_and_its_solution_proven_correct() {
         for proof in [
             "fn the_starter_fails_the_exercise_check",
             "fn the_reference_solution_passes_the_exercise_check",
-            "starter_edited(\"src/exercise.rs\")",
+            "starter_untouched(\"src/exercise.rs\", STARTER)",
             ".must_fail(",
             ".must_pass(",
         ] {

@@ -6,6 +6,8 @@
 //! which reads the `new/benchmark.json` and `new/estimates.json` files
 //! criterion saved during this run (older ones are ignored) and prints the
 //! median time per element with its ratio to the first function named.
+//! Each iteration of a benchmark includes whatever it sets up (threads
+//! spawned and joined, say): the chapter says what that is.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -32,16 +34,30 @@ pub fn criterion_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("target/criterion"))
 }
 
-/// The table of `group`'s results saved in `dir` since `started`: one row
-/// per function (in the order given; the first is the baseline), one column
-/// per parameter (`parameter` names it, e.g. `threads`).
-pub fn ratio_table(
-    dir: &Path,
-    group: &str,
-    parameter: &str,
-    functions: &[&str],
-    started: SystemTime,
-) -> String {
+/// What a table measures: a criterion group, the name of its parameter
+/// (`threads`), what one of its throughput elements is (`increment`), and
+/// its functions in the order to show them (the first is the baseline).
+pub struct Table<'a> {
+    /// The criterion benchmark group.
+    pub group: &'a str,
+    /// What the group's parameter counts, e.g. `threads`.
+    pub parameter: &'a str,
+    /// What one throughput element is, e.g. `increment`.
+    pub element: &'a str,
+    /// The functions, baseline first.
+    pub functions: &'a [&'a str],
+}
+
+/// The table of a group's results saved in `dir` since `started`: one row
+/// per function, one column per parameter value, each cell the median
+/// wall-clock time per element and its ratio to the baseline's.
+pub fn ratio_table(dir: &Path, table: &Table, started: SystemTime) -> String {
+    let Table {
+        group,
+        parameter,
+        element,
+        functions,
+    } = *table;
     let mut found = Vec::new();
     collect(dir, group, started, &mut found);
     let mut columns: Vec<String> = found.iter().map(|m| m.parameter.clone()).collect();
@@ -64,7 +80,8 @@ pub fn ratio_table(
 
     let baseline = functions.first().copied().unwrap_or_default();
     let mut out = format!(
-        "{group}: median wall-clock time per element, this run, and the ratio to {baseline}\n{:<24}",
+        "{group}: median wall-clock time per {element} in this run (lower is better),\n\
+         and its ratio to {baseline} in the same column\n{:<24}",
         ""
     );
     for column in &columns {

@@ -25,6 +25,7 @@ pub struct Check {
     title: String,
     preemption_bound: Option<usize>,
     in_book: bool,
+    quiet: bool,
 }
 
 /// What a check explored: how many executions, within which bound.
@@ -100,6 +101,7 @@ impl Check {
             title: title.into(),
             preemption_bound: Some(2),
             in_book: false,
+            quiet: false,
         }
     }
 
@@ -122,6 +124,14 @@ impl Check {
     /// write and `cargo xtask test` to compare.
     pub fn in_book(mut self) -> Self {
         self.in_book = true;
+        self
+    }
+
+    /// Prints only the verdict's headline, not the interleaving: for checks
+    /// that exist to show another check can fail, whose traces would bury
+    /// the ones the learner came for. The book's copy is always whole.
+    pub fn quiet(mut self) -> Self {
+        self.quiet = true;
         self
     }
 
@@ -155,18 +165,34 @@ impl Check {
         };
         child::remember(&verdict);
         let text = render::render(&lab_name(), &verdict);
-        show_to_learner(&text);
+        if self.quiet {
+            show_to_learner(&format!(
+                "{} · explored {}",
+                render::headline(&lab_name(), &verdict),
+                render::explored_text(verdict.explored())
+            ));
+        } else {
+            show_to_learner(&text);
+        }
         book::publish(self, &text);
         verdict
     }
 
     /// Runs a model that must fail: returns the failure loom found, and
-    /// fails the test if loom found none ("no race found").
+    /// fails the test if loom found none ("no race found"). An execution
+    /// that only ran past loom's limits is not a race, and fails the test too.
     pub fn must_fail<F>(&self, model: F) -> Failure
     where
         F: Fn() + Send + Sync + 'static,
     {
         match self.run(model) {
+            Verdict::Failed(failure) if failure.kind == FailureKind::LoomLimit => {
+                fail_test(format!(
+                    "no race found in `{}`: loom gave up on an execution that ran past its limits \
+                 ({}), which proves nothing about a race",
+                    failure.explored.title, failure.message,
+                ))
+            }
             Verdict::Failed(failure) => failure,
             Verdict::Passed(explored) => fail_test(format!(
                 "no race found in `{}`: loom explored {} and every one passed, \

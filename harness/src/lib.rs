@@ -24,4 +24,4 @@ pub mod sync;
 
 pub use check::{Check, Explored, Failure, FailureKind, Verdict};
 pub use record::{Event, Object, Op, Trace};
-pub use render::render;
+pub use render::{headline, render};

@@ -36,6 +36,12 @@ pub enum Op {
         /// The new thread's number.
         child: usize,
     },
+    /// Began waiting for thread number `child` to finish. Shown only when
+    /// the thread is still waiting when the execution fails.
+    WantJoin {
+        /// The thread waited for.
+        child: usize,
+    },
     /// Waited for thread number `child` to finish.
     Join {
         /// The thread waited for.
@@ -80,9 +86,15 @@ pub enum Op {
         returned: String,
     },
     /// `Condvar::wait`: released the mutex and went to sleep.
-    Wait,
+    Wait {
+        /// The mutex released (an index into [`Trace::objects`]).
+        mutex: Option<usize>,
+    },
     /// Woke from `Condvar::wait`, holding the mutex again.
-    Woken,
+    Woken {
+        /// The mutex taken again.
+        mutex: Option<usize>,
+    },
     /// `Condvar::notify_one` (`all: false`) or `notify_all`.
     Notify {
         /// Whether every waiter was woken.
@@ -148,16 +160,23 @@ impl Trace {
         let mut held: Vec<Vec<usize>> = vec![Vec::new(); self.threads];
         let mut waiting: Vec<Option<usize>> = vec![None; self.threads];
         for event in &self.events {
-            let (Some(object), Some(held)) = (event.object, held.get_mut(event.thread)) else {
+            let Some(held) = held.get_mut(event.thread) else {
                 continue;
             };
-            match event.op {
+            // A condition variable's wait releases and retakes its mutex.
+            let (op, object) = match event.op {
+                Op::Wait { mutex } => (Op::Unlock, mutex),
+                Op::Woken { mutex } => (Op::Lock, mutex),
+                ref op => (op.clone(), event.object),
+            };
+            let Some(object) = object else { continue };
+            match op {
                 Op::WantLock => waiting[event.thread] = Some(object),
-                Op::Lock | Op::ReadLock | Op::Woken => {
+                Op::Lock | Op::ReadLock => {
                     waiting[event.thread] = None;
                     held.push(object);
                 }
-                Op::Unlock | Op::Wait => {
+                Op::Unlock => {
                     if let Some(at) = held.iter().rposition(|&h| h == object) {
                         held.remove(at);
                     }

@@ -6,6 +6,10 @@ use crate::record::{Event, Op, Trace};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// The widest a cell's text may be: a thread that spins would otherwise
+/// push the table off any screen.
+const CELL_WIDTH: usize = 56;
+
 /// `12 executions (preemption bound 2)`.
 pub(crate) fn explored_text(explored: &Explored) -> String {
     let n = explored.executions;
@@ -18,73 +22,113 @@ pub(crate) fn explored_text(explored: &Explored) -> String {
 
 /// The whole text a check prints.
 pub fn render(lab: &str, verdict: &Verdict) -> String {
-    let explored = verdict.explored();
+    format!("{}\n{}", headline(lab, verdict), render_details(verdict))
+}
+
+/// The verdict in one line: `lab-01 · racy counter · loom found a failing
+/// interleaving`.
+pub fn headline(lab: &str, verdict: &Verdict) -> String {
     let lab = if lab.is_empty() {
         String::new()
     } else {
         format!("{lab} · ")
     };
+    let title = &verdict.explored().title;
+    let verdict = match verdict {
+        Verdict::Passed(_) => "no failing interleaving",
+        Verdict::Failed(failure) if failure.kind == FailureKind::LoomLimit => {
+            "loom stopped an execution that went past its limits"
+        }
+        Verdict::Failed(_) => "loom found a failing interleaving",
+    };
+    format!("{lab}{title} · {verdict}")
+}
+
+/// What follows the headline: what was explored, and the failing execution.
+fn render_details(verdict: &Verdict) -> String {
+    let explored = explored_text(verdict.explored());
     match verdict {
-        Verdict::Passed(_) => format!(
-            "{lab}{} · no failing interleaving\nexplored {}: every one passed",
-            explored.title,
-            explored_text(explored)
-        ),
-        Verdict::Failed(failure) => format!(
-            "{lab}{} · loom found a failing interleaving\nexplored {}; the last one failed:\n\n{}",
-            explored.title,
-            explored_text(explored),
-            render_failure(failure)
-        ),
+        Verdict::Passed(_) => format!("explored {explored}: every one passed"),
+        Verdict::Failed(failure) => {
+            format!(
+                "explored {explored}; the last one failed:\n\n{}",
+                render_failure(failure)
+            )
+        }
     }
 }
 
-/// One row of the table: consecutive operations of one thread on one line.
+/// One row of the table: consecutive operations of one thread on one line,
+/// each with how many times in a row it happened.
+#[derive(Clone, PartialEq)]
 struct Row {
     thread: usize,
-    text: String,
+    ops: Vec<(String, usize)>,
     location: String,
+}
+
+impl Row {
+    fn text(&self) -> String {
+        let ops: Vec<String> = self
+            .ops
+            .iter()
+            .map(|(op, times)| {
+                if *times > 1 {
+                    format!("{op} ×{times}")
+                } else {
+                    op.clone()
+                }
+            })
+            .collect();
+        cut(&ops.join(", "), CELL_WIDTH)
+    }
+}
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(width - 1).collect();
+    format!("{kept}…")
 }
 
 fn render_failure(failure: &Failure) -> String {
     let trace = &failure.trace;
-    let rows = rows(trace);
-    let mut out = table(trace.threads.max(1), &rows);
+    let mut out = table(trace.threads.max(1), &rows(trace));
 
     let mut lines: Vec<(String, u32)> = Vec::new();
-    for event in &trace.events {
+    for event in trace.events.iter().filter(|e| shown(trace, e)) {
         let key = (event.file.clone(), event.line);
-        if !lines.contains(&key) && shown(trace, event) {
+        if !lines.contains(&key) {
             lines.push(key);
         }
     }
+    let width = lines
+        .iter()
+        .map(|(f, l)| short(f, *l).chars().count())
+        .max()
+        .unwrap_or(0);
+    for (file, line) in &lines {
+        let code = source_line(file, *line).unwrap_or_default();
+        let entry = format!(" {:<width$}  {code}", short(file, *line));
+        out.push_str(entry.trim_end());
+        out.push('\n');
+    }
     if !lines.is_empty() {
-        let width = lines
-            .iter()
-            .map(|(f, l)| short(f, *l).chars().count())
-            .max()
-            .unwrap_or(0);
-        for (file, line) in &lines {
-            let code = source_line(file, *line).unwrap_or_default();
-            let entry = format!(" {:<width$}  {code}", short(file, *line));
-            out.push_str(entry.trim_end());
-            out.push('\n');
-        }
         out.push('\n');
     }
     out.push_str(&verdict_lines(failure));
     out
 }
 
-/// Whether an event gets a place in the table: a request for a lock is
-/// shown only when the thread never got further (it is blocked there).
+/// Whether an event gets a place in the table: a request for a lock or a
+/// join is shown only when the thread never got further (it is blocked there).
 fn shown(trace: &Trace, event: &Event) -> bool {
-    if event.op != Op::WantLock {
+    if !matches!(event.op, Op::WantLock | Op::WantJoin { .. }) {
         return true;
     }
     let last = trace.events.iter().rposition(|e| e.thread == event.thread);
-    last.map(|i| std::ptr::eq(&trace.events[i], event))
-        .unwrap_or(false)
+    last.is_some_and(|i| std::ptr::eq(&trace.events[i], event))
 }
 
 fn rows(trace: &Trace) -> Vec<Row> {
@@ -94,35 +138,77 @@ fn rows(trace: &Trace) -> Vec<Row> {
     let mut last_object: Option<usize> = None;
     for event in trace.events.iter().filter(|e| shown(trace, e)) {
         let location = short(&event.file, event.line);
-        let mut text = op_text(trace, &event.op);
+        let mut text = op_text(trace, &event.op, labels);
         let same_row = rows
             .last()
-            .map(|row| row.thread == event.thread && row.location == location)
-            .unwrap_or(false);
-        if labels && event.object.is_some() && (!same_row || event.object != last_object) {
-            let object = &trace.objects[event.object.unwrap_or_default()];
-            text = format!("{}: {text}", object.label());
+            .is_some_and(|row| row.thread == event.thread && row.location == location);
+        if let Some(object) = event.object
+            && labels
+            && (!same_row || event.object != last_object)
+        {
+            text = format!("{}: {text}", trace.objects[object].label());
         }
         last_object = event.object;
         match rows.last_mut() {
-            Some(row) if same_row => {
-                row.text.push_str(", ");
-                row.text.push_str(&text);
-            }
+            Some(row) if same_row => match row.ops.last_mut() {
+                Some((last, times)) if *last == text => *times += 1,
+                _ => row.ops.push((text, 1)),
+            },
             _ => rows.push(Row {
                 thread: event.thread,
-                text,
+                ops: vec![(text, 1)],
                 location,
             }),
         }
     }
-    rows
+    collapse_loops(rows)
 }
 
-fn op_text(trace: &Trace, op: &Op) -> String {
-    let _ = trace;
+/// A thread spinning in a loop repeats the same few rows: keep one copy of
+/// the loop's rows and say how many times it went round again.
+fn collapse_loops(rows: Vec<Row>) -> Vec<Row> {
+    const LONGEST_LOOP: usize = 4;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let repeated = (1..=LONGEST_LOOP).find_map(|period| {
+            let block = rows.get(i..i + period)?;
+            let times = rows[i..]
+                .chunks_exact(period)
+                .take_while(|chunk| *chunk == block)
+                .count();
+            (times >= 3).then_some((period, times))
+        });
+        match repeated {
+            Some((period, times)) => {
+                out.extend_from_slice(&rows[i..i + period]);
+                out.push(Row {
+                    thread: rows[i].thread,
+                    ops: vec![(
+                        format!("(the {period} row(s) above, {} more times)", times - 1),
+                        1,
+                    )],
+                    location: String::new(),
+                });
+                i += period * times;
+            }
+            None => {
+                out.push(rows[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
+    let mutex = |mutex: &Option<usize>| match mutex {
+        Some(m) if labels => format!(" {}", trace.objects[*m].label()),
+        _ => String::new(),
+    };
     match op {
         Op::Spawn { child } => format!("spawn thread {child}"),
+        Op::WantJoin { child } => format!("waits for thread {child} to finish"),
         Op::Join { child } => format!("join thread {child}"),
         Op::WantLock => String::from("waits for the lock"),
         Op::Lock => String::from("lock"),
@@ -137,8 +223,8 @@ fn op_text(trace: &Trace, op: &Op) -> String {
             args,
             returned,
         } => format!("{method}({args}) → {returned}"),
-        Op::Wait => String::from("wait (unlocks)"),
-        Op::Woken => String::from("woken (locks)"),
+        Op::Wait { mutex: m } => format!("wait (unlocks{})", mutex(m)),
+        Op::Woken { mutex: m } => format!("woken (locks{})", mutex(m)),
         Op::Notify { all: false } => String::from("notify_one"),
         Op::Notify { all: true } => String::from("notify_all"),
         Op::Yield => String::from("yield"),
@@ -157,10 +243,11 @@ fn thread_name(thread: usize) -> String {
 
 fn table(threads: usize, rows: &[Row]) -> String {
     let len = |s: &str| s.chars().count();
+    let texts: Vec<String> = rows.iter().map(Row::text).collect();
     let mut text_width = vec![0; threads];
     let mut location_width = vec![0; threads];
-    for row in rows {
-        text_width[row.thread] = text_width[row.thread].max(len(&row.text));
+    for (row, text) in rows.iter().zip(&texts) {
+        text_width[row.thread] = text_width[row.thread].max(len(text));
         location_width[row.thread] = location_width[row.thread].max(len(&row.location));
     }
     let width: Vec<usize> = (0..threads)
@@ -185,14 +272,14 @@ fn table(threads: usize, rows: &[Row]) -> String {
 
     let mut out = line((0..threads).map(thread_name).collect(), "step");
     out.push_str(&rule("┼"));
-    for (step, row) in rows.iter().enumerate() {
+    for (step, (row, text)) in rows.iter().zip(&texts).enumerate() {
         let cells = (0..threads)
             .map(|t| {
                 if t != row.thread {
                     return String::new();
                 }
-                let pad = text_width[t] - len(&row.text) + 2;
-                format!("{}{}{}", row.text, " ".repeat(pad), row.location)
+                let pad = text_width[t] - len(text) + 2;
+                format!("{text}{}{}", " ".repeat(pad), row.location)
             })
             .collect();
         out.push_str(&line(cells, &(step + 1).to_string()));
@@ -205,31 +292,45 @@ fn verdict_lines(failure: &Failure) -> String {
     let trace = &failure.trace;
     match failure.kind {
         FailureKind::Deadlock => {
-            let mut out = String::from(" failed: deadlock: every thread is waiting for another\n");
-            for (thread, held, waiting) in trace.lock_state() {
-                let held: Vec<String> = held.iter().map(|&o| trace.objects[o].label()).collect();
-                let held = if held.is_empty() {
-                    String::from("nothing")
-                } else {
-                    held.join(" and ")
-                };
-                let waiting = match waiting {
-                    Some(o) => format!(", waits for {}", trace.objects[o].label()),
-                    None => String::new(),
-                };
-                out.push_str(&format!(
-                    "   {} holds {held}{waiting}\n",
-                    thread_name(thread)
-                ));
-            }
+            let mut out = String::from(" failed: deadlock: no thread can go on\n");
+            let locks = trace.lock_state();
             for thread in 0..trace.threads {
+                let name = thread_name(thread);
                 let last = trace.events.iter().rev().find(|e| e.thread == thread);
-                if last.map(|e| e.op == Op::Wait).unwrap_or(false) {
-                    out.push_str(&format!(
-                        "   {} waits on a condition variable no one will notify\n",
-                        thread_name(thread)
-                    ));
-                }
+                let state = match last.map(|e| (&e.op, e.object)) {
+                    Some((Op::Wait { .. }, Some(condvar))) => format!(
+                        "waits on {}, which no thread will notify",
+                        trace.objects[condvar].label()
+                    ),
+                    Some((Op::WantJoin { child }, _)) => {
+                        format!("waits for thread {child} to finish")
+                    }
+                    Some((Op::WantLock, _)) => String::new(),
+                    _ => String::from("has finished"),
+                };
+                let held = locks.iter().find(|(t, ..)| *t == thread);
+                let held_text = held
+                    .map(|(_, held, waiting)| {
+                        let held: Vec<String> =
+                            held.iter().map(|&o| trace.objects[o].label()).collect();
+                        let held = if held.is_empty() {
+                            String::from("nothing")
+                        } else {
+                            held.join(" and ")
+                        };
+                        match waiting {
+                            Some(o) => {
+                                format!("holds {held}, waits for {}", trace.objects[*o].label())
+                            }
+                            None => format!("holds {held}"),
+                        }
+                    })
+                    .unwrap_or_default();
+                let parts: Vec<&str> = [held_text.as_str(), state.as_str()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                out.push_str(&format!("   {name} {}\n", parts.join(", and ")));
             }
             out
         }
@@ -241,10 +342,11 @@ fn verdict_lines(failure: &Failure) -> String {
             }
             if failure.kind == FailureKind::LoomLimit {
                 out.push_str(
-                    "         (one of loom's limits: the model is too big, or loops without end)\n",
+                    "         This is loom giving up, not a race: a thread looped without end\n         \
+                     (a spin that never sees progress), or the model is too big for loom.\n",
                 );
             }
-            if let Some(code) = source_line(&failure.file, failure.line) {
+            if let Some(code) = source_statement(&failure.file, failure.line) {
                 out.push_str(&format!(
                     "     at {}  {code}\n",
                     short(&failure.file, failure.line)
@@ -272,12 +374,38 @@ pub(crate) fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The text of a line of the course's own code (not loom's or std's).
-fn source_line(file: &str, line: u32) -> Option<String> {
-    if file.is_empty() || Path::new(file).is_absolute() || file.starts_with('/') {
+/// The lines of the course's own code (not loom's or std's) from `line` on.
+fn source_lines(file: &str, line: u32) -> Option<Vec<String>> {
+    if file.is_empty() || Path::new(file).is_absolute() {
         return None;
     }
     let text = std::fs::read_to_string(workspace_root().join(file)).ok()?;
-    let code = text.lines().nth(line.checked_sub(1)? as usize)?.trim();
-    Some(code.to_string())
+    let from = line.checked_sub(1)? as usize;
+    let lines: Vec<String> = text
+        .lines()
+        .skip(from)
+        .map(|l| l.trim().to_string())
+        .collect();
+    (!lines.is_empty()).then_some(lines)
+}
+
+/// The text of one line of the course's own code.
+fn source_line(file: &str, line: u32) -> Option<String> {
+    source_lines(file, line)?.into_iter().next()
+}
+
+/// The whole statement that starts at `line`, joined onto one line (an
+/// `assert!` that rustfmt spread over several lines, say).
+fn source_statement(file: &str, line: u32) -> Option<String> {
+    let mut statement = String::new();
+    for (i, code) in source_lines(file, line)?.into_iter().enumerate() {
+        if i > 0 && !statement.ends_with('(') && !code.starts_with(')') {
+            statement.push(' ');
+        }
+        statement.push_str(&code);
+        if code.ends_with(';') || code.ends_with('{') || code.ends_with('}') || i == 5 {
+            break;
+        }
+    }
+    Some(statement)
 }

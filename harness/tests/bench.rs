@@ -1,6 +1,6 @@
 //! The benchmarks' ratio table, on results laid out as criterion saves them.
 
-use harness::bench::ratio_table;
+use harness::bench::{Table, ratio_table};
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -26,7 +26,14 @@ fn the_ratio_table_divides_each_time_per_element_by_the_baselines() {
     save(&dir, "fast", "2", 20, 300.0); // 15 ns
     save(&dir, "slow", "2", 20, 1500.0); // 75 ns: 5× fast
 
-    let table = ratio_table(&dir, "group", "threads", &["fast", "slow"], started);
+    let functions = ["fast", "slow"];
+    let measured = Table {
+        group: "group",
+        parameter: "threads",
+        element: "thing",
+        functions: &functions,
+    };
+    let table = ratio_table(&dir, &measured, started);
     let row = |name: &str| {
         table
             .lines()
@@ -35,7 +42,7 @@ fn the_ratio_table_divides_each_time_per_element_by_the_baselines() {
             .to_string()
     };
     assert!(
-        table.lines().nth(1).unwrap().contains("threads = 1"),
+        table.lines().nth(2).unwrap().contains("threads = 1"),
         "{table}"
     );
     assert!(row("fast").contains("10.00 ns   1.00×"), "{table}");
@@ -45,7 +52,7 @@ fn the_ratio_table_divides_each_time_per_element_by_the_baselines() {
 
     // Results saved before this run started are not this run's: left out.
     let later = SystemTime::now() + Duration::from_secs(60);
-    let stale = ratio_table(&dir, "group", "threads", &["fast", "slow"], later);
+    let stale = ratio_table(&dir, &measured, later);
     assert!(stale.contains("no results from this run"), "{stale}");
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -257,7 +257,11 @@ fn a_lost_wakeup_is_a_deadlock_on_a_condition_variable() {
     });
     assert_eq!(failure.kind, FailureKind::Deadlock);
     let text = harness::render("harness", &Verdict::Failed(failure));
-    assert!(text.contains("waits on a condition variable"), "{text}");
+    assert!(
+        text.contains("main waits on condvar 1, which no thread will notify"),
+        "{text}"
+    );
+    assert!(text.contains("thread 1 has finished"), "{text}");
 }
 
 #[test]
@@ -277,6 +281,53 @@ fn a_data_race_on_an_unsafe_cell_is_found() {
         "{}",
         failure.message
     );
+}
+
+/// Wrong: spins on `compare_exchange` without refreshing what it expects,
+/// so once another thread moves the count it never succeeds.
+fn spin_forever() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let other = count.clone();
+    let spawned = thread::spawn(move || other.fetch_add(1, Ordering::SeqCst));
+    let seen = count.load(Ordering::SeqCst);
+    while count
+        .compare_exchange(seen, seen + 1, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        thread::yield_now();
+    }
+    spawned.join().unwrap();
+}
+
+#[test]
+#[should_panic(expected = "no race found")]
+fn running_past_loom_limits_is_not_a_race() {
+    Check::new("spin forever")
+        .preemption_bound(1)
+        .quiet()
+        .must_fail(spin_forever);
+}
+
+#[test]
+fn a_spinning_thread_is_shown_in_one_short_row() {
+    let verdict = Check::new("spin forever")
+        .preemption_bound(1)
+        .run(spin_forever);
+    let Verdict::Failed(failure) = &verdict else {
+        panic!("loom stops the spin")
+    };
+    assert_eq!(failure.kind, FailureKind::LoomLimit);
+    let text = harness::render("harness", &verdict);
+    assert!(text.contains("went past its limits"), "{text}");
+    assert!(
+        text.lines().all(|line| line.chars().count() < 200),
+        "{text}"
+    );
+    assert!(
+        text.contains("more times)"),
+        "a loop is counted, not repeated: {text}"
+    );
+    assert!(text.lines().count() < 40, "{text}");
 }
 
 #[test]

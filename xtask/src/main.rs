@@ -62,8 +62,9 @@ fn main() -> ExitCode {
             ]))
         }),
         Task::Book => build_book(&root),
+        // The course's own checks read the traces, so they run later, in `test`.
         Task::Traces => run(cargo(&root)
-            .args(["test", "--workspace"])
+            .args(["test", "--workspace", "--exclude", "course"])
             .env("RACE_HARNESS_BOOK", "write")),
         Task::Exercise { lab } => exercise(&root, &lab),
     };
@@ -120,14 +121,20 @@ fn shown(command: &Command) -> String {
 }
 
 /// The path of mdbook at the pinned version, installing it if it is missing.
+///
+/// An `mdbook` on PATH is used if it is the pinned version. Otherwise the
+/// pinned one is installed into a folder of its own under cargo's home, so
+/// a learner's own mdbook is never replaced, and later clones reuse it.
 fn mdbook(root: &Path) -> Result<PathBuf, String> {
-    let cargo_bin = std::env::var_os("CARGO_HOME")
+    let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .unwrap_or_default()
-        .join("bin");
-    let candidates = [PathBuf::from("mdbook"), cargo_bin.join("mdbook")];
-    let pinned = |path: &PathBuf| {
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let tools = cargo_home
+        .join("concurrency-course")
+        .join(format!("mdbook-{MDBOOK_VERSION}"));
+    let installed = tools.join("bin").join("mdbook");
+    let pinned = |path: &Path| {
         Command::new(path)
             .arg("--version")
             .output()
@@ -136,20 +143,34 @@ fn mdbook(root: &Path) -> Result<PathBuf, String> {
             })
             .unwrap_or(false)
     };
-    if let Some(found) = candidates.iter().find(|path| pinned(path)) {
-        return Ok(found.clone());
+    for candidate in [Path::new("mdbook"), installed.as_path()] {
+        if pinned(candidate) {
+            return Ok(candidate.to_path_buf());
+        }
     }
     println!(
-        "mdbook {MDBOOK_VERSION} is not installed: building it from crates.io. \
-         This takes about 5 minutes on 2 cores, and happens once."
+        "mdbook {MDBOOK_VERSION} is not installed: building it from crates.io into {}. \
+         This takes about 5 minutes on 2 cores, and happens once.",
+        tools.display()
     );
-    run(cargo(root).args(["install", "--locked", "mdbook", "--version", MDBOOK_VERSION]))?;
-    candidates.into_iter().find(pinned).ok_or_else(|| {
-        format!(
-            "mdbook {MDBOOK_VERSION} was installed but is not on PATH nor in {}",
-            cargo_bin.display()
-        )
-    })
+    let tools_arg = tools.to_string_lossy().into_owned();
+    run(cargo(root).args([
+        "install",
+        "--locked",
+        "mdbook",
+        "--version",
+        MDBOOK_VERSION,
+        "--root",
+        &tools_arg,
+    ]))?;
+    if pinned(&installed) {
+        Ok(installed)
+    } else {
+        Err(format!(
+            "mdbook {MDBOOK_VERSION} was installed, but {} does not run",
+            installed.display()
+        ))
+    }
 }
 
 fn build_book(root: &Path) -> Result<(), String> {
@@ -190,8 +211,13 @@ fn exercise(root: &Path, lab: &str) -> Result<(), String> {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .find(|name| name.starts_with(&format!("{number:02}-")))
         .ok_or_else(|| format!("there is no lab {number:02} yet"))?;
-    println!("Checking labs/{folder}/src/exercise.rs with loom:");
-    run(cargo(root).args(["test", "-q", "-p", &package, "--test", "exercise", "--", "--ignored"]))
-        .map(|()| println!("\nYour fix holds in every interleaving loom explored. Compare it with src/solution.rs."))
-        .map_err(|_| String::from("not yet: the interleaving above is one where your counter fails. Edit the file and run this again."))
+    println!("Checking labs/{folder}/src/exercise.rs with loom.");
+    let test = ["-p", &package, "--test", "exercise"];
+    run(cargo(root).args(["test", "-q", "--no-run"]).args(test))
+        .map_err(|_| String::from("your code does not compile yet: rustc's errors are above."))?;
+    run(cargo(root).args(["test", "-q"]).args(test).args(["--", "--ignored"]))
+        .map(|()| println!("\nYour answer holds in every interleaving loom explored. Compare it with src/solution.rs."))
+        .map_err(|_| {
+            String::from("not yet: above is an interleaving in which your code fails. Edit the file and run this again.")
+        })
 }

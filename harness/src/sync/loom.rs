@@ -143,39 +143,31 @@ pub mod atomic {
         };
     }
 
+    /// An integer atomic: every read-modify-write std's integer atomics have.
+    macro_rules! recorded_int {
+        ($name:ident, $value:ty) => {
+            recorded_atomic!(
+                $name,
+                $value,
+                [
+                    fetch_add, fetch_sub, fetch_max, fetch_min, fetch_and, fetch_or, fetch_xor,
+                    fetch_nand
+                ]
+            );
+        };
+    }
+
     recorded_atomic!(
         AtomicBool,
         bool,
         [fetch_and, fetch_or, fetch_xor, fetch_nand]
     );
-    recorded_atomic!(
-        AtomicUsize,
-        usize,
-        [
-            fetch_add, fetch_sub, fetch_max, fetch_min, fetch_and, fetch_or
-        ]
-    );
-    recorded_atomic!(
-        AtomicIsize,
-        isize,
-        [fetch_add, fetch_sub, fetch_max, fetch_min]
-    );
-    recorded_atomic!(
-        AtomicU32,
-        u32,
-        [
-            fetch_add, fetch_sub, fetch_max, fetch_min, fetch_and, fetch_or
-        ]
-    );
-    recorded_atomic!(
-        AtomicU64,
-        u64,
-        [
-            fetch_add, fetch_sub, fetch_max, fetch_min, fetch_and, fetch_or
-        ]
-    );
-    recorded_atomic!(AtomicI32, i32, [fetch_add, fetch_sub, fetch_max, fetch_min]);
-    recorded_atomic!(AtomicI64, i64, [fetch_add, fetch_sub, fetch_max, fetch_min]);
+    recorded_int!(AtomicUsize, usize);
+    recorded_int!(AtomicIsize, isize);
+    recorded_int!(AtomicU32, u32);
+    recorded_int!(AtomicU64, u64);
+    recorded_int!(AtomicI32, i32);
+    recorded_int!(AtomicI64, i64);
 }
 
 /// A lock guard that records reads and writes through it, and its unlock.
@@ -425,17 +417,50 @@ impl Condvar {
     /// Releases the guard's mutex and sleeps until notified; then takes the
     /// mutex again.
     #[track_caller]
-    pub fn wait<'a, T: Debug>(
+    pub fn wait<'a, T: Debug>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
+        self.wait_at(guard, Location::caller())
+    }
+
+    fn wait_at<'a, T: Debug>(
         &self,
         mut guard: MutexGuard<'a, T>,
+        at: &'static Location<'static>,
     ) -> LockResult<MutexGuard<'a, T>> {
-        let at = Location::caller();
         let mutex = guard.object;
         let inner = guard.take();
-        record(Op::Wait, mutex, at);
+        record(Op::Wait { mutex }, self.object, at);
         let result = self.inner.wait(inner);
-        record(Op::Woken, mutex, at);
+        record(Op::Woken { mutex }, self.object, at);
         Guard::wrap(result, mutex, at)
+    }
+
+    /// Waits while `condition` holds: std's loop around [`wait`](Self::wait).
+    #[track_caller]
+    pub fn wait_while<'a, T: Debug>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        mut condition: impl FnMut(&mut T) -> bool,
+    ) -> LockResult<MutexGuard<'a, T>> {
+        let at = Location::caller();
+        loop {
+            // The condition reads the value: recorded at the caller's line.
+            guard.record_pending_write();
+            record(
+                Op::Read {
+                    value: show(guard.value()),
+                },
+                guard.object,
+                at,
+            );
+            let value = guard
+                .inner
+                .as_deref_mut()
+                .expect("a guard is only emptied by Condvar::wait");
+            if !condition(value) {
+                return Ok(guard);
+            }
+            guard = self.wait_at(guard, at)?;
+        }
     }
 
     /// Wakes one waiting thread, if any.
@@ -474,6 +499,11 @@ pub mod thread {
         /// Waits for the thread to finish; returns what it returned.
         #[track_caller]
         pub fn join(self) -> std::thread::Result<T> {
+            record(
+                Op::WantJoin { child: self.number },
+                None,
+                Location::caller(),
+            );
             let result = self.inner.join();
             record(Op::Join { child: self.number }, None, Location::caller());
             result

@@ -4,6 +4,7 @@
 //! then the ratios side by side.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use harness::bench::{Table, criterion_dir, ratio_table};
 use lab_01::Counter;
 use lab_01::on_std::fixed::{AtomicCounter, MutexCounter};
 use lab_01::threads::{count_then_merge, hammer};
@@ -47,10 +48,11 @@ fn main() {
     // ANCHOR_END: bench
 
     criterion.final_summary();
-    let functions = ["fetch_add", "Mutex", "per-thread, merged"];
-    let dir = harness::bench::criterion_dir();
-    println!(
-        "\n{}",
-        harness::bench::ratio_table(&dir, GROUP, "threads", &functions, started)
-    );
+    let table = Table {
+        group: GROUP,
+        parameter: "threads",
+        element: "increment",
+        functions: &["fetch_add", "Mutex", "per-thread, merged"],
+    };
+    println!("\n{}", ratio_table(&criterion_dir(), &table, started));
 }

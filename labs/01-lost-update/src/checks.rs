@@ -4,19 +4,26 @@ use crate::Counter;
 use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: model
-/// Two threads increment one shared counter once each; then it must read 2.
+/// `THREADS` threads (main and `THREADS - 1` spawned ones) increment one
+/// shared counter once each; then it must read `THREADS`.
 ///
-/// Loom runs this once per interleaving of the two threads' operations.
-pub fn two_increments<C: Counter>() {
+/// Loom runs this once per interleaving of the threads' operations.
+pub fn increments<C: Counter, const THREADS: u64>() {
     let counter = Arc::new(C::new());
-    let other = Arc::clone(&counter);
-    let spawned = thread::spawn(move || other.increment());
+    let spawned: Vec<_> = (1..THREADS)
+        .map(|_| {
+            let counter = Arc::clone(&counter);
+            thread::spawn(move || counter.increment())
+        })
+        .collect();
     counter.increment();
-    spawned.join().unwrap();
+    for thread in spawned {
+        thread.join().unwrap();
+    }
     let count = counter.get();
     assert!(
-        count == 2,
-        "two increments, but the count is {count}: an update was lost"
+        count == THREADS,
+        "{THREADS} increments, but the count is {count}: an update was lost"
     );
 }
 // ANCHOR_END: model

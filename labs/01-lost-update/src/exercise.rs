@@ -1,6 +1,7 @@
 //! The exercise: make this counter correct with `load` and
-//! `compare_exchange` only (no `fetch_add`, no `Mutex`), as `fetch_add` is
-//! built on machines that lack it. Check it with `cargo xtask exercise 01`.
+//! `compare_exchange` only (no `fetch_add`, no `Mutex`), the way atomic
+//! operations a processor lacks are built from the ones it has.
+//! Check your answer with `cargo xtask exercise 01`.
 
 use super::sync::atomic::{AtomicU64, Ordering};
 

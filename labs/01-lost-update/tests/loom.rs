@@ -1,8 +1,8 @@
 //! lab-01 under loom: the lost update is found, and both fixes hold over
 //! every interleaving.
 
-use harness::{Check, Verdict};
-use lab_01::checks::two_increments;
+use harness::{Check, FailureKind, Verdict};
+use lab_01::checks::increments;
 use lab_01::on_loom::fixed::{AtomicCounter, MutexCounter};
 use lab_01::on_loom::racy::RacyCounter;
 
@@ -13,10 +13,16 @@ fn lost_update_is_found_by_loom() {
     let failure = Check::new("racy counter")
         .preemption_bound(1)
         .in_book()
-        .must_fail(two_increments::<RacyCounter>);
+        .must_fail(increments::<RacyCounter, 2>);
 
-    // The trace is the execution loom ran, not a story told about it: as
-    // printed, both threads read 0 before either of them wrote.
+    // The trace is the execution loom ran, not a story told about it:
+    // both threads read 0 before either of them wrote...
+    let reads = failure.trace.reads_before_first_write();
+    assert!(
+        reads.contains(&(0, "0".into())) && reads.contains(&(1, "0".into())),
+        "{reads:?}"
+    );
+    // ...and that is what the learner reads in the printed table.
     let printed = harness::render("lab-01", &Verdict::Failed(failure));
     let before_any_write = &printed[..printed.find("write ←").expect("a write")];
     assert_eq!(before_any_write.matches("read → 0").count(), 2, "{printed}");
@@ -29,7 +35,7 @@ fn fetch_add_never_loses_an_update() {
     Check::new("fetch_add counter")
         .every_interleaving()
         .in_book()
-        .must_pass(two_increments::<AtomicCounter>);
+        .must_pass(increments::<AtomicCounter, 2>);
 }
 // ANCHOR_END: fix_holds
 
@@ -38,7 +44,7 @@ fn one_critical_section_never_loses_an_update() {
     Check::new("mutex counter")
         .every_interleaving()
         .in_book()
-        .must_pass(two_increments::<MutexCounter>);
+        .must_pass(increments::<MutexCounter, 2>);
 }
 
 #[test]
@@ -47,6 +53,15 @@ fn the_fix_check_fails_on_the_racy_counter() {
     // passes above would prove nothing.
     let verdict = Check::new("racy counter, every interleaving")
         .every_interleaving()
-        .run(two_increments::<RacyCounter>);
-    assert!(verdict.failed(), "the fix check passed a racy counter");
+        .quiet()
+        .run(increments::<RacyCounter, 2>);
+    let Verdict::Failed(failure) = verdict else {
+        panic!("the fix check passed a racy counter")
+    };
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    assert!(
+        failure.message.contains("an update was lost"),
+        "{}",
+        failure.message
+    );
 }
