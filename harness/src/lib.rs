@@ -21,6 +21,7 @@ pub mod exercise;
 mod record;
 mod render;
 pub mod sync;
+pub mod watchdog;
 
 pub use check::{Check, Explored, Failure, FailureKind, Verdict};
 pub use record::{Event, Object, Op, Trace};

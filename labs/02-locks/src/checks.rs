@@ -1,0 +1,74 @@
+//! The loom models this lab's code is checked with.
+
+use crate::on_loom::fixed::OneLockBank;
+use crate::{BankAccount, Booking, Transfer};
+use harness::sync::loom::{Arc, thread};
+
+// ANCHOR: withdrawals
+/// Two threads each withdraw 80 from an account holding 100. At most one
+/// can be paid, and the balance must never go below zero.
+pub fn two_withdrawals<A: BankAccount>() {
+    let account = Arc::new(A::open(1, 100));
+    let other = Arc::clone(&account);
+    let spawned = thread::spawn(move || other.withdraw(80));
+    let mine = account.withdraw(80);
+    let theirs = spawned.join().unwrap();
+    let balance = account.balance();
+    assert!(
+        balance >= 0,
+        "two withdrawals of 80 from 100 left a balance of {balance}: overdrawn"
+    );
+    assert!(
+        !(mine && theirs),
+        "both withdrawals of 80 from 100 were paid"
+    );
+}
+// ANCHOR_END: withdrawals
+
+// ANCHOR: transfers
+/// Two threads transfer between the same two accounts, in opposite
+/// directions. Both must finish, and no money may appear or vanish.
+pub fn opposite_transfers<A: Transfer>() {
+    let one = Arc::new(A::open(1, 100));
+    let two = Arc::new(A::open(2, 100));
+    let (one_again, two_again) = (Arc::clone(&one), Arc::clone(&two));
+    let spawned = thread::spawn(move || A::transfer(&one_again, &two_again, 10));
+    A::transfer(&two, &one, 20);
+    spawned.join().unwrap();
+    let total = one.balance() + two.balance();
+    assert!(total == 200, "two transfers turned 200 into {total}");
+}
+// ANCHOR_END: transfers
+
+/// The same two transfers in a bank with one lock for every account.
+pub fn opposite_transfers_in_one_bank() {
+    let bank = Arc::new(OneLockBank::new(vec![100, 100]));
+    let other = Arc::clone(&bank);
+    let spawned = thread::spawn(move || other.transfer(0, 1, 10));
+    bank.transfer(1, 0, 20);
+    spawned.join().unwrap();
+    let total = bank.total();
+    assert!(total == 200, "two transfers turned 200 into {total}");
+}
+
+// ANCHOR: booking
+/// Two people book seat 7 at once. Exactly one is told it is theirs, and
+/// the seat's holder is that person.
+pub fn two_bookings<S: Booking>() {
+    let seats = Arc::new(S::new());
+    let other = Arc::clone(&seats);
+    let spawned = thread::spawn(move || other.book(7, "Ben"));
+    let ana = seats.book(7, "Ana");
+    let ben = spawned.join().unwrap();
+    let holder = seats.holder(7);
+    assert!(
+        ana != ben,
+        "Ana was told {ana} and Ben {ben}: exactly one must have seat 7"
+    );
+    let winner = if ana { "Ana" } else { "Ben" };
+    assert!(
+        holder == Some(winner),
+        "{winner} was told seat 7 is theirs, but it is {holder:?}'s"
+    );
+}
+// ANCHOR_END: booking
