@@ -73,11 +73,13 @@ fn every_exercise_is_proven_unsolved_and_its_solution_proven_correct() {
     for lab in labs() {
         let tests = read(lab.join("tests/exercise.rs"));
         for proof in [
+            "Exercise::new(\"src/exercise.rs\", 0x",
             "fn the_starter_fails_the_exercise_check",
+            ".prove_starter_fails(",
             "fn the_reference_solution_passes_the_exercise_check",
-            "starter_untouched(\"src/exercise.rs\", STARTER)",
-            ".must_fail(",
-            ".must_pass(",
+            ".prove_solution_passes(",
+            ".prove_wrong_answer_fails(",
+            ".check_answer(",
         ] {
             assert!(
                 tests.contains(proof),

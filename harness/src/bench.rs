@@ -9,10 +9,30 @@
 //! Each iteration of a benchmark includes whatever it sets up (threads
 //! spawned and joined, say): the chapter says what that is.
 
+use criterion::Criterion;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+
+/// Runs a lab's benchmarks with the course's criterion settings, then
+/// prints `table` from this run's results.
+///
+/// The settings are short (20 samples, 1 s of warm-up, 3 s of measurement
+/// each): the chapters compare ratios within one run, not absolute times.
+/// Criterion's own command-line options (`cargo bench -p lab-NN -- --help`)
+/// override them.
+pub fn run(table: &Table, benchmarks: impl FnOnce(&mut Criterion)) {
+    let started = SystemTime::now();
+    let mut criterion = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(3))
+        .configure_from_args();
+    benchmarks(&mut criterion);
+    criterion.final_summary();
+    println!("\n{}", ratio_table(&criterion_dir(), table, started));
+}
 
 /// One measurement criterion saved: function, parameter, time per element.
 struct Measurement {

@@ -1,6 +1,78 @@
 //! Support for the labs' exercises.
 
-use crate::check::show_to_learner;
+use crate::check::{Check, FailureKind, Verdict, show_to_learner};
+
+/// A lab's exercise: the file the learner edits, the fingerprint of its
+/// starter, and the bound its check explores. Each lab's
+/// `tests/exercise.rs` runs the learner's check (ignored, for `cargo xtask
+/// exercise NN`) and proves, with the very same check, that the starter
+/// fails it, the reference solution passes it, and wrong answers fail it.
+pub struct Exercise {
+    file: &'static str,
+    starter: u64,
+    preemption_bound: Option<usize>,
+}
+
+impl Exercise {
+    /// The exercise in `file` (relative to the lab's folder), whose starter
+    /// has the [`fingerprint`] `starter`; its check explores every
+    /// interleaving.
+    pub fn new(file: &'static str, starter: u64) -> Self {
+        Self {
+            file,
+            starter,
+            preemption_bound: None,
+        }
+    }
+
+    /// Explores executions with at most `bound` preemptions, for models too
+    /// big to explore whole.
+    pub fn preemption_bound(mut self, bound: usize) -> Self {
+        self.preemption_bound = Some(bound);
+        self
+    }
+
+    /// The check, titled `exercise: <what>`.
+    fn check(&self, what: &str) -> Check {
+        let check = Check::new(format!("exercise: {what}"));
+        match self.preemption_bound {
+            Some(bound) => check.preemption_bound(bound),
+            None => check.every_interleaving(),
+        }
+    }
+
+    /// The learner's check: passes only if `model` passes every interleaving.
+    pub fn check_answer<F: Fn() + Send + Sync + 'static>(&self, model: F) {
+        self.check("your answer").must_pass(model);
+    }
+
+    /// Proves the starter fails the check, showing the failure in the book;
+    /// skipped (and said so) while the learner is working on the file.
+    pub fn prove_starter_fails<F: Fn() + Send + Sync + 'static>(&self, model: F) {
+        if !starter_untouched(self.file, self.starter) {
+            return;
+        }
+        let failure = self.check("the starter").in_book().quiet().must_fail(model);
+        assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    }
+
+    /// Proves the reference solution passes the check.
+    pub fn prove_solution_passes<F: Fn() + Send + Sync + 'static>(&self, model: F) {
+        self.check("the reference solution")
+            .quiet()
+            .must_pass(model);
+    }
+
+    /// Proves the check catches a plausible wrong answer, named `what`: loom
+    /// finds an interleaving in which the model's assertion fails.
+    pub fn prove_wrong_answer_fails<F: Fn() + Send + Sync + 'static>(&self, what: &str, model: F) {
+        let verdict = self.check(what).quiet().run(model);
+        assert!(
+            matches!(verdict, Verdict::Failed(ref f) if f.kind == FailureKind::Panic),
+            "the exercise's check passed a wrong answer ({what}): {verdict:?}"
+        );
+    }
+}
 
 /// Whether `file` (a path relative to the lab's folder) is still the
 /// exercise's starter as the course ships it, whose [`fingerprint`] is

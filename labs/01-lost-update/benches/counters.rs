@@ -3,13 +3,12 @@
 //! on 1 and 2 threads. `cargo bench -p lab-01` prints criterion's report,
 //! then the ratios side by side.
 
-use criterion::{BenchmarkId, Criterion, Throughput};
-use harness::bench::{Table, criterion_dir, ratio_table};
+use criterion::{BenchmarkId, Throughput};
+use harness::bench::Table;
 use lab_01::Counter;
 use lab_01::on_std::fixed::{AtomicCounter, MutexCounter};
 use lab_01::threads::{count_then_merge, hammer};
 use std::hint::black_box;
-use std::time::{Duration, SystemTime};
 
 const GROUP: &str = "increment under contention";
 const PER_THREAD: u64 = 200_000;
@@ -21,38 +20,30 @@ fn shared<C: Counter>(threads: usize) -> u64 {
 }
 
 fn main() {
-    let started = SystemTime::now();
-    let mut criterion = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
-
-    // ANCHOR: bench
-    let mut group = criterion.benchmark_group(GROUP);
-    for threads in [1, 2] {
-        group.throughput(Throughput::Elements(threads as u64 * PER_THREAD));
-        group.bench_with_input(BenchmarkId::new("fetch_add", threads), &threads, |b, &t| {
-            b.iter(|| black_box(shared::<AtomicCounter>(t)))
-        });
-        group.bench_with_input(BenchmarkId::new("Mutex", threads), &threads, |b, &t| {
-            b.iter(|| black_box(shared::<MutexCounter>(t)))
-        });
-        group.bench_with_input(
-            BenchmarkId::new("per-thread, merged", threads),
-            &threads,
-            |b, &t| b.iter(|| black_box(count_then_merge(t, PER_THREAD))),
-        );
-    }
-    group.finish();
-    // ANCHOR_END: bench
-
-    criterion.final_summary();
     let table = Table {
         group: GROUP,
         parameter: "threads",
         element: "increment",
         functions: &["fetch_add", "Mutex", "per-thread, merged"],
     };
-    println!("\n{}", ratio_table(&criterion_dir(), &table, started));
+    harness::bench::run(&table, |criterion| {
+        // ANCHOR: bench
+        let mut group = criterion.benchmark_group(GROUP);
+        for threads in [1, 2] {
+            group.throughput(Throughput::Elements(threads as u64 * PER_THREAD));
+            group.bench_with_input(BenchmarkId::new("fetch_add", threads), &threads, |b, &t| {
+                b.iter(|| black_box(shared::<AtomicCounter>(t)))
+            });
+            group.bench_with_input(BenchmarkId::new("Mutex", threads), &threads, |b, &t| {
+                b.iter(|| black_box(shared::<MutexCounter>(t)))
+            });
+            group.bench_with_input(
+                BenchmarkId::new("per-thread, merged", threads),
+                &threads,
+                |b, &t| b.iter(|| black_box(count_then_merge(t, PER_THREAD))),
+            );
+        }
+        group.finish();
+        // ANCHOR_END: bench
+    });
 }

@@ -1,44 +1,32 @@
 //! The exercise: make `src/exercise.rs` correct, then check it with
 //! `cargo xtask exercise 01` (it runs the ignored test below).
 
+use harness::exercise::Exercise;
 use harness::sync::loom::atomic::{AtomicU64, Ordering};
-use harness::{Check, FailureKind, Verdict};
 use lab_01::Counter;
 use lab_01::checks::increments;
 use lab_01::on_loom::{exercise, solution};
 
 /// The exercise's check: three threads, every interleaving. (With two, a
 /// fix that retries only once would pass: its one retry always wins.)
-fn exercise_check(counter: &str) -> Check {
-    Check::new(format!("exercise: {counter}")).every_interleaving()
+fn exercise() -> Exercise {
+    Exercise::new("src/exercise.rs", 0x1b4058e50a30797b)
 }
 
 #[test]
 #[ignore = "the exercise: run `cargo xtask exercise 01` to check your fix"]
 fn your_counter_never_loses_an_update() {
-    exercise_check("your CasCounter").must_pass(increments::<exercise::CasCounter, 3>);
+    exercise().check_answer(increments::<exercise::CasCounter, 3>);
 }
-
-/// `src/exercise.rs` as the course ships it; see `starter_untouched`.
-const STARTER: u64 = 0x1b4058e50a30797b;
 
 #[test]
 fn the_starter_fails_the_exercise_check() {
-    if !harness::exercise::starter_untouched("src/exercise.rs", STARTER) {
-        return;
-    }
-    let failure = exercise_check("the starter")
-        .in_book()
-        .quiet()
-        .must_fail(increments::<exercise::CasCounter, 3>);
-    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    exercise().prove_starter_fails(increments::<exercise::CasCounter, 3>);
 }
 
 #[test]
 fn the_reference_solution_passes_the_exercise_check() {
-    exercise_check("the reference solution")
-        .quiet()
-        .must_pass(increments::<solution::CasCounter, 3>);
+    exercise().prove_solution_passes(increments::<solution::CasCounter, 3>);
 }
 
 /// A plausible wrong answer: on failure, retry once, then give up.
@@ -50,13 +38,13 @@ impl Counter for RetriesOnce {
     }
     fn increment(&self) {
         let seen = self.0.load(Ordering::Relaxed);
-        if let Err(current) =
+        if let Err(now) =
             self.0
                 .compare_exchange(seen, seen + 1, Ordering::Relaxed, Ordering::Relaxed)
         {
-            let _ =
-                self.0
-                    .compare_exchange(current, current + 1, Ordering::Relaxed, Ordering::Relaxed);
+            let _ = self
+                .0
+                .compare_exchange(now, now + 1, Ordering::Relaxed, Ordering::Relaxed);
         }
     }
     fn get(&self) -> u64 {
@@ -66,11 +54,5 @@ impl Counter for RetriesOnce {
 
 #[test]
 fn the_exercise_check_fails_a_fix_that_retries_only_once() {
-    let verdict = exercise_check("a fix that retries once")
-        .quiet()
-        .run(increments::<RetriesOnce, 3>);
-    assert!(
-        matches!(verdict, Verdict::Failed(ref f) if f.kind == FailureKind::Panic),
-        "{verdict:?}"
-    );
+    exercise().prove_wrong_answer_fails("a fix that retries once", increments::<RetriesOnce, 3>);
 }

@@ -2,11 +2,10 @@
 //! or a `Mutex` per shard, for a read-mostly mix, on 1 and 2 threads.
 //! `cargo bench -p lab-02` prints criterion's report, then the ratios.
 
-use criterion::{BenchmarkId, Criterion, Throughput};
-use harness::bench::{Table, criterion_dir, ratio_table};
+use criterion::{BenchmarkId, Throughput};
+use harness::bench::Table;
 use lab_02::maps::{MutexMap, RwLockMap, ShardedMap, SharedMap, read_mostly};
 use std::hint::black_box;
-use std::time::{Duration, SystemTime};
 
 const GROUP: &str = "read-mostly map";
 const OPERATIONS: u64 = 100_000;
@@ -18,36 +17,28 @@ fn run<M: SharedMap>(threads: u64) -> u64 {
 }
 
 fn main() {
-    let started = SystemTime::now();
-    let mut criterion = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
-
-    // ANCHOR: bench
-    let mut group = criterion.benchmark_group(GROUP);
-    for threads in [1, 2] {
-        group.throughput(Throughput::Elements(threads * OPERATIONS));
-        group.bench_with_input(BenchmarkId::new("Mutex", threads), &threads, |b, &t| {
-            b.iter(|| black_box(run::<MutexMap>(t)))
-        });
-        group.bench_with_input(BenchmarkId::new("RwLock", threads), &threads, |b, &t| {
-            b.iter(|| black_box(run::<RwLockMap>(t)))
-        });
-        group.bench_with_input(BenchmarkId::new("16 shards", threads), &threads, |b, &t| {
-            b.iter(|| black_box(run::<ShardedMap>(t)))
-        });
-    }
-    group.finish();
-    // ANCHOR_END: bench
-
-    criterion.final_summary();
     let table = Table {
         group: GROUP,
         parameter: "threads",
         element: "operation",
         functions: &["Mutex", "RwLock", "16 shards"],
     };
-    println!("\n{}", ratio_table(&criterion_dir(), &table, started));
+    harness::bench::run(&table, |criterion| {
+        // ANCHOR: bench
+        let mut group = criterion.benchmark_group(GROUP);
+        for threads in [1, 2] {
+            group.throughput(Throughput::Elements(threads * OPERATIONS));
+            group.bench_with_input(BenchmarkId::new("Mutex", threads), &threads, |b, &t| {
+                b.iter(|| black_box(run::<MutexMap>(t)))
+            });
+            group.bench_with_input(BenchmarkId::new("RwLock", threads), &threads, |b, &t| {
+                b.iter(|| black_box(run::<RwLockMap>(t)))
+            });
+            group.bench_with_input(BenchmarkId::new("16 shards", threads), &threads, |b, &t| {
+                b.iter(|| black_box(run::<ShardedMap>(t)))
+            });
+        }
+        group.finish();
+        // ANCHOR_END: bench
+    });
 }
