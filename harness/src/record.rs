@@ -268,10 +268,15 @@ pub(crate) fn register_object(kind: &str) -> Option<usize> {
     })
 }
 
-/// Records that the current loom thread did `op` to `object` at `location`.
-pub(crate) fn record(op: Op, object: Option<usize>, location: &'static Location<'static>) {
+/// Records that the current loom thread did `op` to `object` at
+/// `location`; returns the event's index in the trace.
+pub(crate) fn record(
+    op: Op,
+    object: Option<usize>,
+    location: &'static Location<'static>,
+) -> Option<usize> {
     if !is_recording() {
-        return;
+        return None;
     }
     // Asked of loom outside the borrow: `current()` does not call back here.
     let id = loom::thread::current().id();
@@ -284,6 +289,22 @@ pub(crate) fn record(op: Op, object: Option<usize>, location: &'static Location<
             file: location.file().to_string(),
             line: location.line(),
         });
+        recorder.trace.events.len() - 1
+    })
+}
+
+/// Fills in the value of a write recorded before its value was known: a
+/// write through a lock guard is recorded where it happens, and its value
+/// once the guard is next used.
+pub(crate) fn set_written_value(event: usize, value: String) {
+    with_recorder(|recorder| {
+        if let Some(Event {
+            op: Op::Write { value: written },
+            ..
+        }) = recorder.trace.events.get_mut(event)
+        {
+            *written = value;
+        }
     });
 }
 

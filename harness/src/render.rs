@@ -109,7 +109,10 @@ fn render_failure(failure: &Failure) -> String {
         .max()
         .unwrap_or(0);
     for (file, line) in &lines {
-        let code = source_line(file, *line).unwrap_or_default();
+        let code = cut(
+            &source_statement(file, *line).unwrap_or_default(),
+            2 * CELL_WIDTH,
+        );
         let entry = format!(" {:<width$}  {code}", short(file, *line));
         out.push_str(entry.trim_end());
         out.push('\n');
@@ -389,23 +392,34 @@ fn source_lines(file: &str, line: u32) -> Option<Vec<String>> {
     (!lines.is_empty()).then_some(lines)
 }
 
-/// The text of one line of the course's own code.
-fn source_line(file: &str, line: u32) -> Option<String> {
-    source_lines(file, line)?.into_iter().next()
-}
-
-/// The whole statement that starts at `line`, joined onto one line (an
-/// `assert!` that rustfmt spread over several lines, say).
+/// The code at `line`, with the lines that continue it joined on: while
+/// its parentheses are open (an `assert!` rustfmt spread over several
+/// lines, say), or while the next line goes on with a method call.
 fn source_statement(file: &str, line: u32) -> Option<String> {
-    let mut statement = String::new();
-    for (i, code) in source_lines(file, line)?.into_iter().enumerate() {
-        if i > 0 && !statement.ends_with('(') && !code.starts_with(')') {
-            statement.push(' ');
-        }
-        statement.push_str(&code);
-        if code.ends_with(';') || code.ends_with('{') || code.ends_with('}') || i == 5 {
+    let lines = source_lines(file, line)?;
+    let code = |l: &str| l.split("//").next().unwrap_or_default().to_string();
+    let mut statement = lines[0].clone();
+    let mut open = parens(&code(&lines[0]));
+    for next in lines.iter().skip(1).take(5) {
+        if open <= 0 && !next.starts_with('.') {
             break;
         }
+        if !(statement.ends_with('(') || next.starts_with(')') || next.starts_with('.')) {
+            statement.push(' ');
+        }
+        statement.push_str(next);
+        open += parens(&code(next));
     }
     Some(statement)
+}
+
+/// How many more `(` than `)` a piece of code has.
+fn parens(code: &str) -> i32 {
+    code.chars()
+        .map(|c| match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        })
+        .sum()
 }

@@ -10,7 +10,7 @@
 //! `Debug`. Outside a harness check (a plain `loom::model`) nothing is
 //! recorded and the types behave exactly like loom's.
 
-use crate::record::{Op, record, register_object, register_thread, show};
+use crate::record::{Op, record, register_object, register_thread, set_written_value, show};
 use std::cell::Cell;
 use std::fmt::Debug;
 use std::ops::{Deref, DerefMut};
@@ -172,8 +172,9 @@ pub mod atomic {
 
 /// A lock guard that records reads and writes through it, and its unlock.
 ///
-/// A write is recorded when the guard is next used or dropped, so the trace
-/// shows the value the write left, not the value before it.
+/// A write is recorded where it happens, and its value is filled in when the
+/// guard is next used or dropped, so the trace shows the value the write
+/// left, in the right place among the thread's other operations.
 pub struct Guard<G: Deref>
 where
     G::Target: Debug,
@@ -181,7 +182,7 @@ where
     inner: Option<G>,
     object: Option<usize>,
     last_use: Cell<&'static Location<'static>>,
-    pending_write: Cell<Option<&'static Location<'static>>>,
+    pending_write: Cell<Option<usize>>,
 }
 
 /// The guard of a locked [`Mutex`].
@@ -211,14 +212,8 @@ where
     }
 
     fn record_pending_write(&self) {
-        if let Some(at) = self.pending_write.take() {
-            record(
-                Op::Write {
-                    value: show(self.value()),
-                },
-                self.object,
-                at,
-            );
+        if let Some(event) = self.pending_write.take() {
+            set_written_value(event, show(self.value()));
         }
     }
 
@@ -276,7 +271,14 @@ where
     fn deref_mut(&mut self) -> &mut G::Target {
         self.record_pending_write();
         let at = Location::caller();
-        self.pending_write.set(Some(at));
+        let event = record(
+            Op::Write {
+                value: String::new(),
+            },
+            self.object,
+            at,
+        );
+        self.pending_write.set(event);
         self.last_use.set(at);
         self.inner
             .as_deref_mut()
@@ -289,13 +291,15 @@ where
     G::Target: Debug,
 {
     fn drop(&mut self) {
-        // While loom unwinds a failed execution there is nothing left to
-        // record, and asking loom who is running could panic a second time.
-        if std::thread::panicking() || self.inner.is_none() {
-            return;
+        if self.inner.is_none() {
+            return; // emptied by Condvar::wait, which recorded what it did
         }
         self.record_pending_write();
-        record(Op::Unlock, self.object, self.last_use.get());
+        // While loom unwinds a failed execution, asking loom which thread
+        // runs could panic a second time: the unlock goes unrecorded.
+        if !std::thread::panicking() {
+            record(Op::Unlock, self.object, self.last_use.get());
+        }
     }
 }
 

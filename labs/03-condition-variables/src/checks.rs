@@ -1,0 +1,39 @@
+//! The loom models this lab's queues are checked with.
+
+use crate::Queue;
+use harness::sync::loom::{Arc, thread};
+
+// ANCHOR: two_consumers
+/// Two consumers each pop one item from a queue of one slot, into which
+/// main pushes two. Each item must reach exactly one consumer.
+pub fn two_consumers<Q: Queue>() {
+    let queue = Arc::new(Q::with_capacity(1));
+    let consumers: Vec<_> = (0..2)
+        .map(|_| {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.pop())
+        })
+        .collect();
+    queue.push(1);
+    queue.push(2);
+    let mut popped: Vec<u32> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+    popped.sort();
+    assert!(
+        popped == [1, 2],
+        "pushed 1 and 2, but the consumers popped {popped:?}"
+    );
+}
+// ANCHOR_END: two_consumers
+
+// ANCHOR: one_item
+/// One consumer pops the one item main pushes. It must get it, and not
+/// sleep forever.
+pub fn one_item<Q: Queue>() {
+    let queue = Arc::new(Q::with_capacity(1));
+    let other = Arc::clone(&queue);
+    let consumer = thread::spawn(move || other.pop());
+    queue.push(7);
+    let popped = consumer.join().unwrap();
+    assert!(popped == 7, "pushed 7, but the consumer popped {popped}");
+}
+// ANCHOR_END: one_item

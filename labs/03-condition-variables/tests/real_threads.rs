@@ -1,0 +1,31 @@
+//! The hand-made queue and the production channels on real threads: the
+//! same producers and consumer, and every message arrives exactly once.
+
+use lab_03::channels::{Channel, Crossbeam, HandMade, StdSync, pipe};
+
+const MESSAGES: u32 = 20_000;
+
+fn every_message_arrives_once<C: Channel>() {
+    for producers in [1, 2, 4] {
+        for capacity in [1, 16] {
+            let sum = pipe::<C>(producers, MESSAGES, capacity);
+            let expected = u64::from(MESSAGES) * u64::from(MESSAGES - 1) / 2;
+            assert_eq!(sum, expected, "{producers} producers, capacity {capacity}");
+        }
+    }
+}
+
+#[test]
+fn the_hand_made_queue_delivers_every_message_once() {
+    every_message_arrives_once::<HandMade>();
+}
+
+#[test]
+fn crossbeams_bounded_channel_delivers_every_message_once() {
+    every_message_arrives_once::<Crossbeam>();
+}
+
+#[test]
+fn std_sync_channel_delivers_every_message_once() {
+    every_message_arrives_once::<StdSync>();
+}
