@@ -52,6 +52,8 @@ pub enum Op {
     WantLock,
     /// Took a mutex, or an `RwLock` for writing.
     Lock,
+    /// `try_lock` found the lock held by another thread, and gave up.
+    TryLockFailed,
     /// Took an `RwLock` for reading.
     ReadLock,
     /// Released a lock.

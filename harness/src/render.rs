@@ -137,14 +137,31 @@ fn shown(trace: &Trace, event: &Event) -> bool {
 fn rows(trace: &Trace) -> Vec<Row> {
     let touched: BTreeSet<usize> = trace.events.iter().filter_map(|e| e.object).collect();
     let labels = touched.len() > 1;
+    // A request a thread is still blocked on when the execution stops goes
+    // last: loom may run other threads between the request and the block.
+    let (blocked, ran): (Vec<&Event>, Vec<&Event>) = trace
+        .events
+        .iter()
+        .filter(|e| shown(trace, e))
+        .partition(|e| matches!(e.op, Op::WantLock | Op::WantJoin { .. }));
     let mut rows: Vec<Row> = Vec::new();
     let mut last_object: Option<usize> = None;
-    for event in trace.events.iter().filter(|e| shown(trace, e)) {
-        let location = short(&event.file, event.line);
+    let mut alone = false; // the previous operation wants a row to itself
+    for event in ran.into_iter().chain(blocked) {
+        let location = match event.op {
+            // A guard unlocks where it is dropped, which the harness cannot
+            // see: after its last use, at the end of its scope.
+            Op::Unlock => String::from("end of scope"),
+            _ => short(&event.file, event.line),
+        };
+        let own_row = matches!(event.op, Op::Wait { .. } | Op::Woken { .. });
         let mut text = op_text(trace, &event.op, labels);
-        let same_row = rows
-            .last()
-            .is_some_and(|row| row.thread == event.thread && row.location == location);
+        let same_row = !own_row
+            && !alone
+            && rows.last().is_some_and(|row| {
+                row.thread == event.thread && (row.location == location || event.op == Op::Unlock)
+            });
+        alone = own_row;
         if let Some(object) = event.object
             && labels
             && (!same_row || event.object != last_object)
@@ -211,13 +228,17 @@ fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
     };
     match op {
         Op::Spawn { child } => format!("spawn thread {child}"),
-        Op::WantJoin { child } => format!("waits for thread {child} to finish"),
+        Op::WantJoin { child } => format!("waits for thread {child} to finish (blocked)"),
         Op::Join { child } => format!("join thread {child}"),
-        Op::WantLock => String::from("waits for the lock"),
+        Op::WantLock => String::from("waits for the lock (blocked)"),
+        Op::TryLockFailed => String::from("try_lock: held elsewhere"),
         Op::Lock => String::from("lock"),
         Op::ReadLock => String::from("read-lock"),
         Op::Unlock => String::from("unlock"),
         Op::Read { value } => format!("read → {value}"),
+        // Filled in when the guard is next used; a deadlock can stop the
+        // thread first, and then the value written is not known.
+        Op::Write { value } if value.is_empty() => String::from("write"),
         Op::Write { value } => format!("write ← {value}"),
         Op::Load { value } => format!("load → {value}"),
         Op::Store { value } => format!("store ← {value}"),
@@ -401,7 +422,8 @@ fn source_statement(file: &str, line: u32) -> Option<String> {
     let mut statement = lines[0].clone();
     let mut open = parens(&code(&lines[0]));
     for next in lines.iter().skip(1).take(5) {
-        if open <= 0 && !next.starts_with('.') {
+        let opens_block = statement.ends_with('{');
+        if opens_block || (open <= 0 && !next.starts_with('.')) {
             break;
         }
         if !(statement.ends_with('(') || next.starts_with(')') || next.starts_with('.')) {

@@ -338,7 +338,10 @@ impl<T: Debug> Mutex<T> {
                 record(Op::Lock, self.object, at);
                 Ok(Guard::new(inner, self.object, at))
             }
-            Err(TryLockError::WouldBlock) => Err(TryLockError::WouldBlock),
+            Err(TryLockError::WouldBlock) => {
+                record(Op::TryLockFailed, self.object, at);
+                Err(TryLockError::WouldBlock)
+            }
             Err(TryLockError::Poisoned(poisoned)) => {
                 record(Op::Lock, self.object, at);
                 let guard = Guard::new(poisoned.into_inner(), self.object, at);

@@ -28,8 +28,9 @@ fn back_and_forth<A: Transfer>(name: &str) {
             format!(
                 "thread A is in {}, thread B is in {}.\n\
                  account 1's lock is {}, account 2's lock is {}.\n\
-                 transfer locks the payer's account first: A holds 1 and waits for 2,\n\
-                 B holds 2 and waits for 1. Neither can go on: a deadlock.",
+                 transfer locks the payer's account first, so (by that order, not seen\n\
+                 directly) A holds 1 and waits for 2, B holds 2 and waits for 1:\n\
+                 neither can go on, a deadlock.",
                 doing[0],
                 doing[1],
                 held(&accounts.0),
@@ -63,6 +64,12 @@ fn back_and_forth<A: Transfer>(name: &str) {
 }
 
 fn main() {
+    if std::env::args().len() > 1 {
+        eprintln!(
+            "usage: cargo run -p lab-02 --example deadlock --release (it takes no arguments)"
+        );
+        std::process::exit(2);
+    }
     back_and_forth::<SafeAccount>("ordered locks (SafeAccount)");
     println!("racy order (RacyAccount)     running...");
     back_and_forth::<RacyAccount>("racy order (RacyAccount)");

@@ -5,8 +5,8 @@ use crate::{BankAccount, Booking, Transfer};
 use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: withdrawals
-/// Two threads each withdraw 80 from an account holding 100. At most one
-/// can be paid, and the balance must never go below zero.
+/// Two threads each withdraw 80 from an account holding 100. Exactly one
+/// is paid, and 20 is left: never a negative balance.
 pub fn two_withdrawals<A: BankAccount>() {
     let account = Arc::new(A::open(1, 100));
     let other = Arc::clone(&account);
@@ -19,24 +19,36 @@ pub fn two_withdrawals<A: BankAccount>() {
         "two withdrawals of 80 from 100 left a balance of {balance}: overdrawn"
     );
     assert!(
-        !(mine && theirs),
-        "both withdrawals of 80 from 100 were paid"
+        mine != theirs,
+        "of two withdrawals of 80 from 100, paid: {mine} and {theirs}"
+    );
+    assert!(
+        balance == 20,
+        "one withdrawal of 80 from 100 was paid, but the balance is {balance}"
     );
 }
 // ANCHOR_END: withdrawals
 
 // ANCHOR: transfers
 /// Two threads transfer between the same two accounts, in opposite
-/// directions. Both must finish, and no money may appear or vanish.
+/// directions: 10 from account 1 to 2, and 20 from 2 to 1. Both must
+/// finish, each paid in full, the right way round.
 pub fn opposite_transfers<A: Transfer>() {
     let one = Arc::new(A::open(1, 100));
     let two = Arc::new(A::open(2, 100));
     let (one_again, two_again) = (Arc::clone(&one), Arc::clone(&two));
     let spawned = thread::spawn(move || A::transfer(&one_again, &two_again, 10));
-    A::transfer(&two, &one, 20);
-    spawned.join().unwrap();
-    let total = one.balance() + two.balance();
-    assert!(total == 200, "two transfers turned 200 into {total}");
+    let paid = A::transfer(&two, &one, 20);
+    let also_paid = spawned.join().unwrap();
+    let balances = (one.balance(), two.balance());
+    assert!(
+        paid && also_paid,
+        "both transfers are covered, but paid: {paid} and {also_paid}"
+    );
+    assert!(
+        balances == (110, 90),
+        "after 10 from 1 to 2 and 20 from 2 to 1: {balances:?}"
+    );
 }
 // ANCHOR_END: transfers
 
@@ -45,10 +57,17 @@ pub fn opposite_transfers_in_one_bank() {
     let bank = Arc::new(OneLockBank::new(vec![100, 100]));
     let other = Arc::clone(&bank);
     let spawned = thread::spawn(move || other.transfer(0, 1, 10));
-    bank.transfer(1, 0, 20);
-    spawned.join().unwrap();
-    let total = bank.total();
-    assert!(total == 200, "two transfers turned 200 into {total}");
+    let paid = bank.transfer(1, 0, 20);
+    let also_paid = spawned.join().unwrap();
+    let balances = bank.balances();
+    assert!(
+        paid && also_paid,
+        "both transfers are covered, but paid: {paid} and {also_paid}"
+    );
+    assert!(
+        balances == [110, 90],
+        "after 10 from 0 to 1 and 20 from 1 to 0: {balances:?}"
+    );
 }
 
 // ANCHOR: booking

@@ -91,9 +91,9 @@ impl OneLockBank {
         true
     }
 
-    /// All the money in the bank.
-    pub fn total(&self) -> i64 {
-        self.balances.lock().unwrap().iter().sum()
+    /// Every account's balance.
+    pub fn balances(&self) -> Vec<i64> {
+        self.balances.lock().unwrap().clone()
     }
 }
 // ANCHOR_END: one_lock

@@ -3,10 +3,10 @@
 
 use harness::sync::loom::Mutex;
 use harness::{Check, FailureKind, Verdict};
-use lab_02::BankAccount;
 use lab_02::checks::{opposite_transfers, opposite_transfers_in_one_bank, two_withdrawals};
 use lab_02::on_loom::fixed::SafeAccount;
 use lab_02::on_loom::racy::RacyAccount;
+use lab_02::{BankAccount, Transfer};
 
 // ANCHOR: overdraft_is_found
 #[test]
@@ -102,6 +102,85 @@ fn a_global_lock_order_never_deadlocks() {
         .every_interleaving()
         .in_book()
         .must_pass(opposite_transfers::<SafeAccount>);
+}
+
+/// A wrong fix: locks in a global order, and then moves the money from the
+/// first-locked account to the second, whichever way it was asked to.
+struct OrderedButBackwards {
+    id: u32,
+    balance: Mutex<i64>,
+}
+
+impl BankAccount for OrderedButBackwards {
+    fn open(id: u32, balance: i64) -> Self {
+        Self {
+            id,
+            balance: Mutex::new(balance),
+        }
+    }
+    fn withdraw(&self, _amount: i64) -> bool {
+        unreachable!("the transfer model makes no withdrawals")
+    }
+    fn balance(&self) -> i64 {
+        *self.balance.lock().unwrap()
+    }
+}
+
+impl Transfer for OrderedButBackwards {
+    fn transfer(from: &Self, to: &Self, amount: i64) -> bool {
+        let (first, second) = if from.id < to.id {
+            (from, to)
+        } else {
+            (to, from)
+        };
+        let mut paying = first.balance.lock().unwrap();
+        let mut receiving = second.balance.lock().unwrap();
+        *paying -= amount;
+        *receiving += amount;
+        true
+    }
+    fn is_locked(&self) -> bool {
+        self.balance.try_lock().is_err()
+    }
+}
+
+#[test]
+fn the_transfer_check_fails_on_moving_money_the_wrong_way() {
+    let verdict = Check::new("ordered but backwards")
+        .every_interleaving()
+        .quiet()
+        .run(opposite_transfers::<OrderedButBackwards>);
+    let Verdict::Failed(failure) = verdict else {
+        panic!("the fix check passed a wrong fix")
+    };
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+}
+
+/// A wrong fix: never overdrawn, because it never pays.
+struct RefusesEverything(Mutex<i64>);
+
+impl BankAccount for RefusesEverything {
+    fn open(_id: u32, balance: i64) -> Self {
+        Self(Mutex::new(balance))
+    }
+    fn withdraw(&self, _amount: i64) -> bool {
+        false
+    }
+    fn balance(&self) -> i64 {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[test]
+fn the_withdrawal_check_fails_on_refusing_every_withdrawal() {
+    let verdict = Check::new("refuses everything")
+        .every_interleaving()
+        .quiet()
+        .run(two_withdrawals::<RefusesEverything>);
+    assert!(
+        verdict.failed(),
+        "the fix check passed an account that never pays"
+    );
 }
 
 #[test]

@@ -3,13 +3,13 @@
 //! 2 producers and one consumer. `cargo bench -p lab-03` prints criterion's
 //! report, then the ratios.
 
-use criterion::{BenchmarkId, Throughput};
+use criterion::{BenchmarkId, SamplingMode, Throughput};
 use harness::bench::Table;
 use lab_03::channels::{Crossbeam, HandMade, StdSync, pipe};
 use std::hint::black_box;
 
 const GROUP: &str = "bounded queue";
-const MESSAGES: u32 = 100_000;
+const MESSAGES: u32 = 1_000_000;
 const CAPACITY: usize = 128;
 
 fn main() {
@@ -22,6 +22,9 @@ fn main() {
     harness::bench::run(&table, |criterion| {
         // ANCHOR: bench
         let mut group = criterion.benchmark_group(GROUP);
+        // A million messages through the hand-made queue take about a
+        // second: ten samples of one run each are plenty.
+        group.sampling_mode(SamplingMode::Flat).sample_size(10);
         group.throughput(Throughput::Elements(u64::from(MESSAGES)));
         for producers in [1, 2] {
             group.bench_with_input(

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
 use std::time::Duration;
 
-const ROUNDS: u32 = 20_000;
+const ROUNDS: u32 = 2_000;
 const ITEMS: u32 = 50;
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -80,8 +80,8 @@ impl Channel for StdSync {
 // ANCHOR: pipe
 /// `producers` threads send `messages` messages between them (the numbers
 /// `0..messages`, each once) through a channel of `capacity`; this thread
-/// receives them all. Returns their sum.
-pub fn pipe<C: Channel>(producers: u32, messages: u32, capacity: usize) -> u64 {
+/// receives them all, and returns them in the order received.
+pub fn pipe<C: Channel>(producers: u32, messages: u32, capacity: usize) -> Vec<u32> {
     let (sender, receiver) = C::bounded(capacity);
     thread::scope(|scope| {
         for producer in 0..producers {
@@ -92,7 +92,7 @@ pub fn pipe<C: Channel>(producers: u32, messages: u32, capacity: usize) -> u64 {
                 }
             });
         }
-        (0..messages).map(|_| u64::from(C::recv(&receiver))).sum()
+        (0..messages).map(|_| C::recv(&receiver)).collect()
     })
 }
 // ANCHOR_END: pipe

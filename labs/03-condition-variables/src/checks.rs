@@ -25,6 +25,39 @@ pub fn two_consumers<Q: Queue>() {
 }
 // ANCHOR_END: two_consumers
 
+// ANCHOR: two_producers
+/// Two producers push into a queue of one slot (main pushes 1 and 2, a
+/// spawned thread 3) while a consumer pops all three. The queue must never
+/// hold more than its one slot, and every item must arrive.
+pub fn two_producers<Q: Queue>() {
+    let queue = Arc::new(Q::with_capacity(1));
+    let consumer = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || [queue.pop(), queue.pop(), queue.pop()])
+    };
+    let producer = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || {
+            queue.push(3);
+            let held = queue.len();
+            assert!(held <= 1, "a queue of one slot holds {held} items");
+        })
+    };
+    for item in [1, 2] {
+        queue.push(item);
+        let held = queue.len();
+        assert!(held <= 1, "a queue of one slot holds {held} items");
+    }
+    producer.join().unwrap();
+    let mut popped = consumer.join().unwrap();
+    popped.sort();
+    assert!(
+        popped == [1, 2, 3],
+        "pushed 1, 2 and 3, but the consumer popped {popped:?}"
+    );
+}
+// ANCHOR_END: two_producers
+
 // ANCHOR: one_item
 /// One consumer pops the one item main pushes. It must get it, and not
 /// sleep forever.

@@ -39,5 +39,9 @@ impl crate::Queue for Mailbox {
         self.changed.notify_all();
         letter
     }
+
+    fn len(&self) -> usize {
+        usize::from(self.slot.lock().unwrap().is_some())
+    }
 }
 // ANCHOR_END: starter

@@ -44,4 +44,8 @@ impl crate::Queue for BoundedQueue {
         item
     }
     // ANCHOR_END: pop
+
+    fn len(&self) -> usize {
+        self.items.lock().unwrap().len()
+    }
 }

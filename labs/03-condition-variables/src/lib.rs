@@ -27,6 +27,12 @@ pub trait Queue: Send + Sync + 'static {
     fn push(&self, item: u32);
     /// Takes the oldest item, first waiting while the queue is empty.
     fn pop(&self) -> u32;
+    /// How many items it holds now.
+    fn len(&self) -> usize;
+    /// Whether it holds no item now.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 pub mod channels;

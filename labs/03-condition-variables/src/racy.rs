@@ -47,6 +47,10 @@ impl crate::Queue for IfQueue {
         item
     }
     // ANCHOR_END: if_pop
+
+    fn len(&self) -> usize {
+        self.items.lock().unwrap().len()
+    }
 }
 
 /// A bounded queue whose `push` notifies before it adds the item.
@@ -88,5 +92,9 @@ impl crate::Queue for NotifyFirstQueue {
         let item = items.pop_front().expect("the loop waited for an item");
         self.not_full.notify_one();
         item
+    }
+
+    fn len(&self) -> usize {
+        self.items.lock().unwrap().len()
     }
 }

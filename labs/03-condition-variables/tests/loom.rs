@@ -2,7 +2,7 @@
 //! fixed queue passes both models.
 
 use harness::{Check, FailureKind};
-use lab_03::checks::{one_item, two_consumers};
+use lab_03::checks::{one_item, two_consumers, two_producers};
 use lab_03::on_loom::fixed::BoundedQueue;
 use lab_03::on_loom::racy::{IfQueue, NotifyFirstQueue};
 
@@ -24,7 +24,7 @@ fn waiting_with_if_is_found_by_loom() {
 
 // ANCHOR: lost_wakeup_is_found
 #[test]
-fn notifying_before_the_change_loses_the_wakeup() {
+fn lost_wakeup_is_found_by_loom() {
     let failure = Check::new("notify before the change")
         .preemption_bound(2)
         .in_book()
@@ -38,6 +38,29 @@ fn notifying_before_the_change_loses_the_wakeup() {
     );
 }
 // ANCHOR_END: lost_wakeup_is_found
+
+#[test]
+fn overfilling_with_if_is_found_by_loom() {
+    let failure = Check::new("if instead of while, two producers")
+        .preemption_bound(2)
+        .in_book()
+        .must_fail(two_producers::<IfQueue>);
+    assert!(
+        failure
+            .message
+            .contains("a queue of one slot holds 2 items"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn waiting_in_a_loop_never_overfills_the_queue() {
+    Check::new("bounded queue, two producers")
+        .preemption_bound(3)
+        .in_book()
+        .must_pass(two_producers::<BoundedQueue>);
+}
 
 #[test]
 fn waiting_in_a_loop_never_pops_an_empty_queue() {
