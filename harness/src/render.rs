@@ -135,8 +135,17 @@ fn shown(trace: &Trace, event: &Event) -> bool {
 }
 
 fn rows(trace: &Trace) -> Vec<Row> {
+    // An object is named only when its kind has more than one in the trace:
+    // with one mutex, "lock" is clear; with two, "mutex 2: lock".
     let touched: BTreeSet<usize> = trace.events.iter().filter_map(|e| e.object).collect();
-    let labels = touched.len() > 1;
+    let of_kind = |kind: &str| {
+        touched
+            .iter()
+            .filter(|&&o| trace.objects[o].kind == kind)
+            .count()
+    };
+    let named = |object: usize| of_kind(&trace.objects[object].kind) > 1;
+    let labels = touched.iter().any(|&o| named(o));
     // A request a thread is still blocked on when the execution stops goes
     // last: loom may run other threads between the request and the block.
     let (blocked, ran): (Vec<&Event>, Vec<&Event>) = trace
@@ -163,7 +172,7 @@ fn rows(trace: &Trace) -> Vec<Row> {
             });
         alone = own_row;
         if let Some(object) = event.object
-            && labels
+            && named(object)
             && (!same_row || event.object != last_object)
         {
             text = format!("{}: {text}", trace.objects[object].label());
@@ -222,8 +231,9 @@ fn collapse_loops(rows: Vec<Row>) -> Vec<Row> {
 }
 
 fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
+    let several_mutexes = labels && trace.objects.iter().filter(|o| o.kind == "mutex").count() > 1;
     let mutex = |mutex: &Option<usize>| match mutex {
-        Some(m) if labels => format!(" {}", trace.objects[*m].label()),
+        Some(m) if several_mutexes => format!(" {}", trace.objects[*m].label()),
         _ => String::new(),
     };
     match op {
