@@ -31,15 +31,27 @@ fn the_reference_solution_passes_the_exercise_check() {
     exercise().prove_solution_passes(two_producers::<solution::Mailbox>);
 }
 
-/// A plausible wrong answer: `while` loops, but each side wakes only one
-/// waiter, which may be a thread of its own kind that goes straight back
-/// to sleep, leaving the one that could go on asleep too.
-struct NotifiesOne {
+/// Plausible wrong answers, one struct with two switches: does `push`
+/// wait in a loop (or with `if`), and do both sides wake every waiter (or
+/// only one)?
+struct WrongMailbox<const PUSH_LOOPS: bool, const NOTIFY_ALL: bool> {
     slot: Mutex<Option<u32>>,
     changed: Condvar,
 }
 
-impl Queue for NotifiesOne {
+impl<const PUSH_LOOPS: bool, const NOTIFY_ALL: bool> WrongMailbox<PUSH_LOOPS, NOTIFY_ALL> {
+    fn notify(&self) {
+        if NOTIFY_ALL {
+            self.changed.notify_all();
+        } else {
+            self.changed.notify_one();
+        }
+    }
+}
+
+impl<const PUSH_LOOPS: bool, const NOTIFY_ALL: bool> Queue
+    for WrongMailbox<PUSH_LOOPS, NOTIFY_ALL>
+{
     fn with_capacity(_capacity: usize) -> Self {
         Self {
             slot: Mutex::new(None),
@@ -50,9 +62,12 @@ impl Queue for NotifiesOne {
         let mut slot = self.slot.lock().unwrap();
         while slot.is_some() {
             slot = self.changed.wait(slot).unwrap();
+            if !PUSH_LOOPS {
+                break; // `if`: wait once, then go on regardless
+            }
         }
         *slot = Some(letter);
-        self.changed.notify_one();
+        self.notify();
     }
     fn pop(&self) -> u32 {
         let mut slot = self.slot.lock().unwrap();
@@ -60,13 +75,20 @@ impl Queue for NotifiesOne {
             slot = self.changed.wait(slot).unwrap();
         }
         let letter = slot.take().expect("the loop waited for a letter");
-        self.changed.notify_one();
+        self.notify();
         letter
     }
     fn len(&self) -> usize {
         usize::from(self.slot.lock().unwrap().is_some())
     }
 }
+
+/// Both sides loop, but each wakes only one waiter, which may be a thread
+/// of its own kind that goes straight back to sleep.
+type NotifiesOne = WrongMailbox<true, false>;
+
+/// `pop` loops, `push` still waits with `if`.
+type OnlyPopLoops = WrongMailbox<false, true>;
 
 #[test]
 fn the_exercise_check_fails_a_mailbox_that_wakes_only_one_waiter() {
@@ -74,41 +96,6 @@ fn the_exercise_check_fails_a_mailbox_that_wakes_only_one_waiter() {
         "notify_one on a shared condvar",
         two_consumers::<NotifiesOne>,
     );
-}
-
-/// A half answer: `pop` loops, `push` still waits with `if`.
-struct OnlyPopLoops {
-    slot: Mutex<Option<u32>>,
-    changed: Condvar,
-}
-
-impl Queue for OnlyPopLoops {
-    fn with_capacity(_capacity: usize) -> Self {
-        Self {
-            slot: Mutex::new(None),
-            changed: Condvar::new(),
-        }
-    }
-    fn push(&self, letter: u32) {
-        let mut slot = self.slot.lock().unwrap();
-        if slot.is_some() {
-            slot = self.changed.wait(slot).unwrap();
-        }
-        *slot = Some(letter);
-        self.changed.notify_all();
-    }
-    fn pop(&self) -> u32 {
-        let mut slot = self.slot.lock().unwrap();
-        while slot.is_none() {
-            slot = self.changed.wait(slot).unwrap();
-        }
-        let letter = slot.take().expect("the loop waited for a letter");
-        self.changed.notify_all();
-        letter
-    }
-    fn len(&self) -> usize {
-        usize::from(self.slot.lock().unwrap().is_some())
-    }
 }
 
 #[test]
