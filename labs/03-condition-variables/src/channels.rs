@@ -21,6 +21,30 @@ pub trait Channel {
     fn recv(receiver: &Self::Receiver) -> u32;
 }
 
+/// Implements [`Channel`] for a library's channel, given its two halves
+/// and the function that makes them from a capacity: every library channel
+/// here sends and receives the same way (see `Crossbeam`, spelled out).
+#[macro_export]
+macro_rules! library_channel {
+    ($name:ident, $sender:ty, $receiver:ty, $make:expr) => {
+        impl $crate::channels::Channel for $name {
+            type Sender = $sender;
+            type Receiver = $receiver;
+            fn bounded(capacity: usize) -> (Self::Sender, Self::Receiver) {
+                $make(capacity)
+            }
+            fn send(sender: &Self::Sender, message: u32) {
+                sender
+                    .send(message)
+                    .expect("the receiver outlives the producers");
+            }
+            fn recv(receiver: &Self::Receiver) -> u32 {
+                receiver.recv().expect("the producers send every message")
+            }
+        }
+    };
+}
+
 /// This lab's `BoundedQueue`: one `Mutex<VecDeque>` and two `Condvar`s.
 pub struct HandMade;
 /// crossbeam-channel's bounded channel.
@@ -61,21 +85,12 @@ impl Channel for Crossbeam {
 }
 // ANCHOR_END: crossbeam
 
-impl Channel for StdSync {
-    type Sender = mpsc::SyncSender<u32>;
-    type Receiver = mpsc::Receiver<u32>;
-    fn bounded(capacity: usize) -> (Self::Sender, Self::Receiver) {
-        mpsc::sync_channel(capacity)
-    }
-    fn send(sender: &Self::Sender, message: u32) {
-        sender
-            .send(message)
-            .expect("the receiver outlives the producers");
-    }
-    fn recv(receiver: &Self::Receiver) -> u32 {
-        receiver.recv().expect("the producers send every message")
-    }
-}
+library_channel!(
+    StdSync,
+    mpsc::SyncSender<u32>,
+    mpsc::Receiver<u32>,
+    mpsc::sync_channel
+);
 
 // ANCHOR: pipe
 /// `producers` threads send `messages` messages between them (the numbers

@@ -1,0 +1,59 @@
+//! The loom models this lab's code is checked with.
+
+use crate::{Jobs, OneShot};
+use harness::sync::loom::{Arc, thread};
+
+// ANCHOR: send_then_stop
+/// Main sends jobs 1 and 2, then says stop. The worker must handle both,
+/// in order, before it stops.
+pub fn send_then_stop<J: Jobs>() {
+    let jobs = Arc::new(J::new());
+    let worker = {
+        let jobs = Arc::clone(&jobs);
+        thread::spawn(move || jobs.work())
+    };
+    jobs.send(1);
+    jobs.send(2);
+    jobs.stop();
+    let handled = worker.join().unwrap();
+    assert!(
+        handled == [1, 2],
+        "sent 1 and 2, then stop; the worker handled {handled:?}"
+    );
+}
+// ANCHOR_END: send_then_stop
+
+// ANCHOR: value_arrives
+/// A thread sends 7 while main waits for it: main must receive 7.
+pub fn value_arrives<O: OneShot>() {
+    let channel = Arc::new(O::new());
+    let sender = {
+        let channel = Arc::clone(&channel);
+        thread::spawn(move || channel.send(7))
+    };
+    let received = channel.recv();
+    sender.join().unwrap();
+    assert!(
+        received == Some(7),
+        "7 was sent, but recv returned {received:?}: missed"
+    );
+}
+// ANCHOR_END: value_arrives
+
+// ANCHOR: value_arrives_once
+/// A thread sends 7; main receives twice. The value comes once, then never.
+pub fn value_arrives_once<O: OneShot>() {
+    let channel = Arc::new(O::new());
+    let sender = {
+        let channel = Arc::clone(&channel);
+        thread::spawn(move || channel.send(7))
+    };
+    let first = channel.recv();
+    sender.join().unwrap();
+    let second = channel.recv();
+    assert!(
+        second.is_none(),
+        "7 was sent once, but recv returned {first:?}, then {second:?}"
+    );
+}
+// ANCHOR_END: value_arrives_once

@@ -1,0 +1,52 @@
+//! The exercise's reference solution. Try `exercise.rs` first!
+
+use super::sync::{Condvar, Mutex};
+use std::collections::VecDeque;
+
+/// The messages and whether the inbox is closed.
+#[derive(Debug, Default)]
+struct Contents {
+    messages: VecDeque<u32>,
+    closed: bool,
+}
+
+/// An inbox that one worker reads until it is closed.
+pub struct Inbox {
+    contents: Mutex<Contents>,
+    changed: Condvar,
+}
+
+impl crate::Jobs for Inbox {
+    fn new() -> Self {
+        Self {
+            contents: Mutex::new(Contents::default()),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn send(&self, message: u32) {
+        self.contents.lock().unwrap().messages.push_back(message);
+        self.changed.notify_one();
+    }
+
+    fn stop(&self) {
+        self.contents.lock().unwrap().closed = true;
+        self.changed.notify_one();
+    }
+
+    // ANCHOR: solution
+    fn work(&self) -> Vec<u32> {
+        let mut read = Vec::new();
+        loop {
+            let mut contents = self.contents.lock().unwrap();
+            while contents.messages.is_empty() && !contents.closed {
+                contents = self.changed.wait(contents).unwrap();
+            }
+            match contents.messages.pop_front() {
+                Some(message) => read.push(message), // drain first...
+                None => return read,                 // ...empty and closed: done
+            }
+        }
+    }
+    // ANCHOR_END: solution
+}
