@@ -23,6 +23,20 @@ use std::time::SystemTime;
 /// Criterion's own command-line options (`cargo bench -p lab-NN -- --help`)
 /// override them.
 pub fn run(table: &Table, benchmarks: impl FnOnce(&mut Criterion)) {
+    run_reports(&[Report::Ratios(*table)], benchmarks);
+}
+
+/// What to print after a lab's benchmarks.
+#[derive(Clone, Copy)]
+pub enum Report<'a> {
+    /// Each function's time per element, as a ratio to the first function's.
+    Ratios(Table<'a>),
+    /// A parallel function's speed-up over a sequential one, against the ideal.
+    SpeedUp(SpeedUp<'a>),
+}
+
+/// Like [`run`], printing several reports from this run.
+pub fn run_reports(reports: &[Report], benchmarks: impl FnOnce(&mut Criterion)) {
     let started = SystemTime::now();
     let mut criterion = Criterion::default()
         .sample_size(20)
@@ -31,7 +45,75 @@ pub fn run(table: &Table, benchmarks: impl FnOnce(&mut Criterion)) {
         .configure_from_args();
     benchmarks(&mut criterion);
     criterion.final_summary();
-    println!("\n{}", ratio_table(&criterion_dir(), table, started));
+    for report in reports {
+        let text = match report {
+            Report::Ratios(table) => ratio_table(&criterion_dir(), table, started),
+            Report::SpeedUp(speed_up) => speed_up_table(&criterion_dir(), speed_up, started),
+        };
+        println!("\n{text}");
+    }
+}
+
+/// A parallel function measured with 1, 2, ... threads (its parameter),
+/// beside a sequential one (measured once, any parameter).
+#[derive(Clone, Copy)]
+pub struct SpeedUp<'a> {
+    /// The criterion benchmark group.
+    pub group: &'a str,
+    /// The sequential function: the baseline.
+    pub sequential: &'a str,
+    /// The parallel function, whose parameter is its number of threads.
+    pub parallel: &'a str,
+}
+
+/// The speed-up table: for each number of threads `n`, the parallel
+/// function's time, its speed-up over the sequential one, the ideal (`n`),
+/// and how much of the ideal it reached.
+pub fn speed_up_table(dir: &Path, speed_up: &SpeedUp, started: SystemTime) -> String {
+    let mut found = Vec::new();
+    collect(dir, speed_up.group, started, &mut found);
+    let sequential = found.iter().find(|m| m.function == speed_up.sequential);
+    let mut parallel: Vec<&Measurement> = found
+        .iter()
+        .filter(|m| m.function == speed_up.parallel)
+        .collect();
+    parallel.sort_by_key(|m| m.parameter.parse::<u32>().unwrap_or(u32::MAX));
+    let mut out = format!(
+        "{}: {} on n threads against {}, this run\n{:>8} {:>12} {:>10} {:>7} {:>10}\n",
+        speed_up.group,
+        speed_up.parallel,
+        speed_up.sequential,
+        "threads",
+        "time",
+        "speed-up",
+        "ideal",
+        "of ideal"
+    );
+    let Some(sequential) = sequential else {
+        out.push_str("(no sequential result from this run: was it filtered out?)\n");
+        return out;
+    };
+    out.push_str(&format!(
+        "{:>8} {:>12} {:>9.2}× {:>6}× {:>10}\n",
+        "seq",
+        duration(sequential.nanos_per_element),
+        1.0,
+        1,
+        "",
+    ));
+    for m in parallel {
+        let threads: f64 = m.parameter.parse().unwrap_or(f64::NAN);
+        let gain = sequential.nanos_per_element / m.nanos_per_element;
+        out.push_str(&format!(
+            "{:>8} {:>12} {:>9.2}× {:>6}× {:>9.0} %\n",
+            m.parameter,
+            duration(m.nanos_per_element),
+            gain,
+            m.parameter,
+            100.0 * gain / threads,
+        ));
+    }
+    out
 }
 
 /// One measurement criterion saved: function, parameter, time per element.
@@ -57,6 +139,7 @@ pub fn criterion_dir() -> PathBuf {
 /// What a table measures: a criterion group, the name of its parameter
 /// (`threads`), what one of its throughput elements is (`increment`), and
 /// its functions in the order to show them (the first is the baseline).
+#[derive(Clone, Copy)]
 pub struct Table<'a> {
     /// The criterion benchmark group.
     pub group: &'a str,
@@ -105,7 +188,11 @@ pub fn ratio_table(dir: &Path, table: &Table, started: SystemTime) -> String {
         ""
     );
     for column in &columns {
-        out.push_str(&format!("{:>22}", format!("{parameter} = {column}")));
+        let header = format!("{parameter} = {column}");
+        out.push_str(&format!(
+            "{header:>width$}",
+            width = column_width(parameter, &columns)
+        ));
     }
     out.push('\n');
     for function in functions {
@@ -119,7 +206,10 @@ pub fn ratio_table(dir: &Path, table: &Table, started: SystemTime) -> String {
                 (Some(t), None) => duration(*t),
                 _ => String::from("not run"),
             };
-            out.push_str(&format!("{cell:>22}"));
+            out.push_str(&format!(
+                "{cell:>width$}",
+                width = column_width(parameter, &columns)
+            ));
         }
         out.push('\n');
     }
@@ -127,6 +217,12 @@ pub fn ratio_table(dir: &Path, table: &Table, started: SystemTime) -> String {
         out.push_str("(no results from this run: was the group filtered out?)\n");
     }
     out
+}
+
+/// Wide enough for every column's header (`threads = 2`) and its cells.
+fn column_width(parameter: &str, columns: &[String]) -> usize {
+    let longest = columns.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+    (parameter.chars().count() + 3 + longest + 2).max(22)
 }
 
 fn duration(nanos: f64) -> String {

@@ -1,0 +1,58 @@
+//! The exercise: make `src/exercise.rs` correct, then check it with
+//! `cargo xtask exercise 07` (it runs the ignored test below).
+
+use harness::exercise::Exercise;
+use harness::sync::loom::atomic::{AtomicU64, Ordering};
+use harness::sync::loom::{Arc, thread};
+use lab_07::checks::two_maxima;
+use lab_07::on_loom::{exercise, solution};
+
+/// The exercise's check: the largest of `[7]` and `[5]`, every interleaving.
+fn exercise() -> Exercise {
+    Exercise::new("src/exercise.rs", 0x76c742cf3b1ce0bf)
+}
+
+#[test]
+#[ignore = "the exercise: run `cargo xtask exercise 07` to check your fix"]
+fn your_maximum_is_always_the_largest_value() {
+    exercise().check_answer(|| two_maxima(exercise::parallel_max));
+}
+
+#[test]
+fn the_starter_fails_the_exercise_check() {
+    exercise().prove_starter_fails(|| two_maxima(exercise::parallel_max));
+}
+
+#[test]
+fn the_reference_solution_passes_the_exercise_check() {
+    exercise().prove_solution_passes(|| two_maxima(solution::parallel_max));
+}
+
+/// A plausible wrong answer: `compare_exchange` once, without a retry.
+fn max_without_retry(chunks: Vec<Vec<u64>>) -> u64 {
+    let max = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| {
+            let max = Arc::clone(&max);
+            thread::spawn(move || {
+                for value in chunk {
+                    let seen = max.load(Ordering::Relaxed);
+                    if value > seen {
+                        let _ =
+                            max.compare_exchange(seen, value, Ordering::Relaxed, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    max.load(Ordering::Relaxed)
+}
+
+#[test]
+fn the_exercise_check_fails_a_compare_exchange_without_retry() {
+    exercise().prove_wrong_answer_fails("compare_exchange once", || two_maxima(max_without_retry));
+}
