@@ -105,7 +105,7 @@ pub fn speed_up_table(dir: &Path, speed_up: &SpeedUp, started: SystemTime) -> St
         let threads: f64 = m.parameter.parse().unwrap_or(f64::NAN);
         let gain = sequential.nanos_per_element / m.nanos_per_element;
         out.push_str(&format!(
-            "{:>8} {:>12} {:>9.2}× {:>6}× {:>9.0} %\n",
+            "{:>8} {:>12} {:>9.2}× {:>6}× {:>8.0} %\n",
             m.parameter,
             duration(m.nanos_per_element),
             gain,
@@ -123,9 +123,13 @@ struct Measurement {
     nanos_per_element: f64,
 }
 
-/// Where criterion saves its results: `$CARGO_TARGET_DIR/criterion`, else
+/// Where criterion saves its results: `$CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else
 /// `target/criterion` beside the benchmark executable (`target/release/deps/`).
 pub fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         return PathBuf::from(dir).join("criterion");
     }
@@ -149,6 +153,9 @@ pub struct Table<'a> {
     pub element: &'a str,
     /// The functions, baseline first.
     pub functions: &'a [&'a str],
+    /// The parameter values, in the order to show them; empty: every value
+    /// found, numbers in numeric order.
+    pub columns: &'a [&'a str],
 }
 
 /// The table of a group's results saved in `dir` since `started`: one row
@@ -160,17 +167,19 @@ pub fn ratio_table(dir: &Path, table: &Table, started: SystemTime) -> String {
         parameter,
         element,
         functions,
+        columns: order,
     } = *table;
     let mut found = Vec::new();
     collect(dir, group, started, &mut found);
     let mut columns: Vec<String> = found.iter().map(|m| m.parameter.clone()).collect();
-    columns.sort_by_key(|p| {
-        (
-            p.parse::<f64>().map(|v| v as i64).unwrap_or(i64::MAX),
-            p.clone(),
-        )
+    columns.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.total_cmp(&y),
+        _ => a.cmp(b),
     });
     columns.dedup();
+    if !order.is_empty() {
+        columns.sort_by_key(|c| order.iter().position(|o| o == c).unwrap_or(usize::MAX));
+    }
     let time: BTreeMap<(&str, &str), f64> = found
         .iter()
         .map(|m| {

@@ -32,6 +32,7 @@ fn the_ratio_table_divides_each_time_per_element_by_the_baselines() {
         parameter: "threads",
         element: "thing",
         functions: &functions,
+        columns: &[],
     };
     let table = ratio_table(&dir, &measured, started);
     let row = |name: &str| {

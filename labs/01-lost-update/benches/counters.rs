@@ -25,6 +25,7 @@ fn main() {
         parameter: "threads",
         element: "increment",
         functions: &["fetch_add", "Mutex", "per-thread, merged"],
+        columns: &[],
     };
     harness::bench::run(&table, |criterion| {
         // ANCHOR: bench

@@ -22,6 +22,7 @@ fn main() {
         parameter: "threads",
         element: "operation",
         functions: &["Mutex", "RwLock", "16 shards"],
+        columns: &[],
     };
     harness::bench::run(&table, |criterion| {
         // ANCHOR: bench

@@ -18,6 +18,7 @@ fn main() {
         parameter: "producers",
         element: "message",
         functions: &["hand-made", "crossbeam", "std sync_channel"],
+        columns: &[],
     };
     harness::bench::run(&table, |criterion| {
         // ANCHOR: bench

@@ -26,7 +26,7 @@ pub trait Channel {
 /// here sends and receives the same way (see `Crossbeam`, spelled out).
 #[macro_export]
 macro_rules! library_channel {
-    ($name:ident, $sender:ty, $receiver:ty, $make:expr) => {
+    ($name:ident, $sender:ty, $receiver:ty, $make:expr $(,)?) => {
         impl $crate::channels::Channel for $name {
             type Sender = $sender;
             type Receiver = $receiver;

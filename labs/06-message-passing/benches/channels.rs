@@ -5,6 +5,7 @@
 
 use criterion::{BenchmarkId, Throughput};
 use harness::bench::Table;
+use lab_03::channels::StdSync;
 use lab_06::channels::{
     Channel, CrossbeamBounded, CrossbeamUnbounded, MutexVecDeque, StdMpsc, pipe,
 };
@@ -36,6 +37,7 @@ fn main() {
             "crossbeam unbounded",
             "std mpsc",
         ],
+        columns: &[],
     };
     harness::bench::run(&table, |criterion| {
         // ANCHOR: bench
@@ -44,6 +46,7 @@ fn main() {
         bench::<MutexVecDeque>(&mut group, "Mutex<VecDeque>");
         bench::<CrossbeamBounded>(&mut group, "crossbeam bounded");
         bench::<CrossbeamUnbounded>(&mut group, "crossbeam unbounded");
+        bench::<StdSync>(&mut group, "std sync_channel");
         bench::<StdMpsc>(&mut group, "std mpsc");
         group.finish();
         // ANCHOR_END: bench

@@ -5,7 +5,7 @@
 //!
 //! `cargo run -p lab-06 --example pipeline --release`
 
-use crossbeam::channel::{Receiver, Sender, bounded, select, tick, unbounded};
+use crossbeam::channel::{Receiver, Sender, after, bounded, select, tick, unbounded};
 use lab_06::Jobs;
 use lab_06::on_std::fixed::ClosingJobs;
 use lab_06::on_std::racy::StopFlagJobs;
@@ -46,6 +46,7 @@ fn pipeline(jobs: (Sender<u64>, Receiver<u64>)) -> (u64, usize) {
         }
     });
     let ticker = tick(Duration::from_millis(100));
+    let deadline = after(Duration::from_secs(30));
     let (mut sum, mut received) = (0, 0);
     loop {
         select! {
@@ -54,6 +55,10 @@ fn pipeline(jobs: (Sender<u64>, Receiver<u64>)) -> (u64, usize) {
                 Err(_) => break, // the stage finished and closed its channel
             },
             recv(ticker) -> _ => println!("    ... {received} results so far"),
+            recv(deadline) -> _ => {
+                eprintln!("no end after 30 s: giving up with {received} results");
+                std::process::exit(1);
+            }
         }
     }
     stage.join().expect("the stage finished");
@@ -61,16 +66,17 @@ fn pipeline(jobs: (Sender<u64>, Receiver<u64>)) -> (u64, usize) {
 }
 // ANCHOR_END: pipeline
 
-/// The stop-flag worker of this chapter: jobs sent, then stop. How many
-/// were never handled?
+/// The stop-flag worker of this chapter, already running: a burst of jobs
+/// arrives, then stop. How many were never handled?
 fn lost_at_shutdown<J: Jobs>() -> u32 {
     let jobs = Arc::new(J::new());
     let worker = {
         let jobs = jobs.clone();
         thread::spawn(move || jobs.work().len())
     };
+    thread::sleep(Duration::from_millis(10)); // let the worker start and wait for jobs
     for job in 0..1_000 {
-        jobs.send(job);
+        jobs.send(job); // a burst: faster than one worker can take them
     }
     jobs.stop();
     1_000 - worker.join().expect("the worker finished") as u32
@@ -88,7 +94,11 @@ fn main() {
     }
 
     let lost: Vec<u32> = (0..5).map(|_| lost_at_shutdown::<StopFlagJobs>()).collect();
-    println!("stop flag:        1,000 jobs sent, then stop; never handled, in 5 runs: {lost:?}");
+    println!(
+        "stop flag:         a burst of 1,000 jobs, then stop; never handled, in 5 runs: {lost:?}"
+    );
     let lost: Vec<u32> = (0..5).map(|_| lost_at_shutdown::<ClosingJobs>()).collect();
-    println!("close, then drain: 1,000 jobs sent, then close; never handled, in 5 runs: {lost:?}");
+    println!(
+        "close, then drain: a burst of 1,000 jobs, then close; never handled, in 5 runs: {lost:?}"
+    );
 }

@@ -6,10 +6,18 @@ use super::sync::{Condvar, Mutex};
 use std::collections::VecDeque;
 
 /// The messages and whether the inbox is closed.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Contents {
     messages: VecDeque<u32>,
     closed: bool,
+}
+
+/// Shown in traces as `[1, 2] open` or `[] closed`.
+impl std::fmt::Debug for Contents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = if self.closed { "closed" } else { "open" };
+        write!(f, "{:?} {state}", self.messages)
+    }
 }
 
 // ANCHOR: starter

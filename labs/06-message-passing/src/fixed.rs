@@ -5,10 +5,18 @@ use super::sync::{Condvar, Mutex};
 use std::collections::VecDeque;
 
 /// The queue and whether it is closed, changed together under one lock.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Queue {
     jobs: VecDeque<u32>,
     closed: bool,
+}
+
+/// Shown in traces as `[1, 2] open` or `[] closed`.
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = if self.closed { "closed" } else { "open" };
+        write!(f, "{:?} {state}", self.jobs)
+    }
 }
 
 /// Jobs in a queue that is closed, not flagged, when there are no more.

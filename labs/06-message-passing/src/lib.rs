@@ -9,7 +9,7 @@
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `channels.rs`: the production answer, crossbeam-channel, beside std's
 //!   `mpsc` and the hand-made queue, for the demo and the benchmark;
-//! - `exercise.rs`: your turn, a result slot (`solution.rs` has the
+//! - `exercise.rs`: your turn, an inbox (`solution.rs` has the
 //!   reference answer: try first).
 
 // `on_std` and `on_loom` each compile racy.rs, fixed.rs... once: the same

@@ -25,13 +25,14 @@ impl crate::Jobs for StopFlagJobs {
     }
 
     fn stop(&self) {
-        self.stop.store(true, Ordering::SeqCst);
+        // `Relaxed`, as stop flags often are: it orders nothing else.
+        self.stop.store(true, Ordering::Relaxed);
     }
 
     // ANCHOR: work
     fn work(&self) -> Vec<u32> {
         let mut handled = Vec::new();
-        while !self.stop.load(Ordering::SeqCst) {
+        while !self.stop.load(Ordering::Relaxed) {
             // The flag says "stop", and the worker stops: whatever is still
             // queued is never handled.
             let job = self.queue.lock().unwrap().pop_front();

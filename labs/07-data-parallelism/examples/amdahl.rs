@@ -14,7 +14,7 @@ use std::time::Instant;
 )]
 struct Args {
     /// The fraction of the work that only one thread can do, from 0 to 1.
-    #[arg(long, default_value_t = 0.1, value_parser = fraction)]
+    #[arg(long, default_value_t = 0.1, value_parser = fraction, allow_negative_numbers = true)]
     serial: f64,
     /// The most threads to try (default: the number of cores).
     #[arg(long)]
@@ -79,8 +79,11 @@ fn main() {
          (median of 5 runs); {cores} cores\n",
         measured * 100.0
     );
+    if most > cores {
+        println!("note: more threads than cores; Amdahl's law assumes a core for every thread\n");
+    }
     println!(
-        "{:>8} {:>10} {:>10} {:>10} {:>10}",
+        "{:>8} {:>11} {:>10} {:>10} {:>10}",
         "threads", "time", "speed-up", "Amdahl", "ideal"
     );
     for n in 1..=most {
@@ -93,8 +96,12 @@ fn main() {
             n
         );
     }
-    println!(
-        "\nHowever many threads, the speed-up cannot pass 1 / {measured:.2} = {:.1}×.",
-        1.0 / measured.max(f64::EPSILON)
-    );
+    if serial == 0.0 {
+        println!("\nWith no serial part, the law sets no ceiling: only the cores do.");
+    } else {
+        println!(
+            "\nHowever many threads, the speed-up cannot pass 1 / {measured:.2} = {:.1}×.",
+            1.0 / measured
+        );
+    }
 }

@@ -40,7 +40,12 @@ fn main() {
             .map(|w| {
                 scope.spawn(move || {
                     let tasks = w * per_worker..((w + 1) * per_worker).min(TASKS);
-                    tasks.map(|t| (run_task(t), cost(t)).1).sum()
+                    tasks
+                        .map(|t| {
+                            std::hint::black_box(run_task(t));
+                            cost(t)
+                        })
+                        .sum()
                 })
             })
             .collect();

@@ -24,4 +24,10 @@ pub fn two_maxima(maximum: Maximum) {
     let max = maximum(vec![vec![7], vec![5]]);
     assert!(max == 7, "the largest of 7 and 5 came out as {max}");
 }
+
+/// The same, with the largest value in the last chunk.
+pub fn two_maxima_largest_last(maximum: Maximum) {
+    let max = maximum(vec![vec![5], vec![7]]);
+    assert!(max == 7, "the largest of 5 and 7 came out as {max}");
+}
 // ANCHOR_END: two_maxima

@@ -3,9 +3,10 @@
 
 use crate::{BUCKETS, bucket};
 use rayon::prelude::*;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Barrier, Mutex};
 use std::thread;
+use std::time::{Duration, Instant};
 
 /// The work done per value: rounds of xorshift mixing, so the job is
 /// limited by the cores, not by memory. (`black_box` keeps the compiler
@@ -69,66 +70,73 @@ pub fn join_sum(values: &[u64]) -> u64 {
 // ANCHOR_END: join
 
 // ANCHOR: oversubscription
-/// `units` units of CPU work, split evenly over `threads` OS threads.
-pub fn cpu_bound_on(threads: u64, units: u64) -> u64 {
-    thread::scope(|scope| {
+/// Runs `work(t)` on each of `threads` OS threads; returns the wrapping sum
+/// of what they return, and how long the work took, from the moment every
+/// thread is started and waiting (starting threads is not counted) until
+/// the last one finishes.
+pub fn timed_on(threads: u64, work: impl Fn(u64) -> u64 + Sync) -> (u64, Duration) {
+    let ready = Barrier::new(threads as usize + 1);
+    let mut started = Instant::now();
+    let sum = thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|t| {
+                let (ready, work) = (&ready, &work);
                 scope.spawn(move || {
-                    (t..units)
-                        .step_by(threads as usize)
-                        .map(heavy)
-                        .fold(0, u64::wrapping_add)
+                    ready.wait();
+                    work(t)
                 })
             })
             .collect();
+        ready.wait(); // every thread exists: start the clock
+        started = Instant::now();
         workers
             .into_iter()
             .map(|w| w.join().unwrap())
             .fold(0, u64::wrapping_add)
+    });
+    (sum, started.elapsed())
+}
+
+/// `units` units of CPU work, split evenly over `threads` OS threads.
+pub fn cpu_bound_on(threads: u64, units: u64) -> (u64, Duration) {
+    timed_on(threads, |t| {
+        (t..units)
+            .step_by(threads as usize)
+            .map(heavy)
+            .fold(0, u64::wrapping_add)
     })
 }
 
-/// `units` units of work, split evenly over `threads` OS threads, each
-/// done while holding one shared lock: a thread preempted while holding it
-/// keeps every other thread waiting.
-pub fn lock_bound_on(threads: u64, units: u64) -> u64 {
+/// The same units, each done while holding one shared `Mutex`.
+pub fn mutex_bound_on(threads: u64, units: u64) -> (u64, Duration) {
     let shared = Mutex::new(0u64);
-    thread::scope(|scope| {
-        for t in 0..threads {
-            let shared = &shared;
-            scope.spawn(move || {
-                for unit in (t..units).step_by(threads as usize) {
-                    let mut total = shared.lock().unwrap();
-                    *total = total.wrapping_add(heavy(unit));
-                }
-            });
+    let (_, time) = timed_on(threads, |t| {
+        for unit in (t..units).step_by(threads as usize) {
+            let mut total = shared.lock().unwrap();
+            *total = total.wrapping_add(heavy(unit));
         }
+        0
     });
-    shared.into_inner().unwrap()
+    (shared.into_inner().unwrap(), time)
 }
 
 /// The same, under a hand-made spin lock, which never sleeps: a thread
 /// waiting for it burns its whole time slice spinning, and if the holder
 /// is preempted, every waiter spins until the holder runs again.
-pub fn spin_bound_on(threads: u64, units: u64) -> u64 {
+pub fn spin_bound_on(threads: u64, units: u64) -> (u64, Duration) {
     let locked = AtomicBool::new(false);
     let total = AtomicU64::new(0); // only touched while holding `locked`
-    thread::scope(|scope| {
-        for t in 0..threads {
-            let (locked, total) = (&locked, &total);
-            scope.spawn(move || {
-                for unit in (t..units).step_by(threads as usize) {
-                    while locked.swap(true, Ordering::Acquire) {
-                        std::hint::spin_loop();
-                    }
-                    let sum = total.load(Ordering::Relaxed);
-                    total.store(sum.wrapping_add(heavy(unit)), Ordering::Relaxed);
-                    locked.store(false, Ordering::Release);
-                }
-            });
+    let (_, time) = timed_on(threads, |t| {
+        for unit in (t..units).step_by(threads as usize) {
+            while locked.swap(true, Ordering::Acquire) {
+                std::hint::spin_loop();
+            }
+            let sum = total.load(Ordering::Relaxed);
+            total.store(sum.wrapping_add(heavy(unit)), Ordering::Relaxed);
+            locked.store(false, Ordering::Release);
         }
+        0
     });
-    total.into_inner()
+    (total.into_inner(), time)
 }
 // ANCHOR_END: oversubscription

@@ -4,10 +4,11 @@
 use harness::exercise::Exercise;
 use harness::sync::loom::atomic::{AtomicU64, Ordering};
 use harness::sync::loom::{Arc, thread};
-use lab_07::checks::two_maxima;
+use lab_07::checks::{two_maxima, two_maxima_largest_last};
 use lab_07::on_loom::{exercise, solution};
 
-/// The exercise's check: the largest of `[7]` and `[5]`, every interleaving.
+/// The exercise's check: the largest of `[7]` and `[5]`, then of `[5]` and
+/// `[7]`, every interleaving.
 fn exercise() -> Exercise {
     Exercise::new("src/exercise.rs", 0x76c742cf3b1ce0bf)
 }
@@ -16,6 +17,7 @@ fn exercise() -> Exercise {
 #[ignore = "the exercise: run `cargo xtask exercise 07` to check your fix"]
 fn your_maximum_is_always_the_largest_value() {
     exercise().check_answer(|| two_maxima(exercise::parallel_max));
+    exercise().check_answer(|| two_maxima_largest_last(exercise::parallel_max));
 }
 
 #[test]
@@ -26,6 +28,7 @@ fn the_starter_fails_the_exercise_check() {
 #[test]
 fn the_reference_solution_passes_the_exercise_check() {
     exercise().prove_solution_passes(|| two_maxima(solution::parallel_max));
+    exercise().prove_solution_passes(|| two_maxima_largest_last(solution::parallel_max));
 }
 
 /// A plausible wrong answer: `compare_exchange` once, without a retry.
@@ -55,4 +58,27 @@ fn max_without_retry(chunks: Vec<Vec<u64>>) -> u64 {
 #[test]
 fn the_exercise_check_fails_a_compare_exchange_without_retry() {
     exercise().prove_wrong_answer_fails("compare_exchange once", || two_maxima(max_without_retry));
+}
+
+/// A plausible wrong answer: fold and reduce, but the reduce forgets the
+/// last thread's result.
+fn max_forgetting_the_last(chunks: Vec<Vec<u64>>) -> u64 {
+    let threads: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| thread::spawn(move || chunk.into_iter().max().unwrap_or(0)))
+        .collect();
+    let last = threads.len() - 1;
+    threads
+        .into_iter()
+        .take(last)
+        .map(|t| t.join().unwrap())
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_exercise_check_fails_a_reduce_that_forgets_a_thread() {
+    exercise().prove_wrong_answer_fails("forgets the last thread", || {
+        two_maxima_largest_last(max_forgetting_the_last)
+    });
 }
