@@ -13,6 +13,9 @@ use lab_07::work::{
 use std::hint::black_box;
 use std::time::Duration;
 
+/// A workload: on this many threads, this many units; its result and time.
+type Workload = fn(u64, u64) -> (u64, Duration);
+
 const SPEED_UP: &str = "histogram";
 const OVERSUBSCRIPTION: &str = "oversubscription";
 const VALUES: u64 = 400_000;
@@ -57,7 +60,7 @@ fn main() {
         // Timed from the moment all threads are started: see `timed_on`.
         let mut group = criterion.benchmark_group(OVERSUBSCRIPTION);
         group.throughput(Throughput::Elements(UNITS));
-        let workloads: [(&str, fn(u64, u64) -> (u64, Duration)); 3] = [
+        let workloads: [(&str, Workload); 3] = [
             ("cpu-bound", cpu_bound_on),
             ("Mutex-bound", mutex_bound_on),
             ("spin-lock-bound", spin_bound_on),
