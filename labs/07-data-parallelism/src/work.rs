@@ -71,30 +71,31 @@ pub fn join_sum(values: &[u64]) -> u64 {
 
 // ANCHOR: oversubscription
 /// Runs `work(t)` on each of `threads` OS threads; returns the wrapping sum
-/// of what they return, and how long the work took, from the moment every
-/// thread is started and waiting (starting threads is not counted) until
-/// the last one finishes.
+/// of what they return, and how long the work took: from the first thread
+/// starting its work to the last one finishing. Every thread waits at a
+/// barrier until all exist, so starting threads is not counted, and each
+/// reads the clock itself (the main thread, competing with the workers for
+/// a core, could read it late).
 pub fn timed_on(threads: u64, work: impl Fn(u64) -> u64 + Sync) -> (u64, Duration) {
-    let ready = Barrier::new(threads as usize + 1);
-    let mut started = Instant::now();
-    let sum = thread::scope(|scope| {
+    let ready = Barrier::new(threads as usize);
+    let runs: Vec<(u64, Instant, Instant)> = thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|t| {
                 let (ready, work) = (&ready, &work);
                 scope.spawn(move || {
                     ready.wait();
-                    work(t)
+                    let started = Instant::now();
+                    let result = work(t);
+                    (result, started, Instant::now())
                 })
             })
             .collect();
-        ready.wait(); // every thread exists: start the clock
-        started = Instant::now();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap())
-            .fold(0, u64::wrapping_add)
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
     });
-    (sum, started.elapsed())
+    let sum = runs.iter().map(|r| r.0).fold(0, u64::wrapping_add);
+    let first = runs.iter().map(|r| r.1).min().expect("at least one thread");
+    let last = runs.iter().map(|r| r.2).max().expect("at least one thread");
+    (sum, last - first)
 }
 
 /// `units` units of CPU work, split evenly over `threads` OS threads.
