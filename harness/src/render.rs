@@ -176,6 +176,13 @@ fn rows(trace: &Trace) -> Vec<Row> {
             && (!same_row || event.object != last_object)
         {
             text = format!("{}: {text}", trace.objects[object].label());
+        } else if let Some(object) = event.object
+            && same_row
+            && event.op == Op::Unlock
+            && event.object != last_object
+        {
+            // "store ← true, unlock" would read as unlocking the atomic.
+            text = format!("{}: {text}", trace.objects[object].kind);
         }
         last_object = event.object;
         match rows.last_mut() {
@@ -378,6 +385,13 @@ fn verdict_lines(failure: &Failure) -> String {
                 out.push_str(
                     "         This is loom giving up, not a race: a thread looped without end\n         \
                      (a spin that never sees progress), or the model is too big for loom.\n",
+                );
+            }
+            if failure.message.starts_with("Causality violation") {
+                out.push_str(
+                    "         A data race: the cell access in the last row is not ordered after\n         \
+                     another thread's access (no happens-before between them), so loom\n         \
+                     stopped the execution there.\n",
                 );
             }
             if let Some(code) = source_statement(&failure.file, failure.line) {

@@ -576,20 +576,18 @@ pub mod cell {
         /// run at the same time.
         #[track_caller]
         pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
-            let at = Location::caller();
-            let result = self.inner.with(f);
-            record(Op::CellRead, self.object, at);
-            result
+            // Recorded first: if loom finds this access races, it panics
+            // inside it, and the trace must still show the access.
+            record(Op::CellRead, self.object, Location::caller());
+            self.inner.with(f)
         }
 
         /// Writes through a `*mut T`; loom fails the model if any other
         /// access can run at the same time.
         #[track_caller]
         pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
-            let at = Location::caller();
-            let result = self.inner.with_mut(f);
-            record(Op::CellWrite, self.object, at);
-            result
+            record(Op::CellWrite, self.object, Location::caller());
+            self.inner.with_mut(f)
         }
 
         /// Consumes the cell, returning its value.

@@ -5,19 +5,12 @@
 
 use criterion::{BenchmarkId, Throughput};
 use harness::bench::Table;
-use lab_01::Counter;
 use lab_01::on_std::fixed::{AtomicCounter, MutexCounter};
-use lab_01::threads::{count_then_merge, hammer};
+use lab_01::threads::{count_shared, count_then_merge};
 use std::hint::black_box;
 
 const GROUP: &str = "increment under contention";
 const PER_THREAD: u64 = 200_000;
-
-fn shared<C: Counter>(threads: usize) -> u64 {
-    let counter = C::new();
-    hammer(&counter, threads, PER_THREAD);
-    counter.get()
-}
 
 fn main() {
     let table = Table {
@@ -33,10 +26,10 @@ fn main() {
         for threads in [1, 2] {
             group.throughput(Throughput::Elements(threads as u64 * PER_THREAD));
             group.bench_with_input(BenchmarkId::new("fetch_add", threads), &threads, |b, &t| {
-                b.iter(|| black_box(shared::<AtomicCounter>(t)))
+                b.iter(|| black_box(count_shared::<AtomicCounter>(t, PER_THREAD)))
             });
             group.bench_with_input(BenchmarkId::new("Mutex", threads), &threads, |b, &t| {
-                b.iter(|| black_box(shared::<MutexCounter>(t)))
+                b.iter(|| black_box(count_shared::<MutexCounter>(t, PER_THREAD)))
             });
             group.bench_with_input(
                 BenchmarkId::new("per-thread, merged", threads),

@@ -19,6 +19,14 @@ pub fn hammer<C: Counter>(counter: &C, threads: usize, per_thread: u64) {
 }
 // ANCHOR_END: hammer
 
+/// A new counter, incremented `per_thread` times on each of `threads`
+/// threads: its final count (what the benchmarks time).
+pub fn count_shared<C: Counter>(threads: usize, per_thread: u64) -> u64 {
+    let counter = C::new();
+    hammer(&counter, threads, per_thread);
+    counter.get()
+}
+
 // ANCHOR: merge
 /// The fix that shares nothing: each thread counts on its own, and the
 /// counts are added once, at the end, when the threads are joined.
