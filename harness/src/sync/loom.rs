@@ -17,7 +17,94 @@ use std::ops::{Deref, DerefMut};
 use std::panic::Location;
 use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
 
-pub use loom::sync::Arc;
+pub use arc::Arc;
+
+/// Loom's `Arc`, with std's `make_mut` (loom has none), recorded.
+mod arc {
+    use super::*;
+
+    /// Loom's `Arc` (loom checks its reference count like an atomic), with
+    /// the std methods the labs use. [`Arc::make_mut`] is recorded, with
+    /// whether it copied the value or changed it in place.
+    pub struct Arc<T>(loom::sync::Arc<T>);
+
+    impl<T> Arc<T> {
+        /// A new `Arc` owning `value`.
+        pub fn new(value: T) -> Self {
+            Self(loom::sync::Arc::new(value))
+        }
+
+        /// A mutable reference, if this is the only `Arc` to the value.
+        pub fn get_mut(this: &mut Self) -> Option<&mut T> {
+            loom::sync::Arc::get_mut(&mut this.0)
+        }
+
+        /// How many `Arc`s share the value.
+        pub fn strong_count(this: &Self) -> usize {
+            loom::sync::Arc::strong_count(&this.0)
+        }
+
+        /// Whether both point to the same value.
+        pub fn ptr_eq(this: &Self, other: &Self) -> bool {
+            loom::sync::Arc::ptr_eq(&this.0, &other.0)
+        }
+
+        /// The value, if this is the only `Arc` to it.
+        pub fn try_unwrap(this: Self) -> Result<T, Self> {
+            loom::sync::Arc::try_unwrap(this.0).map_err(Self)
+        }
+    }
+
+    impl<T: Clone> Arc<T> {
+        /// std's copy-on-write: a mutable reference to the value, cloning
+        /// it first into a new `Arc` if other `Arc`s share it.
+        #[track_caller]
+        pub fn make_mut(this: &mut Self) -> &mut T {
+            let owners = loom::sync::Arc::strong_count(&this.0);
+            let copied = loom::sync::Arc::get_mut(&mut this.0).is_none();
+            if copied {
+                this.0 = loom::sync::Arc::new(T::clone(&this.0));
+            }
+            let returned = if copied {
+                format!("copied ({owners} owners)")
+            } else {
+                String::from("in place (1 owner)")
+            };
+            let op = Op::Update {
+                method: String::from("Arc::make_mut"),
+                args: String::new(),
+                returned,
+            };
+            record(op, None, Location::caller());
+            loom::sync::Arc::get_mut(&mut this.0).expect("this Arc was just made unique")
+        }
+    }
+
+    impl<T> Clone for Arc<T> {
+        fn clone(&self) -> Self {
+            Self(loom::sync::Arc::clone(&self.0))
+        }
+    }
+
+    impl<T> Deref for Arc<T> {
+        type Target = T;
+        fn deref(&self) -> &T {
+            &self.0
+        }
+    }
+
+    impl<T: Debug> Debug for Arc<T> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Debug::fmt(&**self, f)
+        }
+    }
+
+    impl<T: Default> Default for Arc<T> {
+        fn default() -> Self {
+            Self::new(T::default())
+        }
+    }
+}
 
 /// Atomics that record every load, store and read-modify-write.
 pub mod atomic {

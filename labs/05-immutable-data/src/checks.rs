@@ -1,0 +1,53 @@
+//! The loom models this lab's configuration stores are checked with.
+//!
+//! Each function here is a loom model: a test hands it to `harness::Check`,
+//! which runs it under `loom::model::Builder` once per interleaving of its
+//! threads, recording what each thread did.
+
+use crate::{Config, ConfigStore, CopyOnWrite};
+use harness::sync::loom::{Arc, thread};
+
+// ANCHOR: update_model
+/// One thread moves the service from `db-a:5432` to `db-b:6432` while the
+/// main thread reads the configuration: it must read one or the other,
+/// never a mix.
+pub fn update_while_reading<S: ConfigStore>() {
+    let store = Arc::new(S::new(Config::primary()));
+    let updater = {
+        let store = Arc::clone(&store);
+        thread::spawn(move || store.update(Config::replica()))
+    };
+    let read = Config::clone(&store.read());
+    assert!(
+        read == Config::primary() || read == Config::replica(),
+        "read {read:?}: half of one configuration and half of the other"
+    );
+    updater.join().unwrap();
+}
+// ANCHOR_END: update_model
+
+// ANCHOR: changes_model
+/// Two threads change one field each, from `db-a:5432`, while a reader
+/// holds a snapshot: both changes must land (`db-b:6432`), and the
+/// reader's snapshot must not change under it.
+pub fn two_changes<S: CopyOnWrite>() {
+    let store = Arc::new(S::new(Config::primary()));
+    let snapshot = store.read();
+    let other = {
+        let store = Arc::clone(&store);
+        thread::spawn(move || store.modify(|config| config.address = String::from("db-b")))
+    };
+    store.modify(|config| config.port = 6432);
+    other.join().unwrap();
+    assert!(
+        *snapshot == Config::primary(),
+        "a reader's snapshot changed under it: {:?}",
+        *snapshot
+    );
+    let last = Config::clone(&store.read());
+    assert!(
+        last == Config::replica(),
+        "both changes were made, but the configuration is {last:?}: one was lost"
+    );
+}
+// ANCHOR_END: changes_model

@@ -1,0 +1,83 @@
+//! lab-05 under loom: a reader sees half of an update when a configuration
+//! is split across two locks, and never when it is published whole.
+
+use harness::sync::loom::{Arc, Mutex};
+use harness::{Check, Op};
+use lab_05::checks::update_while_reading;
+use lab_05::on_loom::fixed::SnapshotStore;
+use lab_05::on_loom::racy::TwoLocksStore;
+use lab_05::{Config, ConfigStore};
+
+// ANCHOR: torn_read_is_found
+#[test]
+fn half_of_an_update_is_found_by_loom() {
+    let failure = Check::new("two locks")
+        .preemption_bound(1)
+        .in_book()
+        .must_fail(update_while_reading::<TwoLocksStore>);
+
+    // The reader's two reads, in the execution loom ran: one field of
+    // each configuration.
+    let reads: Vec<&str> = failure
+        .trace
+        .events
+        .iter()
+        .filter(|event| event.thread == 0)
+        .filter_map(|event| match &event.op {
+            Op::Read { value } => Some(value.as_str()),
+            _ => None,
+        })
+        .collect();
+    let torn = [["\"db-b\"", "5432"], ["\"db-a\"", "6432"]];
+    assert!(torn.iter().any(|pair| reads == pair), "{reads:?}");
+}
+// ANCHOR_END: torn_read_is_found
+
+// ANCHOR: fix_holds
+#[test]
+fn a_snapshot_is_never_half_updated() {
+    Check::new("snapshot")
+        .every_interleaving()
+        .in_book()
+        .must_pass(update_while_reading::<SnapshotStore>);
+}
+// ANCHOR_END: fix_holds
+
+#[test]
+fn the_fix_check_fails_on_two_locks() {
+    let failure = Check::new("two locks, every interleaving")
+        .every_interleaving()
+        .quiet()
+        .must_fail(update_while_reading::<TwoLocksStore>);
+    assert!(failure.message.contains("half"), "{}", failure.message);
+}
+
+/// A wrong fix: snapshots, but an update publishes one field at a time,
+/// so the snapshot between the two is itself half of an update.
+struct FieldByField(Mutex<Arc<Config>>);
+
+impl ConfigStore for FieldByField {
+    type Snapshot = Arc<Config>;
+    fn new(config: Config) -> Self {
+        Self(Mutex::new(Arc::new(config)))
+    }
+    fn update(&self, config: Config) {
+        let mut next = Config::clone(&self.read());
+        next.address = config.address;
+        *self.0.lock().unwrap() = Arc::new(next.clone());
+        next.port = config.port;
+        *self.0.lock().unwrap() = Arc::new(next);
+    }
+    fn read(&self) -> Arc<Config> {
+        Arc::clone(&self.0.lock().unwrap())
+    }
+}
+
+#[test]
+fn the_fix_check_fails_on_snapshots_published_one_field_at_a_time() {
+    let failure = Check::new("field by field")
+        .every_interleaving()
+        .quiet()
+        .must_fail(update_while_reading::<FieldByField>);
+    assert!(failure.message.contains("half"), "{}", failure.message);
+}
