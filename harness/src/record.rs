@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::Location;
 
 /// One operation on shared memory, as the lab's code made it.
@@ -117,12 +117,18 @@ pub struct Object {
     pub kind: String,
     /// Its number among objects of the same kind, from 1, in creation order.
     pub number: usize,
+    /// The name a model gave it (`stdout`), if any: shown instead of the number.
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 impl Object {
-    /// A short name for the trace: `mutex 1`, `atomic 2`.
+    /// A short name for the trace: `mutex 1`, `atomic 2`, or its own name.
     pub fn label(&self) -> String {
-        format!("{} {}", self.kind, self.number)
+        match &self.name {
+            Some(name) => name.clone(),
+            None => format!("{} {}", self.kind, self.number),
+        }
     }
 }
 
@@ -135,9 +141,21 @@ pub struct Trace {
     pub objects: Vec<Object>,
     /// The operations, in execution order.
     pub events: Vec<Event>,
+    /// Names models gave their threads (`child`), by thread number.
+    #[serde(default)]
+    pub thread_names: BTreeMap<usize, String>,
 }
 
 impl Trace {
+    /// How the trace calls a thread: its name, `main`, or `thread 2`.
+    pub fn thread_label(&self, thread: usize) -> String {
+        match self.thread_names.get(&thread) {
+            Some(name) => name.clone(),
+            None if thread == 0 => String::from("main"),
+            None => format!("thread {thread}"),
+        }
+    }
+
     /// The reads (lock-guard reads and atomic loads) made before the first
     /// write or store of the execution, as `(thread, value)` pairs.
     ///
@@ -257,6 +275,18 @@ pub(crate) fn register_thread(id: loom::thread::ThreadId) -> Option<usize> {
     })
 }
 
+/// Names the calling loom thread in the trace.
+pub(crate) fn name_thread(name: &str) {
+    if !is_recording() {
+        return;
+    }
+    let id = loom::thread::current().id();
+    with_recorder(|recorder| {
+        let thread = recorder.thread_numbers.get(&id).copied().unwrap_or(0);
+        recorder.trace.thread_names.insert(thread, name.to_string());
+    });
+}
+
 /// Registers a new shared object of `kind`; returns its index.
 pub(crate) fn register_object(kind: &str) -> Option<usize> {
     with_recorder(|recorder| {
@@ -265,9 +295,17 @@ pub(crate) fn register_object(kind: &str) -> Option<usize> {
         objects.push(Object {
             kind: kind.to_string(),
             number,
+            name: None,
         });
         objects.len() - 1
     })
+}
+
+/// Gives a registered object a name for the trace.
+pub(crate) fn name_object(object: Option<usize>, name: &str) {
+    if let Some(object) = object {
+        with_recorder(|recorder| recorder.trace.objects[object].name = Some(name.to_string()));
+    }
 }
 
 /// Records that the current loom thread did `op` to `object` at

@@ -94,7 +94,7 @@ fn cut(text: &str, width: usize) -> String {
 
 fn render_failure(failure: &Failure) -> String {
     let trace = &failure.trace;
-    let mut out = table(trace.threads.max(1), &rows(trace));
+    let mut out = table(trace, &rows(trace));
 
     let mut lines: Vec<(String, u32)> = Vec::new();
     for event in trace.events.iter().filter(|e| shown(trace, e)) {
@@ -144,7 +144,9 @@ fn rows(trace: &Trace) -> Vec<Row> {
             .filter(|&&o| trace.objects[o].kind == kind)
             .count()
     };
-    let named = |object: usize| of_kind(&trace.objects[object].kind) > 1;
+    let named = |object: usize| {
+        trace.objects[object].name.is_some() || of_kind(&trace.objects[object].kind) > 1
+    };
     let labels = touched.iter().any(|&o| named(o));
     // A request a thread is still blocked on when the execution stops goes
     // last: loom may run other threads between the request and the block.
@@ -171,15 +173,17 @@ fn rows(trace: &Trace) -> Vec<Row> {
                 row.thread == event.thread && (row.location == location || event.op == Op::Unlock)
             });
         alone = own_row;
+        // Two objects can share a name (a pipe's mutex and its condvar).
+        let label = |object: Option<usize>| object.map(|o| trace.objects[o].label());
         if let Some(object) = event.object
             && named(object)
-            && (!same_row || event.object != last_object)
+            && (!same_row || label(event.object) != label(last_object))
         {
             text = format!("{}: {text}", trace.objects[object].label());
         } else if let Some(object) = event.object
             && same_row
             && event.op == Op::Unlock
-            && event.object != last_object
+            && label(event.object) != label(last_object)
         {
             // "store ← true, unlock" would read as unlocking the atomic.
             text = format!("{}: {text}", trace.objects[object].kind);
@@ -244,9 +248,14 @@ fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
         _ => String::new(),
     };
     match op {
-        Op::Spawn { child } => format!("spawn thread {child}"),
-        Op::WantJoin { child } => format!("waits for thread {child} to finish (blocked)"),
-        Op::Join { child } => format!("join thread {child}"),
+        Op::Spawn { child } => format!("spawn {}", trace.thread_label(*child)),
+        Op::WantJoin { child } => {
+            format!(
+                "waits for {} to finish (blocked)",
+                trace.thread_label(*child)
+            )
+        }
+        Op::Join { child } => format!("join {}", trace.thread_label(*child)),
         Op::WantLock => String::from("waits for the lock (blocked)"),
         Op::TryLockFailed => String::from("try_lock: held elsewhere"),
         Op::Lock => String::from("lock"),
@@ -274,15 +283,9 @@ fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
     }
 }
 
-fn thread_name(thread: usize) -> String {
-    if thread == 0 {
-        String::from("main")
-    } else {
-        format!("thread {thread}")
-    }
-}
-
-fn table(threads: usize, rows: &[Row]) -> String {
+fn table(trace: &Trace, rows: &[Row]) -> String {
+    let threads = trace.threads.max(1);
+    let thread_name = |thread: usize| trace.thread_label(thread);
     let len = |s: &str| s.chars().count();
     let texts: Vec<String> = rows.iter().map(Row::text).collect();
     let mut text_width = vec![0; threads];
@@ -336,7 +339,7 @@ fn verdict_lines(failure: &Failure) -> String {
             let mut out = String::from(" failed: deadlock: no thread can go on\n");
             let locks = trace.lock_state();
             for thread in 0..trace.threads {
-                let name = thread_name(thread);
+                let name = trace.thread_label(thread);
                 let last = trace.events.iter().rev().find(|e| e.thread == thread);
                 let state = match last.map(|e| (&e.op, e.object)) {
                     Some((Op::Wait { .. }, Some(condvar))) => format!(
@@ -344,7 +347,7 @@ fn verdict_lines(failure: &Failure) -> String {
                         trace.objects[condvar].label()
                     ),
                     Some((Op::WantJoin { child }, _)) => {
-                        format!("waits for thread {child} to finish")
+                        format!("waits for {} to finish", trace.thread_label(*child))
                     }
                     Some((Op::WantLock, _)) => String::new(),
                     _ => String::from("has finished"),

@@ -10,7 +10,9 @@
 //! `Debug`. Outside a harness check (a plain `loom::model`) nothing is
 //! recorded and the types behave exactly like loom's.
 
-use crate::record::{Op, record, register_object, register_thread, set_written_value, show};
+use crate::record::{
+    Op, name_object, record, register_object, register_thread, set_written_value, show,
+};
 use std::cell::Cell;
 use std::fmt::Debug;
 use std::ops::{Deref, DerefMut};
@@ -406,6 +408,13 @@ impl<T: Debug> Mutex<T> {
         }
     }
 
+    /// Names this mutex in traces (`stdout: lock`): for models with several
+    /// mutexes whose numbers would not say which is which. Loom-only.
+    pub fn named(self, name: &str) -> Self {
+        name_object(self.object, name);
+        self
+    }
+
     /// Takes the lock, waiting for it if another thread holds it.
     #[track_caller]
     pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
@@ -506,6 +515,12 @@ impl Condvar {
             inner: loom::sync::Condvar::new(),
             object: register_object("condvar"),
         }
+    }
+
+    /// Names this condition variable in traces, like [`Mutex::named`].
+    pub fn named(self, name: &str) -> Self {
+        name_object(self.object, name);
+        self
     }
 
     /// Releases the guard's mutex and sleeps until notified; then takes the
@@ -617,6 +632,12 @@ pub mod thread {
         let number = register_thread(inner.thread().id()).unwrap_or(0);
         record(Op::Spawn { child: number }, None, Location::caller());
         JoinHandle { inner, number }
+    }
+
+    /// Names the calling thread in traces (`child` instead of `thread 1`),
+    /// for models whose threads stand for something else. Loom-only.
+    pub fn name_current(name: &str) {
+        crate::record::name_thread(name);
     }
 
     /// Lets another thread run: in loom, a point where the schedule may switch.

@@ -1,0 +1,44 @@
+//! The loom models: a parent (loom's main thread) and a child (a loom
+//! thread) connected by modelled pipes (see `model.rs`).
+//!
+//! Each function here is a loom model: a test hands it to `harness::Check`,
+//! which runs it under `loom::model::Builder` once per interleaving of its
+//! threads, recording what each thread did.
+
+use crate::Output;
+use crate::model::{ModelChild, chatty, echo};
+use std::io;
+
+/// How a parent collects a child's output: `wait_then_read`,
+/// `read_while_waiting`...
+pub type Collect = fn(ModelChild) -> io::Result<Output>;
+
+/// How a parent feeds a child's stdin and collects its stdout.
+pub type Communicate = fn(ModelChild, Vec<u8>) -> io::Result<Vec<u8>>;
+
+// ANCHOR: collect_model
+/// The parent runs `collect` on a [`chatty`] child, which writes more than
+/// a pipe holds to stderr, then to stdout: the parent must end up with
+/// every byte, from the right pipe.
+pub fn collect_from_a_chatty_child(collect: Collect) {
+    let child = ModelChild::spawn(chatty);
+    let output = collect(child).expect("the child writes and exits");
+    let expected = Output {
+        stdout: vec![4, 5, 6],
+        stderr: vec![1, 2, 3],
+    };
+    assert!(output == expected, "collected {output:?}");
+}
+// ANCHOR_END: collect_model
+
+// ANCHOR: communicate_model
+/// The parent runs `communicate` on an [`echo`] child with 6 bytes of
+/// input, more than the child's stdin and stdout pipes hold together: it
+/// must get the 6 bytes back.
+pub fn feed_a_filter(communicate: Communicate) {
+    let child = ModelChild::spawn(echo);
+    let input = vec![1, 2, 3, 4, 5, 6];
+    let output = communicate(child, input.clone()).expect("the child echoes and exits");
+    assert!(output == input, "sent {input:?}, got back {output:?}");
+}
+// ANCHOR_END: communicate_model
