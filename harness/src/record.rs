@@ -315,7 +315,9 @@ pub(crate) fn record(
     object: Option<usize>,
     location: &'static Location<'static>,
 ) -> Option<usize> {
-    if !is_recording() {
+    // While a failed execution unwinds, destructors still run (a guard's
+    // unlock, a lock's release): they are not part of what loom found.
+    if !is_recording() || std::thread::panicking() {
         return None;
     }
     // Asked of loom outside the borrow: `current()` does not call back here.

@@ -390,12 +390,20 @@ fn verdict_lines(failure: &Failure) -> String {
                      (a spin that never sees progress), or the model is too big for loom.\n",
                 );
             }
-            if failure.message.starts_with("Causality violation") {
-                out.push_str(
-                    "         A data race: the cell access in the last row is not ordered after\n         \
-                     another thread's access (no happens-before between them), so loom\n         \
-                     stopped the execution there.\n",
-                );
+            if failure.message.starts_with("Causality violation")
+                && let Some(access) = failure.trace.events.last()
+            {
+                // Cell accesses are recorded before loom checks them, and
+                // nothing is recorded while the execution unwinds: the
+                // last event is the access loom stopped at.
+                out.push_str(&format!(
+                    "         A data race: {}'s {} at {} is not ordered after another\n         \
+                     thread's access to the cell (no happens-before between them),\n         \
+                     so loom stopped the execution there.\n",
+                    trace.thread_label(access.thread),
+                    op_text(trace, &access.op, false),
+                    short(&access.file, access.line),
+                ));
             }
             if let Some(code) = source_statement(&failure.file, failure.line) {
                 out.push_str(&format!(

@@ -62,16 +62,15 @@ mod arc {
         /// it first into a new `Arc` if other `Arc`s share it.
         #[track_caller]
         pub fn make_mut(this: &mut Self) -> &mut T {
-            let owners = loom::sync::Arc::strong_count(&this.0);
             let copied = loom::sync::Arc::get_mut(&mut this.0).is_none();
             if copied {
                 this.0 = loom::sync::Arc::new(T::clone(&this.0));
             }
-            let returned = if copied {
-                format!("copied ({owners} owners)")
+            let returned = String::from(if copied {
+                "copied (it had other owners)"
             } else {
-                String::from("in place (1 owner)")
-            };
+                "in place (the only owner)"
+            });
             let op = Op::Update {
                 method: String::from("Arc::make_mut"),
                 args: String::new(),

@@ -16,6 +16,7 @@ use std::ops::{Deref, DerefMut};
 pub struct ReleaseAcquireMailbox {
     data: UnsafeCell<u64>,
     ready: AtomicBool,
+    claimed: AtomicBool,
 }
 
 impl crate::Mailbox for ReleaseAcquireMailbox {
@@ -23,12 +24,17 @@ impl crate::Mailbox for ReleaseAcquireMailbox {
         Self {
             data: UnsafeCell::new(0),
             ready: AtomicBool::new(false),
+            claimed: AtomicBool::new(false),
         }
     }
 
     fn publish(&self, value: u64) {
-        // SAFETY: no reader touches `data` before it sees `ready` up, and
-        // `publish` is called once, so this is the only write.
+        // A second write would race the readers: only the first caller may
+        // write (the swap lets one thread through; it orders nothing else).
+        let first = !self.claimed.swap(true, Ordering::Relaxed);
+        assert!(first, "a mailbox is published once");
+        // SAFETY: only the first caller gets here, and no reader touches
+        // `data` before it sees `ready` up, so this write races nothing.
         self.data.with_mut(|data| unsafe { *data = value });
         // Release: every write above is visible to whoever Acquires `true`.
         self.ready.store(true, Ordering::Release);
@@ -48,8 +54,9 @@ impl crate::Mailbox for ReleaseAcquireMailbox {
 }
 // ANCHOR_END: release_acquire
 
-// SAFETY: `ready`'s Release/Acquire orders the one write to `data` before
-// every read of it, as `publish` and `try_read` explain.
+// SAFETY: `claimed` allows one write to `data`, and `ready`'s
+// Release/Acquire orders it before every read, as `publish` and `try_read`
+// explain.
 unsafe impl Sync for ReleaseAcquireMailbox {}
 
 // ANCHOR: raw_spin_lock
@@ -141,6 +148,18 @@ pub struct SpinLock<T> {
 }
 
 /// Access to a [`SpinLock`]'s value, for as long as this lives.
+///
+/// Threads can share a guard only if they could share the value itself:
+///
+/// ```compile_fail
+/// use lab_04::on_std::fixed::SpinLock;
+/// use std::cell::Cell;
+/// let lock = SpinLock::new(Cell::new(0));
+/// let guard = lock.lock();
+/// std::thread::scope(|s| {
+///     s.spawn(|| guard.set(1)); // a `Cell` from two threads: refused
+/// });
+/// ```
 pub struct SpinGuard<'a, T> {
     lock: &'a SpinLock<T>,
 }
@@ -173,6 +192,8 @@ impl<T> Deref for SpinGuard<'_, T> {
     fn deref(&self) -> &T {
         // SAFETY: a guard exists only while its thread holds the lock, and
         // the reference cannot outlive the guard, which unlocks on drop.
+        // (Loom checks the access when the reference is made; nothing in
+        // the critical section synchronises between that and its uses.)
         self.lock.value.with(|value| unsafe { &*value })
     }
 }
@@ -193,6 +214,12 @@ impl<T> Drop for SpinGuard<'_, T> {
 // SAFETY: the lock hands the value to one thread at a time, so sharing the
 // lock sends the value between threads: `T: Send` is all it needs.
 unsafe impl<T: Send> Sync for SpinLock<T> {}
+
+// SAFETY: a shared `&SpinGuard` gives out `&T` to every thread it is shared
+// with, so sharing the guard shares `T`: it needs `T: Sync`. (Without this
+// line, the guard would be `Sync` whenever `T: Send`, from its `&SpinLock`,
+// and two threads could use a `Cell` inside at once.)
+unsafe impl<T: Sync> Sync for SpinGuard<'_, T> {}
 // ANCHOR_END: spin_lock
 
 // ANCHOR: spin_counter

@@ -23,9 +23,9 @@ impl LazyValue for StdOnceLock {
 /// A table computed the first time any thread asks for it, then shared.
 static SQUARES: LazyLock<Vec<u64>> = LazyLock::new(|| (0..1_000).map(|n| n * n).collect());
 
-/// `n` squared, from the table built on first use.
-pub fn square(n: usize) -> u64 {
-    SQUARES[n]
+/// `n` squared, from the table built on first use (`None` past 999).
+pub fn square(n: usize) -> Option<u64> {
+    SQUARES.get(n).copied()
 }
 // ANCHOR_END: lazy_lock
 
@@ -58,7 +58,8 @@ mod tests {
 
     #[test]
     fn lazy_lock_builds_the_table_on_first_use() {
-        assert_eq!(square(12), 144);
-        assert_eq!(square(999), 998_001);
+        assert_eq!(square(12), Some(144));
+        assert_eq!(square(999), Some(998_001));
+        assert_eq!(square(1_000), None);
     }
 }

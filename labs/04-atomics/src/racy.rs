@@ -12,6 +12,7 @@ use super::sync::hint;
 // ANCHOR: relaxed_flag
 /// A mailbox whose data and flag are both atomics, written and read with
 /// `Relaxed`: each access is indivisible, and none orders the others.
+/// Deliberately wrong: the reader can see the flag and stale data.
 pub struct RelaxedMailbox {
     data: AtomicU64,
     ready: AtomicBool,
@@ -46,6 +47,7 @@ impl crate::Mailbox for RelaxedMailbox {
 /// The same mailbox with the data in an `UnsafeCell`, as real code holds
 /// anything bigger than a word: a read that can race a write is now
 /// undefined behaviour, and loom reports it as a data race.
+/// Deliberately unsound: it exists to be caught; never use it.
 pub struct RelaxedCellMailbox {
     data: UnsafeCell<u64>,
     ready: AtomicBool,
@@ -124,9 +126,9 @@ impl RelaxedSpinLock {
 
     /// Waits until this thread is the one that changed `false` to `true`.
     pub fn lock(&self) {
-        // `compare_exchange` writes nothing while it fails, so waiting
-        // threads only read the lock's cache line (and loom can check it:
-        // see the chapter on `swap`).
+        // `compare_exchange`, not `swap(true)`: a failed attempt leaves the
+        // flag as it was, and loom can prove this lock (the chapter says
+        // why it cannot prove the `swap` one).
         let (taken, failed) = (Ordering::Relaxed, Ordering::Relaxed);
         while self
             .locked
@@ -152,6 +154,7 @@ impl Default for RelaxedSpinLock {
 
 // ANCHOR: relaxed_spin_counter
 /// Chapter 1's counter, a plain `u64` guarded by the step-1 spin lock.
+/// Deliberately unsound: it exists to be caught; never use it.
 pub struct RelaxedSpinCounter {
     lock: RelaxedSpinLock,
     count: UnsafeCell<u64>,

@@ -313,3 +313,30 @@ fn a_spin_lock_taken_with_swap_runs_past_loom_limits() {
     };
     assert_eq!(failure.kind, FailureKind::LoomLimit, "{}", failure.message);
 }
+
+/// Two writers publish into one mailbox: `publish` is safe to call, so a
+/// second call must not race the first; it panics instead.
+fn publish_twice() {
+    use harness::sync::loom::{Arc, thread};
+    let mailbox = Arc::new(ReleaseAcquireMailbox::new());
+    let other = {
+        let mailbox = Arc::clone(&mailbox);
+        thread::spawn(move || mailbox.publish(1))
+    };
+    mailbox.publish(2);
+    other.join().unwrap();
+}
+
+#[test]
+fn publishing_twice_panics_instead_of_racing() {
+    let failure = Check::new("published twice")
+        .every_interleaving()
+        .quiet()
+        .must_fail(publish_twice);
+    assert_eq!(failure.kind, FailureKind::Panic);
+    assert!(
+        failure.message.contains("published once"),
+        "{}",
+        failure.message
+    );
+}

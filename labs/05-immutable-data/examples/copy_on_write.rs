@@ -12,13 +12,13 @@ fn main() {
 
     // No one else holds the configuration: `make_mut` changes it in place.
     let before = Arc::as_ptr(&current);
-    Arc::make_mut(&mut current).port = 5433;
+    *Arc::make_mut(&mut current) = Config::replica();
     let in_place = std::ptr::eq(before, Arc::as_ptr(&current));
     println!("no reader:  changed in place: {in_place}; now {current:?}");
 
     // A reader holds a snapshot: `make_mut` copies, and changes the copy.
     let snapshot = Arc::clone(&current);
-    Arc::make_mut(&mut current).address = String::from("db-b");
+    *Arc::make_mut(&mut current) = Config::primary();
     let in_place = Arc::ptr_eq(&snapshot, &current);
     println!("one reader: changed in place: {in_place}; now {current:?}");
     println!("            the reader's snapshot is still {snapshot:?}");

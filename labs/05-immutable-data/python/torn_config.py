@@ -33,7 +33,7 @@ def read_keys():
 # ANCHOR: window
 def update_keys_logging(address, port):
     config["address"] = address
-    time.sleep(0)  # a call (logging, I/O): the interpreter may switch here
+    time.sleep(0)  # releases the GIL, as I/O or a lock wait does
     config["port"] = port
 # ANCHOR_END: window
 
@@ -74,6 +74,37 @@ def torn_reads(update, read):
     return torn
 
 
+# ANCHOR: array
+def switch_array(shared, done, whole):
+    # Address 1 is db-a (port 5432), address 2 is db-b (port 6432).
+    while not done.value:
+        for address, port in ((2, 6432), (1, 5432)):
+            if whole:
+                with shared.get_lock():  # one lock around both stores
+                    shared[0], shared[1] = address, port
+            else:
+                shared[0], shared[1] = address, port  # each store locked alone
+
+
+def torn_array_reads(whole):
+    shared = multiprocessing.Array("i", [1, 5432])  # shared memory, and a lock
+    done = multiprocessing.Value("b", 0)
+    updater = multiprocessing.Process(target=switch_array, args=(shared, done, whole))
+    updater.start()
+    torn = 0
+    for _ in range(N):
+        if whole:
+            with shared.get_lock():
+                pair = (shared[0], shared[1])
+        else:
+            pair = (shared[0], shared[1])
+        torn += pair not in ((1, 5432), (2, 6432))
+    done.value = 1
+    updater.join()
+    return torn
+# ANCHOR_END: array
+
+
 # ANCHOR: manager
 def reads_per_second(read, seconds=0.5):
     reads, start = 0, time.perf_counter()
@@ -89,8 +120,9 @@ def manager_against_a_whole_value():
         # Every access to a managed dict is a round trip to the manager's
         # process: marshal the request, send it, wait, unmarshal the answer.
         managed = reads_per_second(lambda: (shared["address"], shared["port"]))
-    # A whole value sent once (pickled, like chapter 9's messages) is then
-    # read locally, as often as you like.
+    # A whole value, pickled and sent once through a pipe (here back to this
+    # process; chapter 9 sends to others), is then read locally, as often
+    # as you like.
     parent, child = multiprocessing.Pipe()
     child.send(PRIMARY)
     received = parent.recv()
@@ -108,6 +140,9 @@ def main():
         ("one tuple, replaced whole", update_whole, read_whole),
     ]:
         print(f"  {name:<28} {torn_reads(update, read):>6} half-updated")
+    print(f"\n{N} reads while another process switches a multiprocessing.Array:")
+    print(f"  {'each access locked alone':<28} {torn_array_reads(False):>6} half-updated")
+    print(f"  {'both under get_lock()':<28} {torn_array_reads(True):>6} half-updated")
     managed, local = manager_against_a_whole_value()
     print(f"\nreads per second: Manager dict {managed:,.0f}; "
           f"a value sent whole {local:,.0f} ({local / managed:,.0f}x)")

@@ -15,6 +15,7 @@ pub fn with_tax(cents: u64) -> u64 {
 /// Shared: the prices and the running total live behind one lock, and
 /// `threads` threads take turns at it, one price at a time.
 pub fn add_tax_shared(batch: &Mutex<(Vec<u64>, u64)>, threads: usize) {
+    let threads = threads.max(1);
     let len = batch.lock().unwrap().0.len();
     thread::scope(|scope| {
         for first in 0..threads {
@@ -86,5 +87,8 @@ mod tests {
         let mut one = [100];
         assert_eq!(add_tax_split(&mut one, 4), 120);
         assert_eq!(add_tax_split(&mut [100, 200], 0), 360);
+        let shared = Mutex::new((vec![100, 200], 0));
+        add_tax_shared(&shared, 0);
+        assert_eq!(shared.into_inner().unwrap(), (vec![120, 240], 360));
     }
 }
