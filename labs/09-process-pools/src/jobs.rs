@@ -1,0 +1,160 @@
+//! The jobs a pool runs, and the messages a worker process reads and
+//! writes: one JSON object per line. JSON because a learner can read it
+//! (`lab-09 worker` is usable by hand), a newline frames each message for
+//! free, and serde makes it one line of code; a binary format would be
+//! faster, and the benchmark shows what marshaling costs.
+
+use crate::JobId;
+use serde::{Deserialize, Serialize};
+use std::io::{self, BufRead, Write};
+use std::thread;
+use std::time::Duration;
+
+// ANCHOR: job
+/// What a worker can be asked to do.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Job {
+    /// `n * n`.
+    Square(u64),
+    /// The sum of the values: a large job to send.
+    Sum(Vec<u64>),
+    /// Sleeps `ms` milliseconds, then returns `value`: a job that takes time.
+    Sleep {
+        /// How long to sleep.
+        ms: u64,
+        /// What to return.
+        value: u64,
+    },
+    /// Panics.
+    Panic,
+    /// Aborts the process it runs in (`std::process::abort`).
+    Abort,
+    /// A worker process answers with a line that is not a reply.
+    Garbage,
+    /// A worker process exits without answering.
+    CloseEarly,
+    /// A worker process never answers.
+    Hang,
+}
+// ANCHOR_END: job
+
+impl Job {
+    /// Runs the job here, in this process and thread, as a thread worker
+    /// does. The last three only make sense for a worker process, which
+    /// handles them itself ([`worker_main`]); here they return `None`.
+    pub fn run(&self) -> Option<u64> {
+        match self {
+            Job::Square(n) => Some(n.wrapping_mul(*n)),
+            Job::Sum(values) => Some(values.iter().fold(0, |sum, v| sum.wrapping_add(*v))),
+            Job::Sleep { ms, value } => {
+                thread::sleep(Duration::from_millis(*ms));
+                Some(*value)
+            }
+            Job::Panic => panic!("the job panicked, as it was asked to"),
+            Job::Abort => std::process::abort(),
+            Job::Garbage | Job::CloseEarly | Job::Hang => None,
+        }
+    }
+}
+
+/// A job sent to a worker process, with the number the pool knows it by.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The job's number.
+    pub id: JobId,
+    /// The job.
+    pub job: Job,
+}
+
+/// A [`Request`] to send, borrowing its job (a large job is not copied
+/// to be sent): the same JSON.
+#[derive(Serialize, Debug)]
+pub struct RequestRef<'a> {
+    /// The job's number.
+    pub id: JobId,
+    /// The job.
+    pub job: &'a Job,
+}
+
+/// A worker process's answer.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// The number of the job it answers.
+    pub id: JobId,
+    /// The job's result.
+    pub value: u64,
+}
+
+// ANCHOR: worker
+/// A worker process's whole life: read a request per line, run it, write
+/// a reply per line, until the pool closes our stdin.
+pub fn worker_main(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+    for line in input.lines() {
+        let request: Request = serde_json::from_str(&line?)?;
+        match request.job {
+            Job::Garbage => writeln!(output, "this is not a reply")?,
+            Job::CloseEarly => return Ok(()),
+            Job::Hang => loop {
+                thread::park(); // until the pool gives up and kills us
+            },
+            job => {
+                let value = job.run().expect("the other jobs return a value");
+                serde_json::to_writer(
+                    &mut output,
+                    &Reply {
+                        id: request.id,
+                        value,
+                    },
+                )?;
+                output.write_all(b"\n")?;
+            }
+        }
+        output.flush()?;
+    }
+    Ok(())
+}
+// ANCHOR_END: worker
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_answers_each_request_on_its_own_line() {
+        let requests = [
+            Request {
+                id: 3,
+                job: Job::Square(12),
+            },
+            Request {
+                id: 4,
+                job: Job::Sum(vec![1, 2, 3]),
+            },
+        ];
+        let input: String = requests
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap() + "\n")
+            .collect();
+        let mut output = Vec::new();
+        worker_main(input.as_bytes(), &mut output).unwrap();
+        let text = String::from_utf8(output).unwrap();
+        assert_eq!(text, "{\"id\":3,\"value\":144}\n{\"id\":4,\"value\":6}\n");
+    }
+
+    #[test]
+    fn a_request_is_readable_json() {
+        let request = Request {
+            id: 1,
+            job: Job::Sleep { ms: 5, value: 9 },
+        };
+        let line = serde_json::to_string(&request).unwrap();
+        assert_eq!(line, r#"{"id":1,"job":{"sleep":{"ms":5,"value":9}}}"#);
+    }
+
+    #[test]
+    fn a_worker_given_garbage_stops_with_an_error_not_a_panic() {
+        let error = worker_main("not json\n".as_bytes(), Vec::new()).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+    }
+}

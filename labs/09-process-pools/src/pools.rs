@@ -1,0 +1,455 @@
+//! One `Pool` interface, two implementations: threads, or worker processes
+//! (the lab's own binary run as `lab-09 worker`). Which one runs is a
+//! configuration value, not a code change.
+
+use crate::jobs::{Job, Reply, RequestRef};
+use crate::ledger::Book;
+use crate::{JobId, WorkerId};
+use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Why a job has no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobError {
+    /// The job panicked in a pool thread (the panic was caught).
+    Panicked(String),
+    /// Every attempt to run the job ended with its worker process lost;
+    /// `last` says how the last one went.
+    Failed {
+        /// How many times the job was started.
+        attempts: u32,
+        /// What happened to the worker the last time.
+        last: String,
+    },
+    /// The job tests worker processes (`Garbage`, `CloseEarly`, `Hang`): a
+    /// thread has no pipe to break.
+    NotForThreads,
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Panicked(message) => write!(f, "panicked: {message}"),
+            JobError::Failed { attempts, last } => {
+                write!(f, "failed after {attempts} attempts; last: {last}")
+            }
+            JobError::NotForThreads => f.write_str("only a worker process can run this job"),
+        }
+    }
+}
+
+/// One result per job, in the order the jobs were given.
+pub type Results = Vec<Result<u64, JobError>>;
+
+// ANCHOR: pool
+/// Runs jobs on workers. The caller does not know what a worker is.
+pub trait Pool {
+    /// Runs every job; one result per job, in order. An error only if the
+    /// pool itself cannot work (no worker process can be started).
+    fn run(&mut self, jobs: &[Job]) -> io::Result<Results>;
+}
+
+/// Which pool to build: the configuration value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PoolKind {
+    /// Worker threads in this process.
+    Threads,
+    /// Worker processes: the lab's binary, run as `lab-09 worker`.
+    Processes,
+}
+
+/// Everything a pool is built from.
+#[derive(Clone, Debug)]
+pub struct PoolConfig {
+    /// Threads or processes.
+    pub kind: PoolKind,
+    /// How many workers.
+    pub workers: usize,
+    /// The program a worker process runs (`lab-09`, with `worker`).
+    pub program: PathBuf,
+    /// How long a worker process may take over one job before the pool
+    /// declares it dead.
+    pub patience: Duration,
+    /// How many times a job is started before the pool gives up on it.
+    pub attempts: u32,
+}
+
+/// Builds the pool the configuration asks for.
+pub fn build(config: &PoolConfig) -> Box<dyn Pool> {
+    match config.kind {
+        PoolKind::Threads => Box::new(ThreadPool::new(config.workers)),
+        PoolKind::Processes => Box::new(ProcessPool::new(config.clone())),
+    }
+}
+// ANCHOR_END: pool
+
+/// A pool of threads in this process.
+pub struct ThreadPool {
+    threads: usize,
+}
+
+impl ThreadPool {
+    /// A pool of `threads` threads (at least one).
+    pub fn new(threads: usize) -> Self {
+        Self {
+            threads: threads.max(1),
+        }
+    }
+}
+
+// ANCHOR: thread_pool
+impl Pool for ThreadPool {
+    fn run(&mut self, jobs: &[Job]) -> io::Result<Results> {
+        let (to_workers, queue) = channel::unbounded::<(usize, &Job)>();
+        for job in jobs.iter().enumerate() {
+            to_workers.send(job).expect("the queue is open");
+        }
+        drop(to_workers); // workers stop when the queue is empty
+        let mut results: Results = vec![Err(JobError::NotForThreads); jobs.len()];
+        thread::scope(|scope| {
+            let workers: Vec<_> = (0..self.threads)
+                .map(|_| {
+                    let queue = queue.clone();
+                    scope.spawn(move || {
+                        let mut done = Vec::new();
+                        for (index, job) in queue {
+                            // A panic is caught here and becomes a failed job.
+                            // An abort cannot be caught: it ends the process.
+                            let result = panic::catch_unwind(AssertUnwindSafe(|| job.run()));
+                            let result = match result {
+                                Ok(Some(value)) => Ok(value),
+                                Ok(None) => Err(JobError::NotForThreads),
+                                Err(panic) => Err(JobError::Panicked(panic_message(&panic))),
+                            };
+                            done.push((index, result));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            for worker in workers {
+                for (index, result) in worker.join().expect("panics are caught") {
+                    results[index] = result;
+                }
+            }
+        });
+        Ok(results)
+    }
+}
+// ANCHOR_END: thread_pool
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        String::from("a panic with no message")
+    }
+}
+
+/// What happened in a run of the process pool, beyond the results.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Jobs sent to a worker process, counting every retry.
+    pub started: u64,
+    /// Replies accepted: one per job that succeeded.
+    pub accepted: u64,
+    /// Replies refused: a worker that had lost its job's lease reported it.
+    pub refused: u64,
+    /// Jobs queued again after their worker was lost.
+    pub requeued: u64,
+    /// Worker processes started to replace lost ones.
+    pub restarts: u64,
+}
+
+/// A line from a worker process, or the end of its stdout.
+enum Event {
+    Line(WorkerId, String),
+    Closed(WorkerId),
+}
+
+/// A worker process, the pipe the pool writes its jobs into, and the
+/// thread that keeps the last line it wrote to stderr (a panic message).
+struct Worker {
+    id: WorkerId,
+    process: Child,
+    requests: BufWriter<ChildStdin>,
+    last_words: thread::JoinHandle<Option<String>>,
+}
+
+/// A pool of worker processes.
+pub struct ProcessPool {
+    config: PoolConfig,
+    slots: Vec<Option<Worker>>,
+    next_id: WorkerId,
+    events: (Sender<Event>, Receiver<Event>),
+    pids: Arc<Mutex<Vec<u32>>>,
+    stats: Stats,
+}
+
+impl ProcessPool {
+    /// A pool that starts its workers on its first run.
+    pub fn new(config: PoolConfig) -> Self {
+        Self {
+            slots: (0..config.workers.max(1)).map(|_| None).collect(),
+            config,
+            next_id: 0,
+            events: channel::unbounded(),
+            pids: Arc::new(Mutex::new(Vec::new())),
+            stats: Stats::default(),
+        }
+    }
+
+    /// What happened in the runs so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The process ids of the live workers, updated as they are replaced:
+    /// for a test (or a reader with `kill -9`) to kill them.
+    pub fn pids(&self) -> Arc<Mutex<Vec<u32>>> {
+        Arc::clone(&self.pids)
+    }
+
+    /// Starts a worker process in `slot`; its stdout is read by a thread
+    /// of its own, which turns each line into an event.
+    fn start(&mut self, slot: usize) -> io::Result<()> {
+        let mut process = Command::new(&self.config.program)
+            .arg("worker")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("RUST_BACKTRACE", "0") // one line of last words is enough
+            .spawn()?;
+        let id = self.next_id;
+        self.next_id += 1;
+        let stdout = process.stdout.take().expect("stdout is piped");
+        let events = self.events.0.clone();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if events.send(Event::Line(id, line)).is_err() {
+                    return; // the pool is gone
+                }
+            }
+            let _ = events.send(Event::Closed(id));
+        });
+        let stderr = process.stderr.take().expect("stderr is piped");
+        let last_words = thread::spawn(move || {
+            let lines = BufReader::new(stderr).lines().map_while(Result::ok);
+            // Skip the panic hook's "note: run with RUST_BACKTRACE=1".
+            let said = |line: &String| !line.trim().is_empty() && !line.starts_with("note: ");
+            lines.filter(said).last()
+        });
+        let requests = BufWriter::new(process.stdin.take().expect("stdin is piped"));
+        self.slots[slot] = Some(Worker {
+            id,
+            process,
+            requests,
+            last_words,
+        });
+        self.publish_pids();
+        Ok(())
+    }
+
+    fn publish_pids(&self) {
+        let pids = self
+            .slots
+            .iter()
+            .flatten()
+            .map(|w| w.process.id())
+            .collect();
+        *self.pids.lock().expect("no one panics holding it") = pids;
+    }
+
+    fn slot_of(&self, worker: WorkerId) -> Option<usize> {
+        self.slots
+            .iter()
+            .position(|w| w.as_ref().is_some_and(|w| w.id == worker))
+    }
+
+    fn send(worker: &mut Worker, id: JobId, job: &Job) -> io::Result<()> {
+        serde_json::to_writer(&mut worker.requests, &RequestRef { id, job })?;
+        worker.requests.write_all(b"\n")?;
+        worker.requests.flush()
+    }
+}
+
+/// One run's state: the ledger, plus what the pool needs beyond it.
+struct Run<'a> {
+    jobs: &'a [Job],
+    book: Book,
+    attempts: Vec<u32>,
+    results: Vec<Option<Result<u64, JobError>>>,
+    deadlines: HashMap<WorkerId, Instant>,
+}
+
+// ANCHOR: supervise
+impl Pool for ProcessPool {
+    fn run(&mut self, jobs: &[Job]) -> io::Result<Results> {
+        let ids: Vec<JobId> = (0..jobs.len() as JobId).collect();
+        let mut run = Run {
+            jobs,
+            book: Book::queued(&ids),
+            attempts: vec![0; jobs.len()],
+            results: vec![None; jobs.len()],
+            deadlines: HashMap::new(),
+        };
+        while run.book.has_work() {
+            self.hand_out(&mut run)?;
+            let wake = run.deadlines.values().min().copied();
+            let timeout = wake.map_or(self.config.patience, |at| {
+                at.saturating_duration_since(Instant::now())
+            });
+            match self.events.1.recv_timeout(timeout) {
+                Ok(Event::Line(worker, line)) => self.on_line(&mut run, worker, &line)?,
+                Ok(Event::Closed(worker)) => {
+                    self.lose(&mut run, worker, "it exited without answering")?
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    let now = Instant::now();
+                    let late: Vec<WorkerId> = run
+                        .deadlines
+                        .iter()
+                        .filter(|(_, at)| **at <= now)
+                        .map(|(worker, _)| *worker)
+                        .collect();
+                    let patience = self.config.patience;
+                    for worker in late {
+                        let reason = format!("it did not answer within {patience:?}");
+                        self.lose(&mut run, worker, &reason)?;
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => unreachable!("the pool holds a sender"),
+            }
+        }
+        Ok(run
+            .results
+            .into_iter()
+            .map(|r| r.expect("every job is finished or given up on"))
+            .collect())
+    }
+}
+// ANCHOR_END: supervise
+
+impl ProcessPool {
+    /// Gives every idle worker a job, starting workers where none runs.
+    fn hand_out(&mut self, run: &mut Run) -> io::Result<()> {
+        for slot in 0..self.slots.len() {
+            if self.slots[slot].is_none() {
+                self.start(slot)?;
+            }
+            let worker = self.slots[slot].as_mut().expect("just started");
+            if run.book.running_on(worker.id).is_some() {
+                continue;
+            }
+            let Some(job) = run.book.hand_out(worker.id) else {
+                return Ok(());
+            };
+            run.attempts[job as usize] += 1;
+            self.stats.started += 1;
+            let id = worker.id;
+            run.deadlines
+                .insert(id, Instant::now() + self.config.patience);
+            if let Err(error) = Self::send(worker, job, &run.jobs[job as usize]) {
+                self.lose(run, id, &format!("its stdin failed: {error}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    // ANCHOR: on_line
+    /// A line from `worker`: a reply, or garbage.
+    fn on_line(&mut self, run: &mut Run, worker: WorkerId, line: &str) -> io::Result<()> {
+        let Ok(reply) = serde_json::from_str::<Reply>(line) else {
+            let reason = format!("it wrote {line:?}, which is not a reply");
+            return self.lose(run, worker, &reason);
+        };
+        if run.book.finish_if_leased(worker, reply.id) {
+            self.stats.accepted += 1;
+            run.results[reply.id as usize] = Some(Ok(reply.value));
+            run.deadlines.remove(&worker);
+        } else {
+            self.stats.refused += 1; // from a worker already declared lost
+        }
+        Ok(())
+    }
+    // ANCHOR_END: on_line
+
+    // ANCHOR: lose
+    /// `worker` is lost (it exited, wrote garbage, or went silent): kill it
+    /// if it still runs, requeue its job or give up on it, and start a
+    /// replacement.
+    fn lose(&mut self, run: &mut Run, worker: WorkerId, reason: &str) -> io::Result<()> {
+        let Some(slot) = self.slot_of(worker) else {
+            return Ok(()); // already lost and replaced: a late event
+        };
+        let mut lost = self.slots[slot].take().expect("the slot holds it");
+        let _ = lost.process.kill();
+        let status = lost.process.wait()?;
+        let mut reason = format!("{reason} (worker {}: {status})", lost.process.id());
+        // Its stderr closed when it exited: the thread has its last line.
+        if let Ok(Some(words)) = lost.last_words.join() {
+            reason = format!("{reason}; its last words: {words}");
+        }
+        run.deadlines.remove(&worker);
+        if let Some(job) = run.book.running_on(worker) {
+            let attempts = run.attempts[job as usize];
+            if attempts >= self.config.attempts {
+                run.book.give_up(worker);
+                let error = JobError::Failed {
+                    attempts,
+                    last: reason,
+                };
+                run.results[job as usize] = Some(Err(error));
+            } else {
+                run.book.requeue(worker);
+                self.stats.requeued += 1;
+            }
+        }
+        self.stats.restarts += 1;
+        self.start(slot)
+    }
+    // ANCHOR_END: lose
+}
+
+impl Drop for ProcessPool {
+    fn drop(&mut self) {
+        for worker in self.slots.iter_mut().flatten() {
+            // Closing stdin ends a worker's loop; a hung one is killed.
+            let _ = worker.requests.flush();
+            let _ = worker.process.kill();
+            let _ = worker.process.wait();
+        }
+    }
+}
+
+/// What became of a run: a count, then one line per failed job.
+pub fn summary(kind: PoolKind, jobs: &[Job], results: &Results) -> String {
+    let failed: Vec<String> = results
+        .iter()
+        .zip(jobs)
+        .enumerate()
+        .filter_map(|(index, (result, job))| {
+            let error = result.as_ref().err()?;
+            Some(format!("  job {index} ({job:?}): {error}\n"))
+        })
+        .collect();
+    let done = jobs.len() - failed.len();
+    let mut text = format!(
+        "{kind:?} pool: {} jobs, {done} done, {} failed\n",
+        jobs.len(),
+        failed.len()
+    );
+    text.extend(failed);
+    text
+}

@@ -1,0 +1,59 @@
+//! The exercise: make `src/exercise.rs` correct, then check it with
+//! `cargo xtask exercise 09` (it runs the ignored test below).
+
+use harness::exercise::Exercise;
+use lab_09::checks::race_for_the_lock;
+use lab_09::fs::{Fs, ModelFs};
+use lab_09::on_loom::{exercise, solution};
+use std::io;
+
+/// The exercise's check: two processes race for the lock file, over every
+/// interleaving.
+fn exercise() -> Exercise {
+    Exercise::new("src/exercise.rs", 0xe944d0afee27513e)
+}
+
+#[test]
+#[ignore = "the exercise: run `cargo xtask exercise 09` to check your fix"]
+fn your_lock_file_goes_to_exactly_one_process() {
+    exercise().check_answer(|| race_for_the_lock(exercise::try_lock));
+}
+
+#[test]
+fn the_starter_fails_the_exercise_check() {
+    exercise().prove_starter_fails(|| race_for_the_lock(exercise::try_lock));
+}
+
+#[test]
+fn the_reference_solution_passes_the_exercise_check() {
+    exercise().prove_solution_passes(|| race_for_the_lock(solution::try_lock));
+}
+
+/// A wrong answer: create the file, then read it back to see whose it is.
+fn create_then_read_back(fs: &ModelFs, name: &str, owner: &str) -> io::Result<bool> {
+    fs.create(name, owner)?;
+    Ok(fs.read(name)? == owner)
+}
+
+/// A wrong answer: check, create, and check again that the file is ours.
+fn check_create_check(fs: &ModelFs, name: &str, owner: &str) -> io::Result<bool> {
+    if fs.exists(name) {
+        return Ok(false);
+    }
+    fs.create(name, owner)?;
+    Ok(fs.read(name)? == owner)
+}
+
+#[test]
+fn the_exercise_check_fails_create_then_read_back() {
+    exercise().prove_wrong_answer_fails("create, then read back", || {
+        race_for_the_lock(create_then_read_back)
+    });
+}
+
+#[test]
+fn the_exercise_check_fails_check_create_check() {
+    exercise().prove_wrong_answer_fails("check, create, check again", || {
+        race_for_the_lock(check_create_check)
+    });
+}
