@@ -1,0 +1,88 @@
+//! The loom model: an executor reduced to what a wakeup needs (poll the
+//! task; if it is pending, sleep until its waker is called; poll again),
+//! on loom's main thread, and the event's source on another loom thread.
+//!
+//! Each function here is a loom model: a test hands it to `harness::Check`,
+//! which runs it under `loom::model::Builder` once per interleaving of its
+//! threads, recording what each thread did.
+
+use crate::{Event, OneShot};
+use harness::sync::loom::{Arc, Condvar, Mutex, thread};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// What calling the model's waker does: marks the task woken, and wakes
+/// the executor if it sleeps.
+struct Wakeup {
+    woken: Mutex<bool>,
+    executor: Condvar,
+}
+
+impl Wake for Wakeup {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        *self.woken.lock().unwrap() = true;
+        self.executor.notify_one();
+    }
+}
+
+// ANCHOR: executor_model
+/// Polls a task until it is ready, sleeping between polls until its waker
+/// is called: the part of `EventLoop::run` a wakeup goes through.
+pub fn run_until_ready<T>(mut poll: impl FnMut(&mut Context<'_>) -> Poll<T>) -> T {
+    let wakeup = std::sync::Arc::new(Wakeup {
+        woken: Mutex::new(false).named("woken"),
+        executor: Condvar::new().named("woken"),
+    });
+    let waker = Waker::from(std::sync::Arc::clone(&wakeup));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(value) = poll(&mut cx) {
+            return value;
+        }
+        let mut woken = wakeup.woken.lock().unwrap();
+        while !*woken {
+            woken = wakeup.executor.wait(woken).unwrap(); // asleep
+        }
+        *woken = false;
+    }
+}
+// ANCHOR_END: executor_model
+
+// ANCHOR: event_model
+/// A task waits for an event that another thread sets: the task must
+/// finish, whenever the event happens.
+pub fn wait_for_an_event<E: Event>() {
+    thread::name_current("executor");
+    let event = Arc::new(E::new());
+    let source = {
+        let event = Arc::clone(&event);
+        thread::spawn(move || {
+            thread::name_current("event source");
+            event.set();
+        })
+    };
+    run_until_ready(|cx| event.poll_wait(cx));
+    source.join().unwrap();
+}
+// ANCHOR_END: event_model
+
+// ANCHOR: channel_model
+/// A task waits for a value another thread sends: it must get it.
+pub fn receive_a_value<C: OneShot>() {
+    thread::name_current("executor");
+    let channel = Arc::new(C::new());
+    let sender = {
+        let channel = Arc::clone(&channel);
+        thread::spawn(move || {
+            thread::name_current("sender");
+            channel.send(42);
+        })
+    };
+    let value = run_until_ready(|cx| channel.poll_recv(cx));
+    assert!(value == 42, "received {value}, not the 42 sent");
+    sender.join().unwrap();
+}
+// ANCHOR_END: channel_model

@@ -1,0 +1,375 @@
+//! A single-threaded executor and its reactor, small enough to read in one
+//! sitting: a queue of tasks ready to run, wakers that put a task back in
+//! it, timers, and `poll(2)` on a pipe to sleep in until the next timer is
+//! due or another thread wakes a task. asyncio's event loop and tokio's
+//! current-thread runtime have the same shape, with sockets added.
+
+use crate::Event;
+use crate::on_std::fixed::RegisterThenCheck;
+use rustix::event::{PollFd, PollFlags, poll};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::future::Future;
+use std::io::{self, PipeReader, PipeWriter, Read, Write};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread;
+use std::time::{Duration, Instant};
+
+type BoxedFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+// ANCHOR: task
+/// A spawned future. Its waker is the task itself: waking it puts it back
+/// in the ready queue, from any thread.
+struct Task {
+    future: Mutex<Option<BoxedFuture>>,
+    loop_: Arc<Shared>,
+}
+
+impl Wake for Task {
+    fn wake(self: Arc<Self>) {
+        self.loop_
+            .ready
+            .lock()
+            .unwrap()
+            .push_back(Arc::clone(&self));
+        self.loop_.poke();
+    }
+}
+// ANCHOR_END: task
+
+/// A timer: wake `waker` at `at`. Ordered by time (then by creation).
+struct Timer {
+    at: Instant,
+    number: u64,
+    waker: Waker,
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.number) == (other.at, other.number)
+    }
+}
+impl Eq for Timer {}
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timer {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.number).cmp(&(other.at, other.number))
+    }
+}
+
+/// What the loop and every waker share.
+struct Shared {
+    ready: Mutex<VecDeque<Arc<Task>>>,
+    timers: Mutex<(BinaryHeap<Reverse<Timer>>, u64)>,
+    live_tasks: AtomicUsize,
+    /// Whether the loop is (about to be) asleep in `poll`, and the pipe a
+    /// waker writes a byte into to wake it: the "self-pipe".
+    sleeping: AtomicBool,
+    wake_up: (Mutex<PipeReader>, Mutex<PipeWriter>),
+}
+
+impl Shared {
+    /// Wakes the loop if it sleeps (or is about to): one byte in the pipe.
+    fn poke(&self) {
+        if self.sleeping.swap(false, Ordering::SeqCst) {
+            let _ = self.wake_up.1.lock().unwrap().write_all(&[1]);
+        }
+    }
+}
+
+/// A handle to the loop, for tasks to spawn, sleep and hand off blocking
+/// work. Cheap to clone.
+#[derive(Clone)]
+pub struct Handle(Arc<Shared>);
+
+/// The event loop. Runs on the thread that calls [`EventLoop::run`].
+pub struct EventLoop {
+    handle: Handle,
+}
+
+impl EventLoop {
+    /// A loop with nothing to do yet.
+    pub fn new() -> io::Result<Self> {
+        let (reader, writer) = io::pipe()?;
+        let shared = Shared {
+            ready: Mutex::new(VecDeque::new()),
+            timers: Mutex::new((BinaryHeap::new(), 0)),
+            live_tasks: AtomicUsize::new(0),
+            sleeping: AtomicBool::new(false),
+            wake_up: (Mutex::new(reader), Mutex::new(writer)),
+        };
+        Ok(Self {
+            handle: Handle(Arc::new(shared)),
+        })
+    }
+
+    /// A handle for spawning and sleeping.
+    pub fn handle(&self) -> Handle {
+        self.handle.clone()
+    }
+
+    // ANCHOR: run
+    /// Runs `main` and every task spawned, until all of them are done;
+    /// returns what `main` returned.
+    pub fn run<T: Send + 'static>(&self, main: impl Future<Output = T> + Send + 'static) -> T {
+        let result = Arc::new(Mutex::new(None));
+        let slot = Arc::clone(&result);
+        self.handle.spawn(async move {
+            *slot.lock().unwrap() = Some(main.await);
+        });
+        let shared = &self.handle.0;
+        while shared.live_tasks.load(Ordering::SeqCst) > 0 {
+            fire_due_timers(shared);
+            // Run the tasks that are ready now, once each (a task woken
+            // meanwhile waits for the next pass, after the timers, as in
+            // asyncio). A task runs until it returns `Pending`: nothing
+            // here can stop one that does not.
+            let ready_now = shared.ready.lock().unwrap().len();
+            for _ in 0..ready_now {
+                let task = shared.ready.lock().unwrap().pop_front();
+                let Some(task) = task else { break };
+                poll_task(task);
+            }
+            if shared.live_tasks.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            // Say we are going to sleep, then check once more: a waker that
+            // runs after this sees `sleeping` and writes to the pipe. The
+            // same register-then-check as `RegisterThenCheck`.
+            shared.sleeping.store(true, Ordering::SeqCst);
+            if !shared.ready.lock().unwrap().is_empty() {
+                shared.sleeping.store(false, Ordering::SeqCst);
+                continue;
+            }
+            // The tasks just run may have set new timers: look now.
+            sleep_in_poll(shared, next_timer(shared));
+        }
+        let output = result.lock().unwrap().take();
+        output.expect("main ran to completion")
+    }
+    // ANCHOR_END: run
+}
+
+/// Polls a task once, if it is not finished.
+fn poll_task(task: Arc<Task>) {
+    let mut slot = task.future.lock().unwrap();
+    let Some(future) = slot.as_mut() else {
+        return; // woken after it finished: nothing to do
+    };
+    let waker = Waker::from(Arc::clone(&task));
+    if future
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker))
+        .is_ready()
+    {
+        *slot = None;
+        task.loop_.live_tasks.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Wakes the tasks whose timers are due.
+fn fire_due_timers(shared: &Shared) {
+    let now = Instant::now();
+    let mut timers = shared.timers.lock().unwrap();
+    while timers
+        .0
+        .peek()
+        .is_some_and(|Reverse(timer)| timer.at <= now)
+    {
+        let Reverse(timer) = timers.0.pop().expect("just peeked");
+        timer.waker.wake();
+    }
+}
+
+/// When the next timer is due, if any is set.
+fn next_timer(shared: &Shared) -> Option<Instant> {
+    let timers = shared.timers.lock().unwrap();
+    timers.0.peek().map(|Reverse(timer)| timer.at)
+}
+
+// ANCHOR: sleep_in_poll
+/// Sleeps in `poll(2)` on the self-pipe until a waker writes to it or the
+/// next timer is due.
+fn sleep_in_poll(shared: &Shared, next_timer: Option<Instant>) {
+    let timeout = next_timer.map(|at| at.saturating_duration_since(Instant::now()));
+    let timeout = timeout.and_then(|t| rustix::event::Timespec::try_from(t).ok());
+    let mut reader = shared.wake_up.0.lock().unwrap();
+    let mut fds = [PollFd::new(&*reader, PollFlags::IN)];
+    let _ = poll(&mut fds, timeout.as_ref()); // EINTR: just loop again
+    if fds[0].revents().contains(PollFlags::IN) {
+        let _ = reader.read(&mut [0; 64]); // drain the wake-up bytes
+    }
+    shared.sleeping.store(false, Ordering::SeqCst);
+}
+// ANCHOR_END: sleep_in_poll
+
+impl Handle {
+    /// Starts `future` as a new task on the loop.
+    pub fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
+        self.0.live_tasks.fetch_add(1, Ordering::SeqCst);
+        let task = Arc::new(Task {
+            future: Mutex::new(Some(Box::pin(future))),
+            loop_: Arc::clone(&self.0),
+        });
+        Waker::from(task).wake();
+    }
+
+    /// A future that is ready `duration` from now, on the loop's own timer:
+    /// no thread waits for it.
+    pub fn sleep(&self, duration: Duration) -> Sleep {
+        Sleep {
+            at: Instant::now() + duration,
+            loop_: Arc::clone(&self.0),
+            registered: false,
+        }
+    }
+
+    // ANCHOR: spawn_blocking
+    /// Runs `work` on a thread of its own, so it cannot block the loop;
+    /// the returned future is ready with its result when it is done.
+    pub fn spawn_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send + 'static {
+        let done = Arc::new((RegisterThenCheck::new(), Mutex::new(None)));
+        let finished = Arc::clone(&done);
+        thread::spawn(move || {
+            *finished.1.lock().unwrap() = Some(work());
+            finished.0.set(); // wakes the task awaiting it, on the loop
+        });
+        std::future::poll_fn(move |cx| {
+            if done.0.poll_wait(cx).is_pending() {
+                return Poll::Pending;
+            }
+            Poll::Ready(done.1.lock().unwrap().take().expect("set after the result"))
+        })
+    }
+    // ANCHOR_END: spawn_blocking
+}
+
+/// The future [`Handle::sleep`] returns.
+pub struct Sleep {
+    at: Instant,
+    loop_: Arc<Shared>,
+    registered: bool,
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if Instant::now() >= self.at {
+            return Poll::Ready(());
+        }
+        if !self.registered {
+            let mut timers = self.loop_.timers.lock().unwrap();
+            timers.1 += 1;
+            let timer = Timer {
+                at: self.at,
+                number: timers.1,
+                waker: cx.waker().clone(),
+            };
+            timers.0.push(Reverse(timer));
+            drop(timers);
+            self.registered = true;
+        }
+        Poll::Pending
+    }
+}
+
+/// A future that returns `Pending` once, after waking its own task: it
+/// lets the other ready tasks run first. The `.await` is the yield.
+pub async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref(); // Pending is a promise: keep it
+        Poll::Pending
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tasks_run_and_timers_fire_in_order() {
+        let event_loop = EventLoop::new().unwrap();
+        let handle = event_loop.handle();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&order);
+        event_loop.run(async move {
+            for (name, ms) in [("late", 30), ("early", 10), ("middle", 20)] {
+                let (handle2, seen) = (handle.clone(), Arc::clone(&seen));
+                handle.spawn(async move {
+                    handle2.sleep(Duration::from_millis(ms)).await;
+                    seen.lock().unwrap().push(name);
+                });
+            }
+        });
+        assert_eq!(*order.lock().unwrap(), ["early", "middle", "late"]);
+    }
+
+    #[test]
+    fn blocking_work_on_a_thread_wakes_its_task_with_the_result() {
+        let event_loop = EventLoop::new().unwrap();
+        let handle = event_loop.handle();
+        let value = event_loop.run(async move {
+            handle
+                .spawn_blocking(|| {
+                    thread::sleep(Duration::from_millis(20));
+                    42
+                })
+                .await
+        });
+        assert_eq!(value, 42);
+    }
+
+    #[test]
+    fn yielding_lets_the_other_tasks_run_in_turn() {
+        let event_loop = EventLoop::new().unwrap();
+        let handle = event_loop.handle();
+        let order = Arc::new(Mutex::new(String::new()));
+        let seen = Arc::clone(&order);
+        event_loop.run(async move {
+            for name in ['a', 'b'] {
+                let seen = Arc::clone(&seen);
+                handle.spawn(async move {
+                    for _ in 0..3 {
+                        seen.lock().unwrap().push(name);
+                        yield_now().await;
+                    }
+                });
+            }
+        });
+        assert_eq!(*order.lock().unwrap(), "ababab");
+    }
+
+    #[test]
+    fn ten_thousand_tasks_all_finish() {
+        let event_loop = EventLoop::new().unwrap();
+        let handle = event_loop.handle();
+        let done = Arc::new(AtomicUsize::new(0));
+        let count = Arc::clone(&done);
+        event_loop.run(async move {
+            for _ in 0..10_000 {
+                let (count, handle2) = (Arc::clone(&count), handle.clone());
+                handle.spawn(async move {
+                    handle2.sleep(Duration::from_millis(1)).await;
+                    count.fetch_add(1, Ordering::Relaxed);
+                });
+            }
+        });
+        assert_eq!(done.load(Ordering::Relaxed), 10_000);
+    }
+}

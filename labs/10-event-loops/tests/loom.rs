@@ -1,0 +1,77 @@
+//! lab-10 under loom: a waker registered after the readiness check loses
+//! the wakeup; registered before it, never.
+
+use harness::sync::loom::Mutex;
+use harness::sync::loom::atomic::{AtomicBool, Ordering};
+use harness::{Check, FailureKind};
+use lab_10::checks::wait_for_an_event;
+use lab_10::on_loom::fixed::RegisterThenCheck;
+use lab_10::on_loom::racy::CheckThenRegister;
+use lab_10::{Event, Registered};
+use std::task::{Context, Poll};
+
+// ANCHOR: lost_wakeup_is_found
+#[test]
+fn a_wakeup_between_the_check_and_the_registration_is_lost() {
+    let failure = Check::new("check, then register")
+        .every_interleaving()
+        .in_book()
+        .must_fail(wait_for_an_event::<CheckThenRegister>);
+    assert_eq!(failure.kind, FailureKind::Deadlock);
+    // The event fired between the task's check and its registration: it
+    // took the waker slot and found it empty; the executor sleeps for ever.
+    let printed = harness::render("lab-10", &harness::Verdict::Failed(failure.clone()));
+    assert!(printed.contains("write ← no waker"), "{printed}");
+    assert!(printed.contains("executor waits on woken"), "{printed}");
+}
+// ANCHOR_END: lost_wakeup_is_found
+
+// ANCHOR: fix_holds
+#[test]
+fn registering_then_checking_never_loses_the_wakeup() {
+    Check::new("register, then check")
+        .every_interleaving()
+        .in_book()
+        .must_pass(wait_for_an_event::<RegisterThenCheck>);
+}
+// ANCHOR_END: fix_holds
+
+/// A wrong fix: register, then check (right), but `set` wakes the waiter
+/// before it records the event: the woken task checks too early, sleeps
+/// again, and the event is then recorded with no one left to wake.
+struct WakeThenStore {
+    happened: AtomicBool,
+    waiting: Mutex<Registered>,
+}
+
+impl Event for WakeThenStore {
+    fn new() -> Self {
+        Self {
+            happened: AtomicBool::new(false),
+            waiting: Mutex::new(Registered(None)),
+        }
+    }
+    fn set(&self) {
+        if let Some(waker) = self.waiting.lock().unwrap().0.take() {
+            waker.wake();
+        }
+        self.happened.store(true, Ordering::Release);
+    }
+    fn poll_wait(&self, cx: &mut Context<'_>) -> Poll<()> {
+        self.waiting.lock().unwrap().0 = Some(cx.waker().clone());
+        if self.happened.load(Ordering::Acquire) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn the_fix_check_fails_waking_before_recording_the_event() {
+    let failure = Check::new("wake, then store")
+        .every_interleaving()
+        .quiet()
+        .must_fail(wait_for_an_event::<WakeThenStore>);
+    assert_eq!(failure.kind, FailureKind::Deadlock);
+}
