@@ -15,7 +15,8 @@ const PATIENCE: Duration = Duration::from_secs(3);
 
 // ANCHOR: demo
 fn main() -> ExitCode {
-    if std::env::args().len() > 1 {
+    let role = std::env::args().nth(1);
+    if matches!(role.as_deref(), Some("child" | "echo" | "exit")) {
         return child_main(std::env::args()); // we are the child
     }
     let me = std::env::current_exe().expect("this program's path");
@@ -57,8 +58,8 @@ fn report(parent: &str, watched: Watched<io::Result<Output>>) {
         ),
         Watched::Finished(Err(error)) => println!("{parent:<20} failed: {error}"),
         Watched::Hung(_) => println!(
-            "{parent:<20} HUNG: still waiting after {PATIENCE:?}, each process blocked on a pipe\n\
-             {:<20} only the other would empty. The watchdog killed the child.",
+            "{parent:<20} HUNG: still waiting after {PATIENCE:?}; the child was blocked on a\n\
+             {:<20} full pipe the parent was not reading. The watchdog killed the child.",
             ""
         ),
     }

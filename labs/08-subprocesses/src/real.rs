@@ -40,9 +40,18 @@ pub fn pattern(index: usize) -> u8 {
 pub fn run_child(command: ChildCommand) -> io::Result<()> {
     match command {
         ChildCommand::Child { stdout, stderr } => {
+            // In chunks: a child asked for terabytes writes until stopped,
+            // rather than trying to build them in memory first.
             let write = |out: &mut dyn Write, count: usize| -> io::Result<()> {
-                let bytes: Vec<u8> = (0..count).map(pattern).collect();
-                out.write_all(&bytes)?;
+                let mut chunk = Vec::with_capacity(64 * 1024);
+                for index in 0..count {
+                    chunk.push(pattern(index));
+                    if chunk.len() == chunk.capacity() {
+                        out.write_all(&chunk)?;
+                        chunk.clear();
+                    }
+                }
+                out.write_all(&chunk)?;
                 out.flush()
             };
             write(&mut io::stderr().lock(), stderr)?;
@@ -146,23 +155,28 @@ pub fn with_watchdog<T: Send>(
     patience: Duration,
     parent: impl FnOnce(std::process::Child) -> T + Send,
 ) -> Watched<T> {
+    // A pidfd names this very process: once it is reaped, a signal sent
+    // through it fails instead of reaching whoever reuses its pid.
     let pid = rustix::process::Pid::from_child(&child);
+    let pidfd = rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty());
     thread::scope(|scope| {
         let (done, finished) = mpsc::channel();
         scope.spawn(move || done.send(parent(child)));
         match finished.recv_timeout(patience) {
             Ok(result) => Watched::Finished(result),
-            Err(_) => {
-                // A parent still running has not reaped the child (each
-                // returns right after its wait), so the pid is still the
-                // child's and cannot have been reused by another process.
-                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Ok(pidfd) = &pidfd {
+                    let _ =
+                        rustix::process::pidfd_send_signal(pidfd, rustix::process::Signal::KILL);
+                }
                 Watched::Hung(
                     finished
                         .recv()
                         .expect("the parent returns once the child dies"),
                 )
             }
+            // The parent panicked: the scope passes its panic on.
+            Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the parent panicked"),
         }
     })
 }

@@ -8,8 +8,7 @@
 
 use crate::fs::{Fs, ModelFs};
 use crate::{Bookkeeping, JobId};
-use harness::sync::loom::atomic::{AtomicBool, Ordering};
-use harness::sync::loom::{Arc, thread};
+use harness::sync::loom::{Arc, Mutex, thread};
 use std::io;
 
 // ANCHOR: kill_model
@@ -20,21 +19,22 @@ use std::io;
 pub fn kill_a_worker<B: Bookkeeping>() {
     thread::name_current("supervisor");
     let book = Arc::new(B::new(&[1, 2]));
-    let killed = Arc::new(AtomicBool::new(false));
+    let killed = Arc::new(Mutex::new(false).named("killed"));
     let job = book.take(1).expect("two jobs are queued");
     let worker = {
         let (book, killed) = (Arc::clone(&book), Arc::clone(&killed));
         thread::spawn(move || {
             thread::name_current("worker 1");
-            // The job runs here. Killed before its report is written, the
-            // worker reports nothing; a report written just before the
-            // kill still reaches the supervisor, late.
-            if !killed.load(Ordering::Relaxed) {
+            // The job runs here. Killed before it writes its report, the
+            // worker reports nothing; a report it wrote just before the
+            // kill is already in the pipe, and reaches the supervisor late.
+            let alive = !*killed.lock().unwrap();
+            if alive {
                 book.finish(1, job);
             }
         })
     };
-    killed.store(true, Ordering::Relaxed); // kill -9 worker 1
+    *killed.lock().unwrap() = true; // kill -9 worker 1
     book.worker_died(1);
     while let Some(job) = book.take(2) {
         book.finish(2, job); // worker 2, the replacement, runs what is left

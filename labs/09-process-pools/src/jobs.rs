@@ -36,6 +36,8 @@ pub enum Job {
     CloseEarly,
     /// A worker process never answers.
     Hang,
+    /// Returns the value; a worker process answers twice (a duplicate).
+    Twice(u64),
 }
 // ANCHOR_END: job
 
@@ -53,6 +55,7 @@ impl Job {
             }
             Job::Panic => panic!("the job panicked, as it was asked to"),
             Job::Abort => std::process::abort(),
+            Job::Twice(value) => Some(*value),
             Job::Garbage | Job::CloseEarly | Job::Hang => None,
         }
     }
@@ -91,7 +94,19 @@ pub struct Reply {
 /// a reply per line, until the pool closes our stdin.
 pub fn worker_main(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     for line in input.lines() {
-        let request: Request = serde_json::from_str(&line?)?;
+        let line = line?;
+        if line.trim().is_empty() {
+            continue; // a blank line typed by hand is not a request
+        }
+        let request: Request = serde_json::from_str(&line).map_err(|error| {
+            let message = format!("{line:?} is not a request: {error}");
+            io::Error::new(io::ErrorKind::InvalidData, message)
+        })?;
+        let answers = if matches!(request.job, Job::Twice(_)) {
+            2
+        } else {
+            1
+        };
         match request.job {
             Job::Garbage => writeln!(output, "this is not a reply")?,
             Job::CloseEarly => return Ok(()),
@@ -100,14 +115,14 @@ pub fn worker_main(input: impl BufRead, mut output: impl Write) -> io::Result<()
             },
             job => {
                 let value = job.run().expect("the other jobs return a value");
-                serde_json::to_writer(
-                    &mut output,
-                    &Reply {
-                        id: request.id,
-                        value,
-                    },
-                )?;
-                output.write_all(b"\n")?;
+                let reply = Reply {
+                    id: request.id,
+                    value,
+                };
+                for _ in 0..answers {
+                    serde_json::to_writer(&mut output, &reply)?;
+                    output.write_all(b"\n")?;
+                }
             }
         }
         output.flush()?;

@@ -94,6 +94,11 @@ impl Book {
         &self.finished
     }
 
+    /// Whether any job is waiting to be handed out.
+    pub fn has_queued(&self) -> bool {
+        !self.queue.is_empty()
+    }
+
     /// Whether any job is still queued or running.
     pub fn has_work(&self) -> bool {
         !self.queue.is_empty() || !self.running.is_empty()

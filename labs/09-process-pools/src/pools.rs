@@ -9,6 +9,7 @@ use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::os::unix::process::CommandExt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -177,13 +178,13 @@ enum Event {
     Closed(WorkerId),
 }
 
-/// A worker process, the pipe the pool writes its jobs into, and the
-/// thread that keeps the last line it wrote to stderr (a panic message).
+/// A worker process, the pipe the pool writes its jobs into, and where
+/// the last line it wrote to stderr (a panic message) arrives at its end.
 struct Worker {
     id: WorkerId,
     process: Child,
     requests: BufWriter<ChildStdin>,
-    last_words: thread::JoinHandle<Option<String>>,
+    last_words: Receiver<Option<String>>,
 }
 
 /// A pool of worker processes.
@@ -191,6 +192,12 @@ pub struct ProcessPool {
     config: PoolConfig,
     slots: Vec<Option<Worker>>,
     next_id: WorkerId,
+    /// Request ids are unique across runs: a reply left over from an
+    /// earlier run can never be taken for one of this run's.
+    next_request: JobId,
+    /// Workers lost in a row without a reply accepted in between: many
+    /// means workers die at start-up, and the pool gives up.
+    lost_in_a_row: u32,
     events: (Sender<Event>, Receiver<Event>),
     pids: Arc<Mutex<Vec<u32>>>,
     stats: Stats,
@@ -203,6 +210,8 @@ impl ProcessPool {
             slots: (0..config.workers.max(1)).map(|_| None).collect(),
             config,
             next_id: 0,
+            next_request: 0,
+            lost_in_a_row: 0,
             events: channel::unbounded(),
             pids: Arc::new(Mutex::new(Vec::new())),
             stats: Stats::default(),
@@ -229,7 +238,14 @@ impl ProcessPool {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env("RUST_BACKTRACE", "0") // one line of last words is enough
-            .spawn()?;
+            // A group of its own: killing the group kills anything the
+            // worker started too (a wrapper script's real worker).
+            .process_group(0)
+            .spawn()
+            .map_err(|error| {
+                let program = self.config.program.display();
+                io::Error::new(error.kind(), format!("cannot start {program}: {error}"))
+            })?;
         let id = self.next_id;
         self.next_id += 1;
         let stdout = process.stdout.take().expect("stdout is piped");
@@ -244,11 +260,12 @@ impl ProcessPool {
             let _ = events.send(Event::Closed(id));
         });
         let stderr = process.stderr.take().expect("stderr is piped");
-        let last_words = thread::spawn(move || {
+        let (words, last_words) = channel::bounded(1);
+        thread::spawn(move || {
             let lines = BufReader::new(stderr).lines().map_while(Result::ok);
             // Skip the panic hook's "note: run with RUST_BACKTRACE=1".
             let said = |line: &String| !line.trim().is_empty() && !line.starts_with("note: ");
-            lines.filter(said).last()
+            let _ = words.send(lines.filter(said).last());
         });
         let requests = BufWriter::new(process.stdin.take().expect("stdin is piped"));
         self.slots[slot] = Some(Worker {
@@ -287,6 +304,8 @@ impl ProcessPool {
 /// One run's state: the ledger, plus what the pool needs beyond it.
 struct Run<'a> {
     jobs: &'a [Job],
+    /// The request id of `jobs[0]`; the others follow.
+    first: JobId,
     book: Book,
     attempts: Vec<u32>,
     results: Vec<Option<Result<u64, JobError>>>,
@@ -296,9 +315,12 @@ struct Run<'a> {
 // ANCHOR: supervise
 impl Pool for ProcessPool {
     fn run(&mut self, jobs: &[Job]) -> io::Result<Results> {
-        let ids: Vec<JobId> = (0..jobs.len() as JobId).collect();
+        let first = self.next_request;
+        self.next_request += jobs.len() as JobId;
+        let ids: Vec<JobId> = (first..self.next_request).collect();
         let mut run = Run {
             jobs,
+            first,
             book: Book::queued(&ids),
             attempts: vec![0; jobs.len()],
             results: vec![None; jobs.len()],
@@ -315,21 +337,22 @@ impl Pool for ProcessPool {
                 Ok(Event::Closed(worker)) => {
                     self.lose(&mut run, worker, "it exited without answering")?
                 }
-                Err(RecvTimeoutError::Timeout) => {
-                    let now = Instant::now();
-                    let late: Vec<WorkerId> = run
-                        .deadlines
-                        .iter()
-                        .filter(|(_, at)| **at <= now)
-                        .map(|(worker, _)| *worker)
-                        .collect();
-                    let patience = self.config.patience;
-                    for worker in late {
-                        let reason = format!("it did not answer within {patience:?}");
-                        self.lose(&mut run, worker, &reason)?;
-                    }
-                }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => unreachable!("the pool holds a sender"),
+            }
+            // Deadlines are checked after every event, not only when none
+            // came: a busy pool must not let a hung worker hide.
+            let now = Instant::now();
+            let late: Vec<WorkerId> = run
+                .deadlines
+                .iter()
+                .filter(|(_, at)| **at <= now)
+                .map(|(worker, _)| *worker)
+                .collect();
+            let patience = self.config.patience;
+            for worker in late {
+                let reason = format!("it did not answer within {patience:?}");
+                self.lose(&mut run, worker, &reason)?;
             }
         }
         Ok(run
@@ -345,6 +368,9 @@ impl ProcessPool {
     /// Gives every idle worker a job, starting workers where none runs.
     fn hand_out(&mut self, run: &mut Run) -> io::Result<()> {
         for slot in 0..self.slots.len() {
+            if !run.book.has_queued() {
+                return Ok(()); // and start no worker that has nothing to do
+            }
             if self.slots[slot].is_none() {
                 self.start(slot)?;
             }
@@ -352,15 +378,14 @@ impl ProcessPool {
             if run.book.running_on(worker.id).is_some() {
                 continue;
             }
-            let Some(job) = run.book.hand_out(worker.id) else {
-                return Ok(());
-            };
-            run.attempts[job as usize] += 1;
+            let job = run.book.hand_out(worker.id).expect("one is queued");
+            let index = (job - run.first) as usize;
+            run.attempts[index] += 1;
             self.stats.started += 1;
             let id = worker.id;
             run.deadlines
                 .insert(id, Instant::now() + self.config.patience);
-            if let Err(error) = Self::send(worker, job, &run.jobs[job as usize]) {
+            if let Err(error) = Self::send(worker, job, &run.jobs[index]) {
                 self.lose(run, id, &format!("its stdin failed: {error}"))?;
             }
         }
@@ -376,10 +401,13 @@ impl ProcessPool {
         };
         if run.book.finish_if_leased(worker, reply.id) {
             self.stats.accepted += 1;
-            run.results[reply.id as usize] = Some(Ok(reply.value));
+            self.lost_in_a_row = 0;
+            run.results[(reply.id - run.first) as usize] = Some(Ok(reply.value));
             run.deadlines.remove(&worker);
         } else {
-            self.stats.refused += 1; // from a worker already declared lost
+            // A reply for a job this worker does not hold: from a worker
+            // already declared lost, a duplicate, or a leftover.
+            self.stats.refused += 1;
         }
         Ok(())
     }
@@ -387,37 +415,49 @@ impl ProcessPool {
 
     // ANCHOR: lose
     /// `worker` is lost (it exited, wrote garbage, or went silent): kill it
-    /// if it still runs, requeue its job or give up on it, and start a
-    /// replacement.
+    /// if it still runs, and requeue its job or give up on it; a
+    /// replacement starts when there is a job for it.
     fn lose(&mut self, run: &mut Run, worker: WorkerId, reason: &str) -> io::Result<()> {
         let Some(slot) = self.slot_of(worker) else {
             return Ok(()); // already lost and replaced: a late event
         };
         let mut lost = self.slots[slot].take().expect("the slot holds it");
-        let _ = lost.process.kill();
+        self.publish_pids(); // before it is reaped and its pid can be reused
+        let pid = rustix::process::Pid::from_child(&lost.process);
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
         let status = lost.process.wait()?;
         let mut reason = format!("{reason} (worker {}: {status})", lost.process.id());
-        // Its stderr closed when it exited: the thread has its last line.
-        if let Ok(Some(words)) = lost.last_words.join() {
+        // Its stderr closed when it exited: its last line is on its way.
+        if let Ok(Some(words)) = lost.last_words.recv_timeout(Duration::from_secs(1)) {
             reason = format!("{reason}; its last words: {words}");
         }
         run.deadlines.remove(&worker);
-        if let Some(job) = run.book.running_on(worker) {
-            let attempts = run.attempts[job as usize];
-            if attempts >= self.config.attempts {
-                run.book.give_up(worker);
-                let error = JobError::Failed {
-                    attempts,
-                    last: reason,
-                };
-                run.results[job as usize] = Some(Err(error));
-            } else {
-                run.book.requeue(worker);
-                self.stats.requeued += 1;
+        match run.book.running_on(worker) {
+            Some(job) => {
+                let index = (job - run.first) as usize;
+                let attempts = run.attempts[index];
+                if attempts >= self.config.attempts {
+                    run.book.give_up(worker);
+                    let error = JobError::Failed {
+                        attempts,
+                        last: reason,
+                    };
+                    run.results[index] = Some(Err(error));
+                } else {
+                    run.book.requeue(worker);
+                    self.stats.requeued += 1;
+                }
+            }
+            None => {
+                self.lost_in_a_row += 1;
+                if self.lost_in_a_row > 3 * self.slots.len() as u32 {
+                    let error = format!("workers keep dying before any job: the last {reason}");
+                    return Err(io::Error::other(error));
+                }
             }
         }
         self.stats.restarts += 1;
-        self.start(slot)
+        Ok(()) // its replacement starts when there is a job for it
     }
     // ANCHOR_END: lose
 }
@@ -425,8 +465,7 @@ impl ProcessPool {
 impl Drop for ProcessPool {
     fn drop(&mut self) {
         for worker in self.slots.iter_mut().flatten() {
-            // Closing stdin ends a worker's loop; a hung one is killed.
-            let _ = worker.requests.flush();
+            // Killed, not asked: a worker may be hung, and the pool is done.
             let _ = worker.process.kill();
             let _ = worker.process.wait();
         }

@@ -77,6 +77,58 @@ fn killing_workers_with_sigkill_loses_no_job_and_accepts_none_twice() {
 }
 // ANCHOR_END: kill_nine
 
+// ANCHOR: leases
+#[test]
+fn a_duplicate_reply_is_refused_and_its_job_accepted_once() {
+    let mut jobs = squares(10);
+    jobs.insert(3, Job::Twice(7)); // its worker answers twice
+    let mut pool = ProcessPool::new(config(PoolKind::Processes, 2));
+    let results = pool.run(&jobs).unwrap();
+    assert_eq!(results[3], Ok(7));
+    assert_eq!(pool.stats().accepted, 11, "each job accepted once");
+    assert_eq!(pool.stats().refused, 1, "the duplicate refused");
+}
+
+#[test]
+fn a_reply_left_over_from_one_run_is_not_taken_for_the_next_runs() {
+    let mut pool = ProcessPool::new(config(PoolKind::Processes, 1));
+    assert_eq!(pool.run(&[Job::Twice(5)]).unwrap(), [Ok(5)]);
+    // The duplicate of that reply is still in the pipe when this run starts.
+    assert_eq!(pool.run(&[Job::Square(3)]).unwrap(), [Ok(9)]);
+    assert_eq!(pool.stats().refused, 1);
+}
+// ANCHOR_END: leases
+
+#[test]
+fn a_worker_program_that_cannot_start_is_a_clear_error() {
+    let mut pool = build(&PoolConfig {
+        program: PathBuf::from("/nonexistent/lab-09"),
+        ..config(PoolKind::Processes, 2)
+    });
+    let error = pool.run(&squares(3)).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("cannot start /nonexistent/lab-09"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_worker_program_that_dies_at_once_fails_each_job_after_bounded_retries() {
+    let mut pool = build(&PoolConfig {
+        program: PathBuf::from("/bin/false"), // exits at once, answering nothing
+        ..config(PoolKind::Processes, 2)
+    });
+    let results = pool.run(&squares(3)).unwrap();
+    for result in results {
+        let Err(JobError::Failed { attempts: 2, last }) = result else {
+            panic!("{result:?}")
+        };
+        assert!(last.contains("exited without answering"), "{last}");
+    }
+}
+
 // ANCHOR: isolation
 #[test]
 fn a_crashing_job_kills_only_its_worker_process() {

@@ -28,9 +28,9 @@ enum Command {
         /// Which pool: the configuration value (C7).
         #[arg(long, value_enum, default_value_t = PoolKind::Processes)]
         pool: PoolKind,
-        /// How many workers.
-        #[arg(long, default_value_t = 2)]
-        workers: usize,
+        /// How many workers (1 or more).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+        workers: u16,
         /// How many `Square` jobs.
         #[arg(long, default_value_t = 10)]
         squares: u64,
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
             squares,
             panic,
             abort,
-        } => run(pool, workers, squares, panic, abort),
+        } => run(pool, workers.into(), squares, panic, abort),
         Command::Worker => {
             let output = BufWriter::new(io::stdout().lock());
             worker_main(io::stdin().lock(), output).map(|()| ExitCode::SUCCESS)
