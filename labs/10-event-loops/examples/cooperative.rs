@@ -69,6 +69,7 @@ fn on_our_loop(work: Work) -> Vec<Duration> {
 }
 // ANCHOR_END: scenario
 
+// ANCHOR: tokio
 /// The same program on tokio: `interval` for the tick, `spawn_blocking`
 /// for the hand-off.
 fn on_tokio(work: Work) -> Vec<Duration> {
@@ -98,6 +99,7 @@ fn on_tokio(work: Work) -> Vec<Duration> {
         lateness
     })
 }
+// ANCHOR_END: tokio
 
 fn report(name: &str, mut lateness: Vec<Duration>) {
     lateness.sort();

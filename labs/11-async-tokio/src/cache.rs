@@ -1,0 +1,100 @@
+//! The cache on tokio: check-then-load across an `.await` (a stampede:
+//! every task that misses loads), and single flight with
+//! `tokio::sync::OnceCell` (the first task loads; the others wait for it).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+
+// ANCHOR: racy
+/// Check, await the load, fill: every task that misses before the first
+/// load finishes loads again.
+#[derive(Default)]
+pub struct CheckThenLoad {
+    values: Mutex<HashMap<u32, u64>>,
+}
+
+impl CheckThenLoad {
+    /// The value for `key`, loaded with `load` on a miss.
+    pub async fn get<F: Future<Output = u64>>(&self, key: u32, load: impl FnOnce(u32) -> F) -> u64 {
+        if let Some(value) = self.values.lock().unwrap().get(&key) {
+            return *value;
+        }
+        let value = load(key).await; // other tasks run here, and miss too
+        self.values.lock().unwrap().insert(key, value);
+        value
+    }
+}
+// ANCHOR_END: racy
+
+// ANCHOR: single_flight
+/// One `OnceCell` per key: the first task to ask loads, the others await
+/// the same cell and get its value.
+#[derive(Default)]
+pub struct SingleFlight {
+    cells: Mutex<HashMap<u32, Arc<OnceCell<u64>>>>,
+}
+
+impl SingleFlight {
+    /// The value for `key`, loaded once with `load`, however many ask.
+    pub async fn get<F: Future<Output = u64>>(&self, key: u32, load: impl FnOnce(u32) -> F) -> u64 {
+        // A std `Mutex`, held only to find the cell, never across `.await`.
+        let cell = Arc::clone(self.cells.lock().unwrap().entry(key).or_default());
+        *cell.get_or_init(|| load(key)).await
+    }
+}
+// ANCHOR_END: single_flight
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Duration;
+    use tokio::task::JoinSet;
+
+    /// A slow load (a database, another service), counted.
+    async fn slow_load(key: u32, loads: Arc<AtomicU64>) -> u64 {
+        loads.fetch_add(1, Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        u64::from(key) * 100
+    }
+
+    // ANCHOR: count_loads
+    /// 100 tasks ask for key 7 at once, on one thread, in paused time (a
+    /// test clock that jumps instead of waiting: the same run every time).
+    #[tokio::test(start_paused = true)]
+    async fn a_hundred_requests_that_miss_together_load_a_hundred_times() {
+        let (cache, loads) = (
+            Arc::new(CheckThenLoad::default()),
+            Arc::new(AtomicU64::new(0)),
+        );
+        let mut requests = JoinSet::new();
+        for _ in 0..100 {
+            let (cache, loads) = (Arc::clone(&cache), Arc::clone(&loads));
+            requests.spawn(async move { cache.get(7, |key| slow_load(key, loads)).await });
+        }
+        while let Some(value) = requests.join_next().await {
+            assert_eq!(value.unwrap(), 700);
+        }
+        assert_eq!(loads.load(Ordering::Relaxed), 100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn single_flight_loads_once_for_a_hundred_requests() {
+        let (cache, loads) = (
+            Arc::new(SingleFlight::default()),
+            Arc::new(AtomicU64::new(0)),
+        );
+        let mut requests = JoinSet::new();
+        for _ in 0..100 {
+            let (cache, loads) = (Arc::clone(&cache), Arc::clone(&loads));
+            requests.spawn(async move { cache.get(7, |key| slow_load(key, loads)).await });
+        }
+        while let Some(value) = requests.join_next().await {
+            assert_eq!(value.unwrap(), 700);
+        }
+        assert_eq!(loads.load(Ordering::Relaxed), 1);
+    }
+    // ANCHOR_END: count_loads
+}

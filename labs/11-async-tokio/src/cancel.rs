@@ -1,0 +1,94 @@
+//! Cancellation: in tokio, a future that is dropped simply stops at the
+//! `.await` it was suspended at. A transfer that awaits between taking
+//! money from one account and giving it to the other, dropped in between
+//! (here by `tokio::time::timeout`), loses the money.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Two accounts, and a ledger service that is slow to answer.
+#[derive(Debug)]
+pub struct Bank {
+    /// The balances of accounts 0 and 1.
+    pub balances: Mutex<[i64; 2]>,
+}
+
+/// A round trip to the ledger service (a database, an audit log).
+async fn record(_what: &str) {
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+// ANCHOR: racy
+/// Withdraws, records, deposits: if this future is dropped while it waits
+/// for the ledger, the money has left one account and reached neither.
+pub async fn transfer(bank: &Bank, amount: i64) {
+    bank.balances.lock().unwrap()[0] -= amount;
+    record("withdrawal").await; // dropped here: the deposit never happens
+    bank.balances.lock().unwrap()[1] += amount;
+}
+// ANCHOR_END: racy
+
+// ANCHOR: fixed
+/// Records first (awaiting, with nothing changed yet), then moves the
+/// money in one critical section with no `.await` inside: dropped at
+/// any `.await`, it leaves the accounts as they were, or fully moved.
+pub async fn transfer_cancel_safe(bank: &Bank, amount: i64) {
+    record("transfer").await; // dropped here: nothing has changed
+    let mut balances = bank.balances.lock().unwrap();
+    balances[0] -= amount;
+    balances[1] += amount;
+}
+
+/// Or: make the transfer a task of its own. Dropping the `JoinHandle`
+/// does not cancel a task, so it runs to the end whoever stops waiting.
+pub async fn transfer_in_a_task(bank: Arc<Bank>, amount: i64) {
+    let task = tokio::spawn(async move { transfer(&bank, amount).await });
+    let _ = task.await;
+}
+// ANCHOR_END: fixed
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::time::timeout;
+
+    fn bank() -> Arc<Bank> {
+        Arc::new(Bank {
+            balances: Mutex::new([100, 0]),
+        })
+    }
+
+    // ANCHOR: cancelled
+    #[tokio::test(start_paused = true)]
+    async fn a_transfer_cancelled_between_its_updates_loses_the_money() {
+        let bank = bank();
+        // The ledger takes 10 ms; the caller gives up after 5.
+        let gave_up = timeout(Duration::from_millis(5), transfer(&bank, 30)).await;
+        assert!(gave_up.is_err(), "the timeout fired");
+        assert_eq!(*bank.balances.lock().unwrap(), [70, 0]); // 30 vanished
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancel_safe_transfer_moves_all_or_nothing() {
+        let bank = bank();
+        let gave_up = timeout(Duration::from_millis(5), transfer_cancel_safe(&bank, 30)).await;
+        assert!(gave_up.is_err());
+        assert_eq!(*bank.balances.lock().unwrap(), [100, 0]); // nothing moved
+        transfer_cancel_safe(&bank, 30).await;
+        assert_eq!(*bank.balances.lock().unwrap(), [70, 30]); // all moved
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_transfer_in_its_own_task_finishes_though_its_caller_gave_up() {
+        let bank = bank();
+        let gave_up = timeout(
+            Duration::from_millis(5),
+            transfer_in_a_task(Arc::clone(&bank), 30),
+        )
+        .await;
+        assert!(gave_up.is_err());
+        tokio::time::sleep(Duration::from_millis(20)).await; // the task goes on
+        assert_eq!(*bank.balances.lock().unwrap(), [70, 30]);
+    }
+    // ANCHOR_END: cancelled
+}

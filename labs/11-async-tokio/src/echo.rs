@@ -1,0 +1,166 @@
+//! An echo server, written twice: a thread per connection (std), and a
+//! task per connection (tokio). Same protocol: each line a client sends
+//! (up to [`MAX_LINE`] bytes, UTF-8, ending in `\n`) comes back; anything
+//! else gets one `error: ...` line and the connection is closed. A client
+//! that disconnects mid-line is simply gone. Neither ever takes the
+//! server down.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+
+/// The longest line a client may send, newline included.
+pub const MAX_LINE: usize = 1024;
+
+/// What the server makes of what it read up to a newline (or the limit).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    /// A line to echo.
+    Line,
+    /// The client closed the connection mid-line (or between lines).
+    Gone,
+    /// Not a line we serve: the reply says why.
+    Refused(&'static str),
+}
+
+// ANCHOR: protocol
+/// Judges `bytes`, read with `read_until(b'\n')` from at most
+/// `MAX_LINE + 1` bytes of input.
+pub fn judge(bytes: &[u8]) -> Received {
+    if !bytes.ends_with(b"\n") {
+        if bytes.len() > MAX_LINE {
+            return Received::Refused("line too long");
+        }
+        return Received::Gone; // end of stream before the newline
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return Received::Refused("not UTF-8");
+    }
+    Received::Line
+}
+// ANCHOR_END: protocol
+
+// ANCHOR: threads
+/// Serves every connection on a thread of its own, for ever.
+pub fn serve_with_threads(listener: TcpListener) -> io::Result<()> {
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(stream) => stream,
+            Err(error) => {
+                // Out of file descriptors, or a connection reset before we
+                // took it: tell, wait a moment, keep serving.
+                eprintln!("echo (threads): accept failed: {error}");
+                thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
+        let spawned = thread::Builder::new()
+            .name("connection".into())
+            .spawn(move || serve_connection(stream));
+        if let Err(error) = spawned {
+            eprintln!("echo (threads): cannot start a thread for a connection: {error}");
+        }
+    }
+    Ok(())
+}
+
+fn serve_connection(stream: TcpStream) -> io::Result<()> {
+    // One descriptor per connection: read through the buffer, write
+    // through `&TcpStream`. A 1 KiB buffer, as the task's: the models'
+    // memory differs by how they run, not by what they read into.
+    let mut reader = BufReader::with_capacity(MAX_LINE, stream);
+    let mut line = Vec::with_capacity(128);
+    loop {
+        line.clear();
+        (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        match judge(&line) {
+            Received::Line => reader.get_ref().write_all(&line)?,
+            Received::Gone => return Ok(()),
+            Received::Refused(why) => return writeln!(reader.get_ref(), "error: {why}"),
+        }
+    }
+}
+// ANCHOR_END: threads
+
+// ANCHOR: tasks
+/// Serves every connection on a tokio task of its own, for ever.
+pub async fn serve_with_tasks(listener: tokio::net::TcpListener) -> io::Result<()> {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(serve_connection_async(stream));
+            }
+            Err(error) => {
+                eprintln!("echo (tasks): accept failed: {error}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+
+async fn serve_connection_async(stream: tokio::net::TcpStream) -> io::Result<()> {
+    let (reader, mut writer) = stream.into_split();
+    let mut reader = tokio::io::BufReader::with_capacity(MAX_LINE, reader);
+    let mut line = Vec::with_capacity(128);
+    loop {
+        line.clear();
+        (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .await?;
+        match judge(&line) {
+            Received::Line => writer.write_all(&line).await?,
+            Received::Gone => return Ok(()),
+            Received::Refused(why) => {
+                let reply = format!("error: {why}\n");
+                return writer.write_all(reply.as_bytes()).await;
+            }
+        }
+    }
+}
+// ANCHOR_END: tasks
+
+/// Starts the thread-per-connection server on a free loopback port, on a
+/// thread of its own; returns its address. For tests and benchmarks.
+pub fn start_threads_server() -> io::Result<std::net::SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let address = listener.local_addr()?;
+    thread::spawn(move || serve_with_threads(listener));
+    Ok(address)
+}
+
+/// Starts the task-per-connection server on a free loopback port, on a
+/// tokio runtime of its own; returns its address.
+pub fn start_tasks_server() -> io::Result<std::net::SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let address = listener.local_addr()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    thread::spawn(move || {
+        runtime.block_on(async {
+            serve_with_tasks(tokio::net::TcpListener::from_std(listener)?).await
+        })
+    });
+    Ok(address)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_echoed_and_anything_else_is_judged() {
+        assert_eq!(judge(b"hello\n"), Received::Line);
+        assert_eq!(judge(b"hel"), Received::Gone);
+        assert_eq!(judge(b""), Received::Gone);
+        assert_eq!(judge(b"\xff\xfe\n"), Received::Refused("not UTF-8"));
+        assert_eq!(
+            judge(&[b'a'; MAX_LINE + 1]),
+            Received::Refused("line too long")
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! The exercise: make `src/exercise.rs` correct, then check it with
+//! `cargo xtask exercise 11` (it runs the ignored test below).
+
+use harness::exercise::Exercise;
+use harness::sync::loom::Mutex;
+use lab_11::Booking;
+use lab_11::checks::two_tasks_book_the_last_seat;
+use lab_11::on_loom::{exercise, solution};
+
+/// The exercise's check: two bookings for the last seat, over every
+/// interleaving.
+fn exercise() -> Exercise {
+    Exercise::new("src/exercise.rs", 0x77d0566fb9a3fcd4)
+}
+
+#[test]
+#[ignore = "the exercise: run `cargo xtask exercise 11` to check your fix"]
+fn your_booking_never_sells_a_seat_twice() {
+    exercise().check_answer(two_tasks_book_the_last_seat::<exercise::SeatBooking>);
+}
+
+#[test]
+fn the_starter_fails_the_exercise_check() {
+    exercise().prove_starter_fails(two_tasks_book_the_last_seat::<exercise::SeatBooking>);
+}
+
+#[test]
+fn the_reference_solution_passes_the_exercise_check() {
+    exercise().prove_solution_passes(two_tasks_book_the_last_seat::<solution::SeatBooking>);
+}
+
+/// A wrong answer: check again after paying, then take the seat, in two
+/// critical sections.
+struct CheckAgainAfterPaying(Mutex<i64>);
+
+impl Booking for CheckAgainAfterPaying {
+    fn new(seats: i64) -> Self {
+        Self(Mutex::new(seats))
+    }
+    fn book(&self, pay: &(dyn Fn() + Sync)) -> bool {
+        if *self.0.lock().unwrap() == 0 {
+            return false;
+        }
+        pay();
+        if *self.0.lock().unwrap() == 0 {
+            return false; // "refunded"
+        }
+        *self.0.lock().unwrap() -= 1;
+        true
+    }
+    fn seats_left(&self) -> i64 {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[test]
+fn the_exercise_check_fails_checking_again_after_paying() {
+    exercise().prove_wrong_answer_fails(
+        "check again after paying",
+        two_tasks_book_the_last_seat::<CheckAgainAfterPaying>,
+    );
+}
