@@ -11,6 +11,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::future::Future;
 use std::io::{self, PipeReader, PipeWriter, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -79,7 +80,8 @@ impl Shared {
     /// Wakes the loop if it sleeps (or is about to): one byte in the pipe.
     fn poke(&self) {
         if self.sleeping.swap(false, Ordering::SeqCst) {
-            let _ = self.wake_up.1.lock().unwrap().write_all(&[1]);
+            // Full (`WouldBlock`) means a wake-up is already pending.
+            let _ = self.wake_up.1.lock().unwrap().write(&[1]);
         }
     }
 }
@@ -98,6 +100,10 @@ impl EventLoop {
     /// A loop with nothing to do yet.
     pub fn new() -> io::Result<Self> {
         let (reader, writer) = io::pipe()?;
+        // Neither end may block: a waker must never wait on a full pipe (one
+        // pending byte is enough to wake the loop), and draining stops at empty.
+        rustix::io::ioctl_fionbio(&reader, true)?;
+        rustix::io::ioctl_fionbio(&writer, true)?;
         let shared = Shared {
             ready: Mutex::new(VecDeque::new()),
             timers: Mutex::new((BinaryHeap::new(), 0)),
@@ -164,11 +170,14 @@ fn poll_task(task: Arc<Task>) {
         return; // woken after it finished: nothing to do
     };
     let waker = Waker::from(Arc::clone(&task));
-    if future
-        .as_mut()
-        .poll(&mut Context::from_waker(&waker))
-        .is_ready()
-    {
+    let mut cx = Context::from_waker(&waker);
+    // A task that panics ends; the loop and the other tasks go on (tokio
+    // turns it into a `JoinError`, asyncio logs it).
+    let polled = panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
+    if !matches!(polled, Ok(Poll::Pending)) {
+        if polled.is_err() {
+            eprintln!("event loop: a task panicked; it is dropped, the others go on");
+        }
         *slot = None;
         task.loop_.live_tasks.fetch_sub(1, Ordering::SeqCst);
     }
@@ -204,7 +213,7 @@ fn sleep_in_poll(shared: &Shared, next_timer: Option<Instant>) {
     let mut fds = [PollFd::new(&*reader, PollFlags::IN)];
     let _ = poll(&mut fds, timeout.as_ref()); // EINTR: just loop again
     if fds[0].revents().contains(PollFlags::IN) {
-        let _ = reader.read(&mut [0; 64]); // drain the wake-up bytes
+        while let Ok(1..) = reader.read(&mut [0; 64]) {} // drain the wake-up bytes
     }
     shared.sleeping.store(false, Ordering::SeqCst);
 }
@@ -233,17 +242,25 @@ impl Handle {
 
     // ANCHOR: spawn_blocking
     /// Runs `work` on a thread of its own, so it cannot block the loop;
-    /// the returned future is ready with its result when it is done.
+    /// the returned future is ready with its result when it is done, or
+    /// with the panic's payload if it panicked (as `thread::join` gives).
     pub fn spawn_blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> impl Future<Output = T> + Send + 'static {
+    ) -> impl Future<Output = thread::Result<T>> + Send + 'static {
         let done = Arc::new((RegisterThenCheck::new(), Mutex::new(None)));
         let finished = Arc::clone(&done);
-        thread::spawn(move || {
-            *finished.1.lock().unwrap() = Some(work());
+        let started = thread::Builder::new().spawn(move || {
+            let result = panic::catch_unwind(AssertUnwindSafe(work));
+            *finished.1.lock().unwrap() = Some(result);
             finished.0.set(); // wakes the task awaiting it, on the loop
         });
+        if let Err(error) = started {
+            // No thread to run it on: the future says so at once.
+            let payload: Box<dyn std::any::Any + Send> = Box::new(error);
+            *done.1.lock().unwrap() = Some(Err(payload));
+            done.0.set();
+        }
         std::future::poll_fn(move |cx| {
             if done.0.poll_wait(cx).is_pending() {
                 return Poll::Pending;
@@ -332,7 +349,7 @@ mod tests {
                 })
                 .await
         });
-        assert_eq!(value, 42);
+        assert_eq!(value.unwrap(), 42);
     }
 
     #[test]
@@ -371,5 +388,36 @@ mod tests {
             }
         });
         assert_eq!(done.load(Ordering::Relaxed), 10_000);
+    }
+
+    #[test]
+    fn a_panic_in_blocking_work_reaches_its_task_and_the_loop_goes_on() {
+        let event_loop = EventLoop::new().unwrap();
+        let handle = event_loop.handle();
+        let outcome = event_loop.run(async move {
+            let panicked = handle
+                .spawn_blocking(|| panic!("blocking work failed"))
+                .await;
+            let after = handle.spawn_blocking(|| 7).await.unwrap();
+            (panicked.is_err(), after)
+        });
+        assert_eq!(outcome, (true, 7));
+    }
+
+    #[test]
+    fn a_task_that_panics_ends_alone() {
+        let event_loop = EventLoop::new().unwrap();
+        let handle = event_loop.handle();
+        let done = Arc::new(AtomicUsize::new(0));
+        let count = Arc::clone(&done);
+        event_loop.run(async move {
+            handle.spawn(async { panic!("this task fails") });
+            let handle2 = handle.clone();
+            handle.spawn(async move {
+                handle2.sleep(Duration::from_millis(5)).await;
+                count.fetch_add(1, Ordering::Relaxed);
+            });
+        });
+        assert_eq!(done.load(Ordering::Relaxed), 1);
     }
 }

@@ -1,41 +1,116 @@
-//! The loom models: two tasks as two loom threads, each `.await` as a
-//! point where the other may run.
+//! The loom models: two tasks as two loom threads on a model of a
+//! one-thread runtime, where only one task runs at a time and the other
+//! gets its turn only at an `.await`.
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
 //! which runs it under `loom::model::Builder` once per interleaving of its
 //! threads, recording what each thread did.
 
-use crate::{Booking, Cache};
+use crate::{Awaits, Booking, Cache};
 use harness::sync::loom::atomic::{AtomicU64, Ordering};
-use harness::sync::loom::{Arc, thread};
+use harness::sync::loom::{Arc, Condvar, Mutex, thread};
+
+// ANCHOR: runtime
+/// A one-thread runtime, modelled: a task runs only while it holds the
+/// runtime, and hands it over only at an `.await`. Between two `.await`s,
+/// no other task runs, as on tokio's current-thread runtime or asyncio.
+pub struct Runtime {
+    busy: Mutex<bool>,
+    free: Condvar,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Runtime {
+    /// A runtime no task runs on yet.
+    pub fn new() -> Self {
+        Self {
+            busy: Mutex::new(false).named("runtime"),
+            free: Condvar::new().named("runtime"),
+        }
+    }
+
+    /// Waits for the runtime to be free, and takes it: this task runs.
+    pub fn enter(&self) {
+        let mut busy = self.busy.lock().unwrap();
+        while *busy {
+            busy = self.free.wait(busy).unwrap();
+        }
+        *busy = true;
+    }
+
+    /// Hands the runtime over: this task stops running.
+    pub fn leave(&self) {
+        *self.busy.lock().unwrap() = false;
+        self.free.notify_one();
+    }
+
+    /// An `.await`: another task may run before this one goes on.
+    pub fn await_point(&self) {
+        self.leave();
+        thread::yield_now();
+        self.enter();
+    }
+}
+// ANCHOR_END: runtime
+
+/// What the cache's tasks await: a load that counts itself.
+struct Io {
+    runtime: Arc<Runtime>,
+    loads: AtomicU64,
+}
+
+impl Awaits for Io {
+    fn load(&self, key: u32) -> u64 {
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        self.runtime.await_point(); // the database answers later
+        u64::from(key) * 100
+    }
+
+    fn yield_now(&self) {
+        self.runtime.await_point();
+    }
+}
+
+/// Runs `task` on a new loom thread as a task of `runtime`, named `name`.
+pub fn spawn_task<T: Send + 'static>(
+    runtime: &Arc<Runtime>,
+    name: &'static str,
+    task: impl FnOnce() -> T + Send + 'static,
+) -> thread::JoinHandle<T> {
+    let runtime = Arc::clone(runtime);
+    thread::spawn(move || {
+        thread::name_current(name);
+        runtime.enter();
+        let output = task();
+        runtime.leave();
+        output
+    })
+}
 
 // ANCHOR: stampede_model
 /// Two tasks ask for the same key at once: both must get its value, and
 /// it must be loaded once.
 pub fn two_tasks_get_one_key<C: Cache>() {
-    thread::name_current("task A");
+    let runtime = Arc::new(Runtime::new());
     let cache = Arc::new(C::new());
-    let loads = Arc::new(AtomicU64::new(0));
-    let get = {
-        let (cache, loads) = (Arc::clone(&cache), Arc::clone(&loads));
-        move || {
-            cache.get(7, &|key| {
-                loads.fetch_add(1, Ordering::Relaxed);
-                u64::from(key) * 100
-            })
-        }
-    };
-    let other = thread::spawn({
-        let get = get.clone();
-        move || {
-            thread::name_current("task B");
-            get()
-        }
+    let io = Arc::new(Io {
+        runtime: Arc::clone(&runtime),
+        loads: AtomicU64::new(0),
     });
-    let here = get();
-    let there = other.join().unwrap();
-    assert!((here, there) == (700, 700), "got {here} and {there}");
-    let loads = loads.load(Ordering::Relaxed);
+    let get = {
+        let (cache, io) = (Arc::clone(&cache), Arc::clone(&io));
+        move || cache.get(7, &*io)
+    };
+    let a = spawn_task(&runtime, "task A", get.clone());
+    let b = spawn_task(&runtime, "task B", get);
+    let (a, b) = (a.join().unwrap(), b.join().unwrap());
+    assert!((a, b) == (700, 700), "got {a} and {b}");
+    let loads = io.loads.load(Ordering::Relaxed);
     assert!(loads == 1, "two tasks, one key, {loads} loads");
 }
 // ANCHOR_END: stampede_model
@@ -43,25 +118,19 @@ pub fn two_tasks_get_one_key<C: Cache>() {
 // ANCHOR: booking_model
 /// Two tasks book the last seat at once: exactly one gets it.
 pub fn two_tasks_book_the_last_seat<B: Booking>() {
-    thread::name_current("task A");
+    let runtime = Arc::new(Runtime::new());
     let show = Arc::new(B::new(1));
     let book = {
-        let show = Arc::clone(&show);
-        move || show.book(&|| thread::yield_now()) // paying: an `.await`
+        let (show, runtime) = (Arc::clone(&show), Arc::clone(&runtime));
+        move || show.book(&|| runtime.await_point()) // paying: an `.await`
     };
-    let other = thread::spawn({
-        let book = book.clone();
-        move || {
-            thread::name_current("task B");
-            book()
-        }
-    });
-    let here = book();
-    let there = other.join().unwrap();
+    let a = spawn_task(&runtime, "task A", book.clone());
+    let b = spawn_task(&runtime, "task B", book);
+    let (a, b) = (a.join().unwrap(), b.join().unwrap());
     let left = show.seats_left();
     assert!(
-        here != there && left == 0,
-        "one seat: booked here {here}, there {there}; {left} left"
+        a != b && left == 0,
+        "one seat: task A booked {a}, task B booked {b}; {left} left"
     );
 }
 // ANCHOR_END: booking_model

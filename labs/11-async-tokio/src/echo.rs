@@ -80,11 +80,22 @@ fn serve_connection(stream: TcpStream) -> io::Result<()> {
         match judge(&line) {
             Received::Line => reader.get_ref().write_all(&line)?,
             Received::Gone => return Ok(()),
-            Received::Refused(why) => return writeln!(reader.get_ref(), "error: {why}"),
+            Received::Refused(why) => return refuse(reader.into_inner(), why),
         }
     }
 }
 // ANCHOR_END: threads
+
+/// Sends the one-line refusal in one write, says we send no more, and
+/// reads (a bounded amount of) what the client is still sending, so that
+/// closing does not reset the connection and destroy the reply in flight.
+fn refuse(mut stream: TcpStream, why: &str) -> io::Result<()> {
+    stream.write_all(format!("error: {why}\n").as_bytes())?;
+    stream.shutdown(std::net::Shutdown::Write)?;
+    stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+    let _ = io::copy(&mut (&stream).take(1 << 20), &mut io::sink());
+    Ok(())
+}
 
 // ANCHOR: tasks
 /// Serves every connection on a tokio task of its own, for ever.
@@ -117,7 +128,14 @@ async fn serve_connection_async(stream: tokio::net::TcpStream) -> io::Result<()>
             Received::Gone => return Ok(()),
             Received::Refused(why) => {
                 let reply = format!("error: {why}\n");
-                return writer.write_all(reply.as_bytes()).await;
+                writer.write_all(reply.as_bytes()).await?;
+                writer.shutdown().await?; // we send no more...
+                // ...and read what the client still sends, for at most a
+                // second and a megabyte, so the reply is not reset away.
+                let (mut rest, mut sink) = (reader.take(1 << 20), tokio::io::sink());
+                let drain = tokio::io::copy(&mut rest, &mut sink);
+                let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+                return Ok(());
             }
         }
     }

@@ -1,43 +1,52 @@
-//! The fix, as loom checks it: one lock per key, held across the load, so
-//! the second task for a key waits for the first one's value. The real
-//! cache (`cache::SingleFlight`) gets the same from `tokio::sync::OnceCell`.
+//! The fix, as loom checks it: single flight. The first task to miss marks
+//! the key as loading; the others await its value instead of loading their
+//! own: what `tokio::sync::OnceCell::get_or_init` does in the real cache.
 
-use super::sync::{Arc, Mutex, thread};
+use super::sync::Mutex;
+use crate::Awaits;
 use std::collections::HashMap;
 
-// ANCHOR: per_key
-/// One slot per key, each behind its own lock, held while loading: a
-/// single flight per key.
-pub struct PerKeyLock {
-    slots: Mutex<HashMap<u32, Arc<Mutex<Option<u64>>>>>,
+/// A key's state in the cache.
+#[derive(Clone, Copy, Debug)]
+pub enum Slot {
+    /// A task is loading it: await its value.
+    Loading,
+    /// Loaded.
+    Ready(u64),
 }
 
-impl crate::Cache for PerKeyLock {
+// ANCHOR: single_flight
+/// A cache whose keys are loaded by one task each.
+pub struct SingleFlight {
+    slots: Mutex<HashMap<u32, Slot>>,
+}
+
+impl crate::Cache for SingleFlight {
     fn new() -> Self {
         Self {
             slots: Mutex::new(HashMap::new()),
         }
     }
 
-    fn get(&self, key: u32, load: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {
-        // Find or make the key's slot: a short critical section for all keys.
-        let slot = Arc::clone(
-            self.slots
-                .lock()
-                .unwrap()
-                .entry(key)
-                .or_insert_with(|| Arc::new(Mutex::new(None))),
-        );
-        // Then the key's own lock, held through the load: a second task
-        // for this key waits here, and finds the value when it gets in.
-        let mut value = slot.lock().unwrap();
-        if let Some(value) = *value {
-            return value;
+    fn get(&self, key: u32, io: &dyn Awaits) -> u64 {
+        loop {
+            // Check and claim in one critical section, with no `.await` in it.
+            let mut slots = self.slots.lock().unwrap();
+            match slots.get(&key).copied() {
+                Some(Slot::Ready(value)) => return value,
+                Some(Slot::Loading) => {
+                    drop(slots);
+                    io.yield_now(); // another task loads it: await that
+                }
+                None => {
+                    slots.insert(key, Slot::Loading); // ours to load
+                    break;
+                }
+            }
         }
-        thread::yield_now(); // the `.await`: other keys' tasks still run
-        let loaded = load(key);
-        *value = Some(loaded);
-        loaded
+        let value = io.load(key);
+        self.slots.lock().unwrap().insert(key, Slot::Ready(value));
+        value
     }
 }
-// ANCHOR_END: per_key
+// ANCHOR_END: single_flight

@@ -3,8 +3,8 @@
 //!
 //! - `cache.rs`: a cache that two tasks both miss and both fill (a
 //!   stampede), and single-flight with `tokio::sync::OnceCell`;
-//! - `racy.rs`, `fixed.rs`: the same caches as loom models, with the
-//!   `.await` as a point where another task may run;
+//! - `racy.rs`, `fixed.rs`: the same caches as loom models, on a model of
+//!   a one-thread runtime where another task runs only at an `.await`;
 //! - `checks.rs`: the loom models;
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `cancel.rs`: a future dropped between two updates, and a design that
@@ -23,22 +23,29 @@
     reason = "each lab file is compiled on std and on loom"
 )]
 
+/// What a task awaits, in the models: each call is an `.await`, where a
+/// one-thread runtime may run another task before this one goes on.
+pub trait Awaits: Sync {
+    /// Awaits the slow load of `key` (a database): its value.
+    fn load(&self, key: u32) -> u64;
+    /// Awaits nothing in particular (`tokio::task::yield_now`): lets the
+    /// other tasks run, then goes on.
+    fn yield_now(&self);
+}
+
 /// A cache of values that are slow to load, shared by concurrent tasks.
-/// In the models, a task is a thread and an `.await` is a point where
-/// another task may run (`thread::yield_now`).
 pub trait Cache: Send + Sync + 'static {
     /// An empty cache.
     fn new() -> Self;
-    /// The value for `key`: from the cache, or loaded with `load` (which
-    /// awaits) and kept.
-    fn get(&self, key: u32, load: &(dyn Fn(u32) -> u64 + Sync)) -> u64;
+    /// The value for `key`: from the cache, or loaded (awaited) and kept.
+    fn get(&self, key: u32, io: &dyn Awaits) -> u64;
 }
 
 /// Seats for a show, booked by concurrent tasks, each paying first.
 pub trait Booking: Send + Sync + 'static {
     /// A show with `seats` seats left.
     fn new(seats: i64) -> Self;
-    /// Books a seat, paying with `pay` (which awaits); `false` if none is
+    /// Books a seat, paying with `pay` (an `.await`); `false` if none is
     /// left.
     fn book(&self, pay: &(dyn Fn() + Sync)) -> bool;
     /// Seats left (below zero: overbooked).

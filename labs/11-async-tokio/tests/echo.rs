@@ -5,7 +5,7 @@
 use lab_11::echo::{MAX_LINE, start_tasks_server, start_threads_server};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn connect(address: SocketAddr) -> BufReader<TcpStream> {
@@ -38,7 +38,7 @@ fn survives_bad_clients(address: SocketAddr) {
     assert_eq!(echo(&mut good, "hello\n"), "hello\n");
 
     assert_eq!(last_words(address, b"\xff\xfe\n"), "error: not UTF-8\n");
-    let overlong = vec![b'x'; MAX_LINE * 2];
+    let overlong = vec![b'x'; 64 * MAX_LINE]; // more than any buffer takes in
     assert_eq!(last_words(address, &overlong), "error: line too long\n");
     for _ in 0..10 {
         let mut gone = TcpStream::connect(address).unwrap();
@@ -51,14 +51,45 @@ fn survives_bad_clients(address: SocketAddr) {
     assert_eq!(echo(&mut newcomer, "hi\n"), "hi\n");
 }
 
+/// Runs `survives_bad_clients` against `lab-11 serve --model <model>`, a
+/// process of its own, and then checks what the server wrote to stderr:
+/// a handler that panicked would have said so there (and the test above
+/// would not notice: a panic ends only its own connection).
+fn a_server_process_survives_bad_clients(model: &str) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lab-11"))
+        .args(["serve", "--model", model])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lab-11 starts");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line.trim().strip_prefix("listening on ").unwrap();
+    survives_bad_clients(address.parse().unwrap());
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut stderr = String::new();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 #[test]
 fn the_thread_per_connection_server_survives_bad_clients() {
     survives_bad_clients(start_threads_server().unwrap());
+    a_server_process_survives_bad_clients("threads");
 }
 
 #[test]
 fn the_task_per_connection_server_survives_bad_clients() {
     survives_bad_clients(start_tasks_server().unwrap());
+    a_server_process_survives_bad_clients("tasks");
 }
 // ANCHOR_END: survives
 

@@ -7,8 +7,8 @@ use lab_11::Booking;
 use lab_11::checks::two_tasks_book_the_last_seat;
 use lab_11::on_loom::{exercise, solution};
 
-/// The exercise's check: two bookings for the last seat, over every
-/// interleaving.
+/// The exercise's check: two bookings for the last seat on a one-thread
+/// runtime, over every interleaving.
 fn exercise() -> Exercise {
     Exercise::new("src/exercise.rs", 0x77d0566fb9a3fcd4)
 }
@@ -29,23 +29,24 @@ fn the_reference_solution_passes_the_exercise_check() {
     exercise().prove_solution_passes(two_tasks_book_the_last_seat::<solution::SeatBooking>);
 }
 
-/// A wrong answer: check again after paying, then take the seat, in two
-/// critical sections.
-struct CheckAgainAfterPaying(Mutex<i64>);
+/// A wrong answer: hold the lock across the payment. On one thread, the
+/// other task blocks on the lock, holding the runtime, and the paying
+/// task can never resume: a deadlock (and under `tokio::spawn`, a std
+/// `MutexGuard` held across `.await` does not even compile: it is not
+/// `Send`).
+struct LockedAcrossTheAwait(Mutex<i64>);
 
-impl Booking for CheckAgainAfterPaying {
+impl Booking for LockedAcrossTheAwait {
     fn new(seats: i64) -> Self {
         Self(Mutex::new(seats))
     }
     fn book(&self, pay: &(dyn Fn() + Sync)) -> bool {
-        if *self.0.lock().unwrap() == 0 {
+        let mut seats = self.0.lock().unwrap();
+        if *seats == 0 {
             return false;
         }
         pay();
-        if *self.0.lock().unwrap() == 0 {
-            return false; // "refunded"
-        }
-        *self.0.lock().unwrap() -= 1;
+        *seats -= 1;
         true
     }
     fn seats_left(&self) -> i64 {
@@ -54,9 +55,9 @@ impl Booking for CheckAgainAfterPaying {
 }
 
 #[test]
-fn the_exercise_check_fails_checking_again_after_paying() {
+fn the_exercise_check_fails_holding_the_lock_across_the_payment() {
     exercise().prove_wrong_answer_fails(
-        "check again after paying",
-        two_tasks_book_the_last_seat::<CheckAgainAfterPaying>,
+        "the lock held across the payment",
+        two_tasks_book_the_last_seat::<LockedAcrossTheAwait>,
     );
 }

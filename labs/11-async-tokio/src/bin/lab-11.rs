@@ -43,9 +43,9 @@ enum Commands {
         /// How many idle connections, in rising order.
         #[arg(long, value_delimiter = ',', default_values_t = [100, 1_000, 10_000])]
         connections: Vec<usize>,
-        /// Echo round trips timed at each step.
-        #[arg(long, default_value_t = 1_000)]
-        round_trips: usize,
+        /// Echo round trips timed at each step (1 or more).
+        #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..))]
+        round_trips: u32,
     },
 }
 
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         Commands::C10k {
             connections,
             round_trips,
-        } => c10k(&connections, round_trips),
+        } => c10k(&connections, round_trips as usize),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -196,58 +196,68 @@ struct Row {
 
 // ANCHOR: c10k
 fn c10k(steps: &[usize], round_trips: usize) -> io::Result<()> {
+    if steps.is_empty() || steps[0] == 0 || steps.windows(2).any(|w| w[0] >= w[1]) {
+        let error = "--connections must be rising numbers above 0, like 100,1000,10000";
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, error));
+    }
     let limit = raise_file_limit();
-    // Each connection costs this process one descriptor and the server one.
-    let most = (limit.saturating_sub(64)) as usize;
     println!("open files allowed: {limit}; round trips timed per step: {round_trips}\n");
     let mut rows = Vec::new();
     for model in [Model::Threads, Model::Tasks] {
-        let server = Server::start(model)?;
-        let (idle, idle_kernel) = (server.resident_bytes()?, kernel_stacks()?);
-        let mut clients: Vec<Client> = Vec::new();
-        for &target in steps {
-            if target > most {
-                println!(
-                    "{model:?}: skipped {target} connections: open files are limited to {limit} \
-                     here. Raise the hard limit (`ulimit -Hn`, as root) to measure it."
-                );
-                break;
-            }
-            while clients.len() < target {
-                match Client::connect(server.address) {
-                    Ok(client) => clients.push(client),
-                    Err(error) => {
-                        println!(
-                            "{model:?}: connection {} failed: {error}",
-                            clients.len() + 1
-                        );
-                        break;
-                    }
-                }
-            }
-            if clients.len() < target {
-                break; // this model stops here; the table shows how far it got
-            }
-            let grown = server.resident_bytes()?.saturating_sub(idle);
-            let kernel = kernel_stacks()?.saturating_sub(idle_kernel);
-            let mut times: Vec<Duration> = (0..round_trips)
-                .map(|i| {
-                    let n = clients.len();
-                    clients[i * 7919 % n].round_trip() // spread over all of them
-                })
-                .collect::<io::Result<_>>()?;
-            times.sort();
-            rows.push(Row {
-                model,
-                connections: target,
-                per_connection: grown as f64 / target as f64,
-                kernel_per_connection: kernel as f64 / target as f64,
-                p50: times[times.len() / 2],
-                p99: times[times.len() * 99 / 100],
-            });
+        // A model that fails stops where it failed; the table keeps the
+        // steps it finished, and the other model still runs.
+        if let Err(error) = measure(model, steps, round_trips, limit, &mut rows) {
+            println!("{model:?}: stopped: {error}");
         }
     }
     print_table(&rows);
+    Ok(())
+}
+
+/// Measures one model at each step, adding a row per step it completes.
+fn measure(
+    model: Model,
+    steps: &[usize],
+    round_trips: usize,
+    limit: u64,
+    rows: &mut Vec<Row>,
+) -> io::Result<()> {
+    // Each connection costs this process one descriptor and the server one.
+    let most = limit.saturating_sub(64) as usize;
+    let server = Server::start(model)?;
+    let (idle, idle_kernel) = (server.resident_bytes()?, kernel_stacks()?);
+    let mut clients: Vec<Client> = Vec::new();
+    for &target in steps {
+        if target > most {
+            let needed = target + 64;
+            let error = format!(
+                "{target} connections need {needed} open files, and {limit} are allowed: \
+                 run `ulimit -n {needed}` in this shell first (as root if the hard limit, \
+                 `ulimit -Hn`, is lower)"
+            );
+            return Err(io::Error::other(error));
+        }
+        while clients.len() < target {
+            let client = Client::connect(server.address).map_err(|error| {
+                io::Error::other(format!("connection {}: {error}", clients.len() + 1))
+            })?;
+            clients.push(client);
+        }
+        let grown = server.resident_bytes()?.saturating_sub(idle);
+        let kernel = kernel_stacks()?.saturating_sub(idle_kernel);
+        let mut times: Vec<Duration> = (0..round_trips)
+            .map(|i| clients[i * 7919 % target].round_trip()) // spread over all
+            .collect::<io::Result<_>>()?;
+        times.sort();
+        rows.push(Row {
+            model,
+            connections: target,
+            per_connection: grown as f64 / target as f64,
+            kernel_per_connection: kernel as f64 / target as f64,
+            p50: times[times.len() / 2],
+            p99: times[times.len() * 99 / 100],
+        });
+    }
     Ok(())
 }
 // ANCHOR_END: c10k
