@@ -1,0 +1,110 @@
+//! The loom models: workers as loom threads on the in-memory Redis
+//! (`store.rs`, on loom's types), with a worker's death injected.
+//!
+//! Each function here is a loom model: a test hands it to `harness::Check`,
+//! which runs it under `loom::model::Builder` once per interleaving of its
+//! threads, recording what each thread did.
+
+use crate::on_loom::store::MemoryRedis;
+use crate::{Commands, JOBS, JobId, Protocol};
+use harness::sync::loom::{Arc, Mutex, thread};
+
+/// A worker process's connection: once the process is killed, its
+/// commands stop reaching the server. A command already sent when the kill
+/// lands still runs, as on a real server.
+struct Connection<'a> {
+    redis: &'a MemoryRedis,
+    killed: &'a Mutex<bool>,
+}
+
+impl Connection<'_> {
+    fn dead(&self) -> bool {
+        *self.killed.lock().unwrap()
+    }
+}
+
+impl Commands for Connection<'_> {
+    fn lpush(&self, list: &str, job: JobId) {
+        if !self.dead() {
+            self.redis.lpush(list, job)
+        }
+    }
+    fn rpop(&self, list: &str) -> Option<JobId> {
+        (!self.dead()).then(|| self.redis.rpop(list)).flatten()
+    }
+    fn peek(&self, list: &str) -> Option<JobId> {
+        (!self.dead()).then(|| self.redis.peek(list)).flatten()
+    }
+    fn lrem(&self, list: &str, job: JobId) -> bool {
+        !self.dead() && self.redis.lrem(list, job)
+    }
+    fn lmove(&self, from: &str, to: &str) -> Option<JobId> {
+        (!self.dead()).then(|| self.redis.lmove(from, to)).flatten()
+    }
+    fn count_done(&self, job: JobId) {
+        if !self.dead() {
+            self.redis.count_done(job)
+        }
+    }
+}
+
+/// One worker's life: claim, do, acknowledge, until the queue is empty
+/// (or, killed, until its commands stop reaching the server).
+fn work<P: Protocol>(redis: &MemoryRedis, worker: &str, killed: &Mutex<bool>) {
+    let connection = Connection { redis, killed };
+    while let Some(job) = P::claim(&connection, worker) {
+        connection.count_done(job); // the work, and its effect
+        P::ack(&connection, worker, job);
+    }
+}
+
+// ANCHOR: kill_model
+/// Jobs 1 and 2. Worker `w1` works on its own thread; at any moment, the
+/// supervisor kills it, reaps it, and works as `w2` until the queue is
+/// empty. No job may be lost: each must be done at least once.
+pub fn kill_a_worker<P: Protocol>() {
+    thread::name_current("supervisor");
+    let redis = Arc::new(MemoryRedis::new());
+    redis.lpush(JOBS, 1);
+    redis.lpush(JOBS, 2);
+    let killed = Arc::new(Mutex::new(false).named("killed"));
+    let w1 = {
+        let (redis, killed) = (Arc::clone(&redis), Arc::clone(&killed));
+        thread::spawn(move || {
+            thread::name_current("worker w1");
+            work::<P>(&redis, "w1", &killed);
+        })
+    };
+    *killed.lock().unwrap() = true; // kill -9 w1
+    w1.join().unwrap(); // its process is gone
+    P::reap(&*redis, "w1");
+    work::<P>(&redis, "w2", &Mutex::new(false));
+    let done = redis.done();
+    let lost: Vec<_> = [1, 2]
+        .into_iter()
+        .filter(|j| !done.contains_key(j))
+        .collect();
+    assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+}
+// ANCHOR_END: kill_model
+
+// ANCHOR: two_workers_model
+/// One job, two workers, no deaths: the job must be done exactly once.
+pub fn two_workers_one_job<P: Protocol>() {
+    let redis = Arc::new(MemoryRedis::new());
+    redis.lpush(JOBS, 1);
+    let never = || Arc::new(Mutex::new(false));
+    let w2 = {
+        let (redis, alive) = (Arc::clone(&redis), never());
+        thread::spawn(move || {
+            thread::name_current("worker w2");
+            work::<P>(&redis, "w2", &alive);
+        })
+    };
+    thread::name_current("worker w1");
+    work::<P>(&redis, "w1", &never());
+    w2.join().unwrap();
+    let times = redis.done().get(&1).copied().unwrap_or(0);
+    assert!(times == 1, "job 1 was done {times} times");
+}
+// ANCHOR_END: two_workers_model

@@ -1,0 +1,72 @@
+//! Lab 12: beyond one machine, a reliable work queue on Redis. The chapter
+//! is `book/src/12-redis-queue.md`; it reads these files in this order:
+//!
+//! - `racy.rs`: the naive queue (`RPOP`, then work: a worker that dies
+//!   loses its job);
+//! - `store.rs`: an in-memory Redis with the same commands, each one step,
+//!   as Redis runs each command whole: what loom checks the protocols on;
+//! - `checks.rs`: the loom models (workers as threads, a death injected);
+//! - `fixed.rs`: the reliable queue (`LMOVE` to a processing list, ack,
+//!   and a reaper that requeues a dead worker's jobs);
+//! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
+//! - `real.rs`: the same protocols on a real Redis server, the server the
+//!   tests start, the workers, the reaper and events by pub/sub;
+//! - `exercise.rs`: your turn, a queue whose workers peek, work, then
+//!   remove (`solution.rs` has the reference answer: try first).
+
+// `on_std` and `on_loom` each compile racy.rs, fixed.rs... once: the same
+// code on std's types and on loom's. That is the point, not a slip.
+#![allow(
+    clippy::duplicate_mod,
+    reason = "each lab file is compiled on std and on loom"
+)]
+
+/// A job, as the queue holds it: its number.
+pub type JobId = u64;
+
+/// The list the producers push jobs onto.
+pub const JOBS: &str = "jobs";
+/// The hash that counts how many times each job was done.
+pub const DONE: &str = "done";
+
+/// The list a worker's claimed jobs wait in until it acknowledges them.
+pub fn processing(worker: &str) -> String {
+    format!("processing:{worker}")
+}
+
+// ANCHOR: commands
+/// The Redis commands the queues use. Redis runs each command whole, one
+/// at a time: each is one indivisible step.
+pub trait Commands: Sync {
+    /// `LPUSH list job`: adds a job at the head.
+    fn lpush(&self, list: &str, job: JobId);
+    /// `RPOP list`: takes the job at the tail, if any.
+    fn rpop(&self, list: &str) -> Option<JobId>;
+    /// `LINDEX list -1`: the job at the tail, left where it is.
+    fn peek(&self, list: &str) -> Option<JobId>;
+    /// `LREM list 1 job`: removes one `job`; whether there was one.
+    fn lrem(&self, list: &str, job: JobId) -> bool;
+    /// `LMOVE from to RIGHT LEFT`: moves the tail job of `from` to the head
+    /// of `to`, in one step; `BLMOVE` on a real server waits a moment for one.
+    fn lmove(&self, from: &str, to: &str) -> Option<JobId>;
+    /// `HINCRBY hash job 1`: counts `job` done once more.
+    fn count_done(&self, job: JobId);
+}
+// ANCHOR_END: commands
+
+/// A queue protocol: how a worker claims a job, acknowledges it done, and
+/// how a dead worker's jobs are taken back.
+pub trait Protocol: Send + Sync + 'static {
+    /// The next job for `worker`, if any.
+    fn claim(redis: &impl Commands, worker: &str) -> Option<JobId>;
+    /// `worker` has done `job`.
+    fn ack(redis: &impl Commands, worker: &str, job: JobId);
+    /// `worker` is dead: queues again what it had claimed; how many.
+    fn reap(redis: &impl Commands, worker: &str) -> usize;
+}
+
+pub mod on_loom;
+pub mod on_std;
+
+pub mod checks;
+pub mod real;

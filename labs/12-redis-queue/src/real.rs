@@ -1,0 +1,351 @@
+//! The queues on a real Redis server: the server the tests and tools start
+//! (and stop), a connection that speaks the `Commands`, worker processes,
+//! the reaper that takes back a dead worker's jobs, and events by pub/sub.
+
+use crate::on_std::fixed::ReliableQueue;
+use crate::{Commands, DONE, JOBS, JobId, Protocol, processing};
+use std::fmt;
+use std::io;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The channel workers and the reaper publish their events on.
+pub const EVENTS: &str = "events";
+
+/// The key a worker keeps alive while it lives: its lease.
+pub fn heartbeat(worker: &str) -> String {
+    format!("heartbeat:{worker}")
+}
+
+/// Why no Redis server could be started.
+#[derive(Debug)]
+pub enum NoRedis {
+    /// `redis-server` is not installed: what to run.
+    NotInstalled,
+    /// It is, but did not start or answer.
+    Failed(String),
+}
+
+impl fmt::Display for NoRedis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoRedis::NotInstalled => f.write_str(
+                "redis-server is not installed. Install it (Debian or Ubuntu: \
+                 `sudo apt-get install redis-server`; macOS: `brew install redis`) \
+                 and run this again. The lab's loom tests run without it.",
+            ),
+            NoRedis::Failed(why) => write!(f, "redis-server did not start: {why}"),
+        }
+    }
+}
+
+// ANCHOR: server
+/// A `redis-server` of our own on 127.0.0.1, on a free port, with nothing
+/// saved to disk; stopped when dropped.
+pub struct RedisServer {
+    process: Child,
+    /// The URL to connect to, `redis://127.0.0.1:<port>/`.
+    pub url: String,
+    /// Its port.
+    pub port: u16,
+}
+
+impl RedisServer {
+    /// Starts a server and waits (a few seconds at most) until it answers.
+    pub fn start() -> Result<Self, NoRedis> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map_err(|error| NoRedis::Failed(error.to_string()))?
+            .port();
+        let process = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|error| match error.kind() {
+                io::ErrorKind::NotFound => NoRedis::NotInstalled,
+                _ => NoRedis::Failed(error.to_string()),
+            })?;
+        let server = Self {
+            process,
+            url: format!("redis://127.0.0.1:{port}/"),
+            port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(redis) = RealRedis::connect(&server.url)
+                && redis.ping().is_ok()
+            {
+                return Ok(server);
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        Err(NoRedis::Failed(format!("no answer on port {port}")))
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+// ANCHOR_END: server
+
+/// A connection to a real server, speaking [`Commands`].
+pub struct RealRedis {
+    connection: Mutex<redis::Connection>,
+}
+
+impl RealRedis {
+    /// Connects to `url`.
+    pub fn connect(url: &str) -> redis::RedisResult<Self> {
+        let connection = redis::Client::open(url)?.get_connection()?;
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// Runs one command; a failed command ends the process's work: a worker
+    /// whose server has gone has nothing left to do.
+    pub fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> redis::RedisResult<T> {
+        command.query(&mut *self.connection.lock().expect("no panic holds it"))
+    }
+
+    fn must<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> T {
+        self.query(command)
+            .unwrap_or_else(|error| panic!("the Redis server failed: {error}"))
+    }
+
+    /// `PING`.
+    pub fn ping(&self) -> redis::RedisResult<String> {
+        self.query(&redis::cmd("PING"))
+    }
+
+    /// Pushes jobs `0..count` onto the queue, in one round trip.
+    pub fn push_jobs(&self, count: JobId) -> redis::RedisResult<()> {
+        let mut pipeline = redis::pipe();
+        for job in 0..count {
+            pipeline.cmd("LPUSH").arg(JOBS).arg(job).ignore();
+        }
+        pipeline.query(&mut *self.connection.lock().expect("no panic holds it"))
+    }
+
+    /// How many times each job was done (`HGETALL done`).
+    pub fn done(&self) -> redis::RedisResult<std::collections::HashMap<JobId, u64>> {
+        self.query(redis::cmd("HGETALL").arg(DONE))
+    }
+}
+
+impl Commands for RealRedis {
+    fn lpush(&self, list: &str, job: JobId) {
+        self.must::<()>(redis::cmd("LPUSH").arg(list).arg(job))
+    }
+    fn rpop(&self, list: &str) -> Option<JobId> {
+        self.must(redis::cmd("RPOP").arg(list))
+    }
+    fn peek(&self, list: &str) -> Option<JobId> {
+        self.must(redis::cmd("LINDEX").arg(list).arg(-1))
+    }
+    fn lrem(&self, list: &str, job: JobId) -> bool {
+        self.must::<u64>(redis::cmd("LREM").arg(list).arg(1).arg(job)) == 1
+    }
+    fn lmove(&self, from: &str, to: &str) -> Option<JobId> {
+        // BLMOVE: like LMOVE, but waits up to 0.1 s for a job instead of
+        // making the worker poll an empty queue.
+        let command = redis::cmd("BLMOVE")
+            .arg(from)
+            .arg(to)
+            .arg("RIGHT")
+            .arg("LEFT")
+            .arg(0.1)
+            .clone();
+        self.must(&command)
+    }
+    fn count_done(&self, job: JobId) {
+        self.must::<u64>(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1));
+    }
+}
+
+// ANCHOR: worker
+/// A worker process's life: renew its lease, claim a job, do it, ack it,
+/// tell the world; until it is killed (or its server goes away).
+pub fn run_worker(url: &str, name: &str, lease: Duration) -> redis::RedisResult<()> {
+    let redis = RealRedis::connect(url)?;
+    loop {
+        let ms = lease.as_millis() as u64;
+        redis.query::<()>(
+            redis::cmd("SET")
+                .arg(heartbeat(name))
+                .arg(1)
+                .arg("PX")
+                .arg(ms),
+        )?;
+        let Some(job) = ReliableQueue::claim(&redis, name) else {
+            continue; // nothing for 0.1 s: renew the lease, look again
+        };
+        redis.count_done(job); // the work: its effect is this count
+        ReliableQueue::ack(&redis, name, job);
+        let event = format!("done {job} by {name}");
+        redis.query::<()>(redis::cmd("PUBLISH").arg(EVENTS).arg(event))?;
+    }
+}
+// ANCHOR_END: worker
+
+// ANCHOR: reaper
+/// Takes back the jobs of every worker whose lease has run out; returns
+/// how many were requeued. A worker that was only slow is reaped too: its
+/// job may be done twice (at-least-once), never lost.
+pub fn reap_dead_workers(redis: &RealRedis) -> redis::RedisResult<usize> {
+    let mut requeued = 0;
+    for worker in workers_holding_jobs(redis)? {
+        let alive: bool = redis.query(redis::cmd("EXISTS").arg(heartbeat(&worker)))?;
+        if alive {
+            continue;
+        }
+        let taken_back = ReliableQueue::reap(redis, &worker);
+        let event = format!("{worker} died: {taken_back} jobs requeued");
+        redis.query::<()>(redis::cmd("PUBLISH").arg(EVENTS).arg(event))?;
+        requeued += taken_back;
+    }
+    Ok(requeued)
+}
+// ANCHOR_END: reaper
+
+/// The workers with a processing list, found by its key. (`KEYS` walks
+/// every key: fine for a lab; a production reaper would use `SCAN`.)
+fn workers_holding_jobs(redis: &RealRedis) -> redis::RedisResult<Vec<String>> {
+    let keys: Vec<String> = redis.query(redis::cmd("KEYS").arg(processing("*")))?;
+    let prefix = processing("");
+    Ok(keys
+        .iter()
+        .filter_map(|key| key.strip_prefix(&prefix))
+        .map(String::from)
+        .collect())
+}
+
+/// Jobs still queued or claimed and not yet acknowledged.
+pub fn unfinished(redis: &RealRedis) -> redis::RedisResult<u64> {
+    let mut count: u64 = redis.query(redis::cmd("LLEN").arg(JOBS))?;
+    for worker in workers_holding_jobs(redis)? {
+        count += redis.query::<u64>(redis::cmd("LLEN").arg(processing(&worker)))?;
+    }
+    Ok(count)
+}
+
+/// What a run of the queue came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    /// Jobs pushed.
+    pub jobs: u64,
+    /// Jobs never done.
+    pub lost: u64,
+    /// Extra times jobs were done (a job done twice counts one).
+    pub done_twice: u64,
+    /// Workers killed with `SIGKILL` during the run.
+    pub killed: u64,
+    /// Jobs the reaper took back from dead workers.
+    pub requeued: u64,
+    /// From the first worker's start to the last job's acknowledgement.
+    pub elapsed: Duration,
+}
+
+/// Worker processes of `program` (`lab-12 worker ...`) on `url`.
+struct Workers<'a> {
+    program: &'a std::path::Path,
+    url: &'a str,
+    running: Vec<Child>,
+    started: u64,
+}
+
+impl Workers<'_> {
+    fn start_one(&mut self) -> io::Result<()> {
+        self.started += 1;
+        let name = format!("w{}", self.started);
+        let child = Command::new(self.program)
+            .args(["worker", "--redis", self.url, "--name", &name])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()) // a killed worker's server errors are expected
+            .spawn()?;
+        self.running.push(child);
+        Ok(())
+    }
+}
+
+impl Drop for Workers<'_> {
+    fn drop(&mut self) {
+        for child in &mut self.running {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+// ANCHOR: run
+/// Pushes `jobs` jobs, runs `workers` worker processes until every job is
+/// done, reaping dead workers as it goes; with `kill_every`, kills one
+/// worker with `SIGKILL` that often (and starts a new one in its place).
+/// Gives up after `patience`, with the count of what was left.
+pub fn run_queue(
+    program: &std::path::Path,
+    url: &str,
+    workers: usize,
+    jobs: u64,
+    kill_every: Option<Duration>,
+    patience: Duration,
+) -> io::Result<RunReport> {
+    let redis = RealRedis::connect(url).map_err(io::Error::other)?;
+    redis
+        .query::<()>(&redis::cmd("FLUSHALL"))
+        .map_err(io::Error::other)?;
+    redis.push_jobs(jobs).map_err(io::Error::other)?;
+    let mut pool = Workers {
+        program,
+        url,
+        running: Vec::new(),
+        started: 0,
+    };
+    let start = Instant::now();
+    for _ in 0..workers {
+        pool.start_one()?;
+    }
+    let (mut killed, mut requeued, mut last_kill) = (0, 0, Instant::now());
+    loop {
+        thread::sleep(Duration::from_millis(20));
+        requeued += reap_dead_workers(&redis).map_err(io::Error::other)? as u64;
+        if unfinished(&redis).map_err(io::Error::other)? == 0 {
+            break;
+        }
+        if start.elapsed() > patience {
+            break; // the report says how much was left
+        }
+        if let Some(every) = kill_every
+            && last_kill.elapsed() >= every
+        {
+            last_kill = Instant::now();
+            let victim = pool.running.remove(killed as usize % pool.running.len());
+            let pid = rustix::process::Pid::from_child(&victim);
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            let mut victim = victim;
+            let _ = victim.wait();
+            killed += 1;
+            pool.start_one()?;
+        }
+    }
+    let elapsed = start.elapsed();
+    let done = redis.done().map_err(io::Error::other)?;
+    let lost = (0..jobs).filter(|job| !done.contains_key(job)).count() as u64;
+    let done_twice = done.values().map(|times| times - 1).sum();
+    Ok(RunReport {
+        jobs,
+        lost,
+        done_twice,
+        killed,
+        requeued,
+        elapsed,
+    })
+}
+// ANCHOR_END: run

@@ -1,0 +1,98 @@
+//! An in-memory Redis: lists and a hash behind one lock, each command one
+//! critical section, as the real server runs each command whole. Loom
+//! checks the queue protocols on it; the real server is in `real.rs`.
+
+use super::sync::Mutex;
+use crate::{Commands, DONE, JobId};
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+
+/// The server's data.
+#[derive(Default)]
+pub struct Data {
+    lists: BTreeMap<String, VecDeque<JobId>>,
+    done: BTreeMap<JobId, u64>,
+}
+
+/// Shown as the non-empty lists, then the done counts: `jobs [2]
+/// processing:w1 [1] done {1: 1}`.
+impl fmt::Debug for Data {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (name, list) in self.lists.iter().filter(|(_, l)| !l.is_empty()) {
+            let jobs: Vec<String> = list.iter().map(JobId::to_string).collect();
+            write!(f, "{name} [{}] ", jobs.join(","))?;
+        }
+        let done: Vec<String> = self.done.iter().map(|(j, n)| format!("{j}:{n}")).collect();
+        write!(f, "{DONE} {{{}}}", done.join(","))
+    }
+}
+
+/// A Redis in memory.
+pub struct MemoryRedis {
+    data: Mutex<Data>,
+}
+
+impl MemoryRedis {
+    /// An empty server.
+    pub fn new() -> Self {
+        Self {
+            data: Mutex::new(Data::default()),
+        }
+    }
+
+    /// How many times each job was done (`HGETALL done`).
+    pub fn done(&self) -> BTreeMap<JobId, u64> {
+        self.data.lock().unwrap().done.clone()
+    }
+}
+
+impl Default for MemoryRedis {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Commands for MemoryRedis {
+    fn lpush(&self, list: &str, job: JobId) {
+        let data = &mut self.data.lock().unwrap();
+        data.lists
+            .entry(list.to_string())
+            .or_default()
+            .push_front(job);
+    }
+
+    fn rpop(&self, list: &str) -> Option<JobId> {
+        let data = &mut self.data.lock().unwrap();
+        data.lists.get_mut(list)?.pop_back()
+    }
+
+    fn peek(&self, list: &str) -> Option<JobId> {
+        let data = &self.data.lock().unwrap();
+        data.lists.get(list)?.back().copied()
+    }
+
+    fn lrem(&self, list: &str, job: JobId) -> bool {
+        let data = &mut self.data.lock().unwrap();
+        let Some(list) = data.lists.get_mut(list) else {
+            return false;
+        };
+        match list.iter().position(|&j| j == job) {
+            Some(at) => list.remove(at).is_some(),
+            None => false,
+        }
+    }
+
+    fn lmove(&self, from: &str, to: &str) -> Option<JobId> {
+        let data = &mut self.data.lock().unwrap();
+        let job = data.lists.get_mut(from)?.pop_back()?;
+        data.lists
+            .entry(to.to_string())
+            .or_default()
+            .push_front(job);
+        Some(job)
+    }
+
+    fn count_done(&self, job: JobId) {
+        *self.data.lock().unwrap().done.entry(job).or_default() += 1;
+    }
+}
