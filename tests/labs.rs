@@ -87,16 +87,12 @@ fn every_exercise_is_proven_unsolved_and_its_solution_proven_correct() {
                 lab.display()
             );
         }
-        // The learner's check is the one test `cargo xtask exercise NN` runs.
+        // The learner's checks are the ignored tests `cargo xtask exercise
+        // NN` runs: one model each (lab-12's exercise has two).
         let ignored = tests
             .matches("#[ignore = \"the exercise: run `cargo xtask exercise")
             .count();
-        assert_eq!(
-            ignored,
-            1,
-            "{}: exactly one ignored exercise check",
-            lab.display()
-        );
+        assert!(ignored >= 1, "{}: no ignored exercise check", lab.display());
     }
 }
 

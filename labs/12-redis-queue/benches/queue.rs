@@ -14,10 +14,12 @@ use lab_12::{Commands, JOBS, Protocol};
 const GROUP: &str = "claim and ack";
 const JOBS_PER_ITERATION: u64 = 100;
 
-/// Pushes a batch of jobs, then claims, counts and acks each.
+/// Pushes a batch of jobs, then claims, counts and acks each: exactly as
+/// many claims as jobs, so no claim ever waits on an empty queue.
 fn drain<P: Protocol>(redis: &RealRedis) {
     redis.push_jobs(JOBS_PER_ITERATION).unwrap();
-    while let Some(job) = P::claim(redis, "w1") {
+    for _ in 0..JOBS_PER_ITERATION {
+        let job = P::claim(redis, "w1").expect("a job was pushed for each claim");
         redis.count_done(job);
         P::ack(redis, "w1", job);
     }

@@ -41,6 +41,13 @@ impl Commands for Connection<'_> {
     fn lmove(&self, from: &str, to: &str) -> Option<JobId> {
         (!self.dead()).then(|| self.redis.lmove(from, to)).flatten()
     }
+    fn llen(&self, list: &str) -> usize {
+        if self.dead() {
+            0
+        } else {
+            self.redis.llen(list)
+        }
+    }
     fn count_done(&self, job: JobId) {
         if !self.dead() {
             self.redis.count_done(job)
@@ -88,9 +95,40 @@ pub fn kill_a_worker<P: Protocol>() {
 }
 // ANCHOR_END: kill_model
 
+// ANCHOR: live_model
+/// Jobs 1 and 2. Worker `w1` is only slow, not dead, but its lease ran
+/// out: the supervisor reaps it while it works, then works as `w2`. No
+/// job may be lost, and the run must end (some may be done twice).
+pub fn reap_a_live_worker<P: Protocol>() {
+    thread::name_current("supervisor");
+    let redis = Arc::new(MemoryRedis::new());
+    redis.lpush(JOBS, 1);
+    redis.lpush(JOBS, 2);
+    let w1 = {
+        let redis = Arc::clone(&redis);
+        thread::spawn(move || {
+            thread::name_current("worker w1");
+            work::<P>(&redis, "w1", &Mutex::new(false));
+        })
+    };
+    P::reap(&*redis, "w1"); // its lease expired: declared dead
+    work::<P>(&redis, "w2", &Mutex::new(false));
+    w1.join().unwrap();
+    P::reap(&*redis, "w1"); // anything it claimed after the first reap
+    work::<P>(&redis, "w2", &Mutex::new(false));
+    let done = redis.done();
+    let lost: Vec<_> = [1, 2]
+        .into_iter()
+        .filter(|j| !done.contains_key(j))
+        .collect();
+    assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+}
+// ANCHOR_END: live_model
+
 // ANCHOR: two_workers_model
 /// One job, two workers, no deaths: the job must be done exactly once.
 pub fn two_workers_one_job<P: Protocol>() {
+    thread::name_current("worker w1");
     let redis = Arc::new(MemoryRedis::new());
     redis.lpush(JOBS, 1);
     let never = || Arc::new(Mutex::new(false));
@@ -101,7 +139,6 @@ pub fn two_workers_one_job<P: Protocol>() {
             work::<P>(&redis, "w2", &alive);
         })
     };
-    thread::name_current("worker w1");
     work::<P>(&redis, "w1", &never());
     w2.join().unwrap();
     let times = redis.done().get(&1).copied().unwrap_or(0);

@@ -13,7 +13,7 @@ pub struct ReliableQueue;
 impl crate::Protocol for ReliableQueue {
     fn claim(redis: &impl Commands, worker: &str) -> Option<JobId> {
         // One step: the job leaves the queue and lands in our list.
-        redis.lmove(JOBS, &processing(worker))
+        redis.blmove(JOBS, &processing(worker))
     }
 
     fn ack(redis: &impl Commands, worker: &str, job: JobId) {
@@ -21,11 +21,12 @@ impl crate::Protocol for ReliableQueue {
     }
 
     fn reap(redis: &impl Commands, worker: &str) -> usize {
-        let mut requeued = 0;
-        while redis.lmove(&processing(worker), JOBS).is_some() {
-            requeued += 1;
-        }
-        requeued
+        // As many as it holds now, no more: a worker that is alive after
+        // all (only slow) may claim again meanwhile, and keeps that job.
+        let held = redis.llen(&processing(worker));
+        (0..held)
+            .take_while(|_| redis.lmove(&processing(worker), JOBS).is_some())
+            .count()
     }
 }
 // ANCHOR_END: reliable

@@ -47,8 +47,15 @@ pub trait Commands: Sync {
     /// `LREM list 1 job`: removes one `job`; whether there was one.
     fn lrem(&self, list: &str, job: JobId) -> bool;
     /// `LMOVE from to RIGHT LEFT`: moves the tail job of `from` to the head
-    /// of `to`, in one step; `BLMOVE` on a real server waits a moment for one.
+    /// of `to`, in one step.
     fn lmove(&self, from: &str, to: &str) -> Option<JobId>;
+    /// `BLMOVE from to RIGHT LEFT 0.1`: the same, but on a real server
+    /// waits up to 0.1 s for a job rather than answer "none" at once.
+    fn blmove(&self, from: &str, to: &str) -> Option<JobId> {
+        self.lmove(from, to)
+    }
+    /// `LLEN list`: how many jobs it holds.
+    fn llen(&self, list: &str) -> usize;
     /// `HINCRBY hash job 1`: counts `job` done once more.
     fn count_done(&self, job: JobId);
 }

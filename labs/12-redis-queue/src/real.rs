@@ -79,7 +79,12 @@ impl RedisServer {
             if let Ok(redis) = RealRedis::connect(&server.url)
                 && redis.ping().is_ok()
             {
-                return Ok(server);
+                return match redis.version() {
+                    Some((major, minor)) if (major, minor) >= (6, 2) => Ok(server),
+                    version => Err(NoRedis::Failed(format!(
+                        "redis-server {version:?} is too old: BLMOVE needs 6.2 or newer"
+                    ))),
+                };
             }
             thread::sleep(Duration::from_millis(20));
         }
@@ -95,9 +100,12 @@ impl Drop for RedisServer {
 }
 // ANCHOR_END: server
 
-/// A connection to a real server, speaking [`Commands`].
+/// A connection to a real server, speaking [`Commands`]. A command that
+/// fails (the server went away) is remembered, not panicked on: the
+/// [`Commands`] answer "nothing", and [`RealRedis::failure`] says why.
 pub struct RealRedis {
     connection: Mutex<redis::Connection>,
+    failure: Mutex<Option<redis::RedisError>>,
 }
 
 impl RealRedis {
@@ -106,23 +114,49 @@ impl RealRedis {
         let connection = redis::Client::open(url)?.get_connection()?;
         Ok(Self {
             connection: Mutex::new(connection),
+            failure: Mutex::new(None),
         })
     }
 
-    /// Runs one command; a failed command ends the process's work: a worker
-    /// whose server has gone has nothing left to do.
+    /// Runs one command.
     pub fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> redis::RedisResult<T> {
         command.query(&mut *self.connection.lock().expect("no panic holds it"))
     }
 
-    fn must<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> T {
-        self.query(command)
-            .unwrap_or_else(|error| panic!("the Redis server failed: {error}"))
+    /// Runs one command for [`Commands`]: on failure, remembers why and
+    /// answers `T::default()` (no job, nothing removed).
+    fn run<T: redis::FromRedisValue + Default>(&self, command: &redis::Cmd) -> T {
+        self.query(command).unwrap_or_else(|error| {
+            self.failure
+                .lock()
+                .expect("no panic holds it")
+                .get_or_insert(error);
+            T::default()
+        })
+    }
+
+    /// The first command that failed, if one did: then the server is gone
+    /// (or refused us), and the work cannot go on.
+    pub fn failure(&self) -> redis::RedisResult<()> {
+        match self.failure.lock().expect("no panic holds it").take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
     }
 
     /// `PING`.
     pub fn ping(&self) -> redis::RedisResult<String> {
         self.query(&redis::cmd("PING"))
+    }
+
+    /// The server's version, from `INFO server`.
+    pub fn version(&self) -> Option<(u32, u32)> {
+        let info: String = self.query(redis::cmd("INFO").arg("server")).ok()?;
+        let version = info
+            .lines()
+            .find_map(|l| l.strip_prefix("redis_version:"))?;
+        let mut parts = version.trim().split('.').map(|p| p.parse().ok());
+        Some((parts.next()??, parts.next()??))
     }
 
     /// Pushes jobs `0..count` onto the queue, in one round trip.
@@ -142,20 +176,28 @@ impl RealRedis {
 
 impl Commands for RealRedis {
     fn lpush(&self, list: &str, job: JobId) {
-        self.must::<()>(redis::cmd("LPUSH").arg(list).arg(job))
+        self.run::<()>(redis::cmd("LPUSH").arg(list).arg(job))
     }
     fn rpop(&self, list: &str) -> Option<JobId> {
-        self.must(redis::cmd("RPOP").arg(list))
+        self.run(redis::cmd("RPOP").arg(list))
     }
     fn peek(&self, list: &str) -> Option<JobId> {
-        self.must(redis::cmd("LINDEX").arg(list).arg(-1))
+        self.run(redis::cmd("LINDEX").arg(list).arg(-1))
     }
     fn lrem(&self, list: &str, job: JobId) -> bool {
-        self.must::<u64>(redis::cmd("LREM").arg(list).arg(1).arg(job)) == 1
+        self.run::<u64>(redis::cmd("LREM").arg(list).arg(1).arg(job)) == 1
     }
     fn lmove(&self, from: &str, to: &str) -> Option<JobId> {
-        // BLMOVE: like LMOVE, but waits up to 0.1 s for a job instead of
-        // making the worker poll an empty queue.
+        self.run(
+            redis::cmd("LMOVE")
+                .arg(from)
+                .arg(to)
+                .arg("RIGHT")
+                .arg("LEFT"),
+        )
+    }
+    fn blmove(&self, from: &str, to: &str) -> Option<JobId> {
+        // Waits up to 0.1 s for a job, rather than polling an empty queue.
         let command = redis::cmd("BLMOVE")
             .arg(from)
             .arg(to)
@@ -163,10 +205,13 @@ impl Commands for RealRedis {
             .arg("LEFT")
             .arg(0.1)
             .clone();
-        self.must(&command)
+        self.run(&command)
+    }
+    fn llen(&self, list: &str) -> usize {
+        self.run(redis::cmd("LLEN").arg(list))
     }
     fn count_done(&self, job: JobId) {
-        self.must::<u64>(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1));
+        self.run::<u64>(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1));
     }
 }
 
@@ -184,11 +229,14 @@ pub fn run_worker(url: &str, name: &str, lease: Duration) -> redis::RedisResult<
                 .arg("PX")
                 .arg(ms),
         )?;
-        let Some(job) = ReliableQueue::claim(&redis, name) else {
+        let claimed = ReliableQueue::claim(&redis, name);
+        redis.failure()?; // the server went away: nothing more to do
+        let Some(job) = claimed else {
             continue; // nothing for 0.1 s: renew the lease, look again
         };
         redis.count_done(job); // the work: its effect is this count
         ReliableQueue::ack(&redis, name, job);
+        redis.failure()?;
         let event = format!("done {job} by {name}");
         redis.query::<()>(redis::cmd("PUBLISH").arg(EVENTS).arg(event))?;
     }
@@ -207,6 +255,7 @@ pub fn reap_dead_workers(redis: &RealRedis) -> redis::RedisResult<usize> {
             continue;
         }
         let taken_back = ReliableQueue::reap(redis, &worker);
+        redis.failure()?;
         let event = format!("{worker} died: {taken_back} jobs requeued");
         redis.query::<()>(redis::cmd("PUBLISH").arg(EVENTS).arg(event))?;
         requeued += taken_back;
@@ -241,8 +290,10 @@ pub fn unfinished(redis: &RealRedis) -> redis::RedisResult<u64> {
 pub struct RunReport {
     /// Jobs pushed.
     pub jobs: u64,
-    /// Jobs never done.
+    /// Jobs neither done nor still queued or claimed: gone.
     pub lost: u64,
+    /// Jobs still queued or claimed when the run gave up (patience).
+    pub unfinished: u64,
     /// Extra times jobs were done (a job done twice counts one).
     pub done_twice: u64,
     /// Workers killed with `SIGKILL` during the run.
@@ -268,9 +319,26 @@ impl Workers<'_> {
         let child = Command::new(self.program)
             .args(["worker", "--redis", self.url, "--name", &name])
             .stdout(Stdio::null())
-            .stderr(Stdio::null()) // a killed worker's server errors are expected
-            .spawn()?;
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|error| {
+                let program = self.program.display();
+                io::Error::new(error.kind(), format!("cannot start {program}: {error}"))
+            })?;
         self.running.push(child);
+        Ok(())
+    }
+
+    /// An error if a worker has exited by itself: workers run until
+    /// killed, so the program is not a worker, or the server is gone.
+    fn all_running(&mut self) -> io::Result<()> {
+        for child in &mut self.running {
+            if let Some(status) = child.try_wait()? {
+                let program = self.program.display();
+                let error = format!("a worker ({program}) exited by itself ({status})");
+                return Err(io::Error::other(error));
+            }
+        }
         Ok(())
     }
 }
@@ -287,16 +355,23 @@ impl Drop for Workers<'_> {
 // ANCHOR: run
 /// Pushes `jobs` jobs, runs `workers` worker processes until every job is
 /// done, reaping dead workers as it goes; with `kill_every`, kills one
-/// worker with `SIGKILL` that often (and starts a new one in its place).
-/// Gives up after `patience`, with the count of what was left.
+/// worker with `SIGKILL` each time that many more jobs are done (and
+/// starts a new one in its place). Gives up after `patience`, with the
+/// count of what was left.
 pub fn run_queue(
     program: &std::path::Path,
     url: &str,
     workers: usize,
     jobs: u64,
-    kill_every: Option<Duration>,
+    kill_every: Option<u64>,
     patience: Duration,
 ) -> io::Result<RunReport> {
+    if workers == 0 || jobs == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no workers, or no jobs",
+        ));
+    }
     let redis = RealRedis::connect(url).map_err(io::Error::other)?;
     redis
         .query::<()>(&redis::cmd("FLUSHALL"))
@@ -312,36 +387,38 @@ pub fn run_queue(
     for _ in 0..workers {
         pool.start_one()?;
     }
-    let (mut killed, mut requeued, mut last_kill) = (0, 0, Instant::now());
+    let (mut killed, mut requeued, mut next_kill) = (0, 0, kill_every.unwrap_or(u64::MAX));
+    let mut unfinished_jobs;
     loop {
         thread::sleep(Duration::from_millis(20));
+        pool.all_running()?;
         requeued += reap_dead_workers(&redis).map_err(io::Error::other)? as u64;
-        if unfinished(&redis).map_err(io::Error::other)? == 0 {
-            break;
+        unfinished_jobs = unfinished(&redis).map_err(io::Error::other)?;
+        if unfinished_jobs == 0 || start.elapsed() > patience {
+            break; // done, or the report says how much was left
         }
-        if start.elapsed() > patience {
-            break; // the report says how much was left
-        }
-        if let Some(every) = kill_every
-            && last_kill.elapsed() >= every
-        {
-            last_kill = Instant::now();
-            let victim = pool.running.remove(killed as usize % pool.running.len());
+        let done: u64 = redis
+            .query(redis::cmd("HLEN").arg(DONE))
+            .map_err(io::Error::other)?;
+        if done >= next_kill {
+            next_kill = done + kill_every.unwrap_or(u64::MAX);
+            let mut victim = pool.running.remove(killed as usize % pool.running.len());
             let pid = rustix::process::Pid::from_child(&victim);
-            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
-            let mut victim = victim;
+            if rustix::process::kill_process(pid, rustix::process::Signal::KILL).is_ok() {
+                killed += 1;
+            }
             let _ = victim.wait();
-            killed += 1;
             pool.start_one()?;
         }
     }
     let elapsed = start.elapsed();
     let done = redis.done().map_err(io::Error::other)?;
-    let lost = (0..jobs).filter(|job| !done.contains_key(job)).count() as u64;
+    let not_done = (0..jobs).filter(|job| !done.contains_key(job)).count() as u64;
     let done_twice = done.values().map(|times| times - 1).sum();
     Ok(RunReport {
         jobs,
-        lost,
+        lost: not_done.saturating_sub(unfinished_jobs),
+        unfinished: unfinished_jobs,
         done_twice,
         killed,
         requeued,

@@ -10,7 +10,7 @@ impl crate::Protocol for PeekThenRemove {
     fn claim(redis: &impl Commands, worker: &str) -> Option<JobId> {
         // Taken off the queue and into this worker's own list in one
         // command: no other worker can get it, and no death can lose it.
-        redis.lmove(JOBS, &processing(worker))
+        redis.blmove(JOBS, &processing(worker))
     }
 
     fn ack(redis: &impl Commands, worker: &str, job: JobId) {
@@ -18,11 +18,12 @@ impl crate::Protocol for PeekThenRemove {
     }
 
     fn reap(redis: &impl Commands, worker: &str) -> usize {
-        let mut requeued = 0;
-        while redis.lmove(&processing(worker), JOBS).is_some() {
-            requeued += 1;
-        }
-        requeued
+        // As many as it holds now, no more: a worker that is alive after
+        // all (only slow) may claim again meanwhile, and keeps that job.
+        let held = redis.llen(&processing(worker));
+        (0..held)
+            .take_while(|_| redis.lmove(&processing(worker), JOBS).is_some())
+            .count()
     }
 }
 // ANCHOR_END: solution

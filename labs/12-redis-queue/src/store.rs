@@ -92,6 +92,11 @@ impl Commands for MemoryRedis {
         Some(job)
     }
 
+    fn llen(&self, list: &str) -> usize {
+        let data = &self.data.lock().unwrap();
+        data.lists.get(list).map_or(0, VecDeque::len)
+    }
+
     fn count_done(&self, job: JobId) {
         *self.data.lock().unwrap().done.entry(job).or_default() += 1;
     }

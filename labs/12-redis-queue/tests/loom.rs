@@ -72,3 +72,11 @@ fn the_fix_check_fails_the_naive_queue() {
         .must_fail(kill_a_worker::<NaiveQueue>);
     assert!(failure.message.contains("jobs lost"), "{}", failure.message);
 }
+
+#[test]
+fn reaping_a_worker_that_is_only_slow_loses_no_job_and_ends() {
+    Check::new("reliable queue, a slow worker reaped")
+        .every_interleaving()
+        .quiet()
+        .must_pass(lab_12::checks::reap_a_live_worker::<ReliableQueue>);
+}
