@@ -56,27 +56,33 @@ fn survives_bad_clients(address: SocketAddr) {
 /// a handler that panicked would have said so there (and the test above
 /// would not notice: a panic ends only its own connection).
 fn a_server_process_survives_bad_clients(model: &str) {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_lab-11"))
-        .args(["serve", "--model", model])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("lab-11 starts");
+    /// The server process, killed when dropped: also when an assertion
+    /// fails on the way, so no server outlives its test.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_lab-11"))
+            .args(["serve", "--model", model])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lab-11 starts"),
+    );
     let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
+    BufReader::new(server.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let address = line.trim().strip_prefix("listening on ").unwrap();
     survives_bad_clients(address.parse().unwrap());
-    server.kill().unwrap();
-    server.wait().unwrap();
+    let mut stderr_pipe = server.0.stderr.take().unwrap();
+    drop(server); // killed: its stderr ends
     let mut stderr = String::new();
-    server
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    stderr_pipe.read_to_string(&mut stderr).unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
