@@ -60,41 +60,48 @@ mod tests {
         u64::from(key) * 100
     }
 
+    /// Either cache, asked for key 7 with a counted slow load.
+    trait Cached: Default + Send + Sync + 'static {
+        fn get_7(&self, loads: Arc<AtomicU64>) -> impl Future<Output = u64> + Send;
+    }
+
+    impl Cached for CheckThenLoad {
+        fn get_7(&self, loads: Arc<AtomicU64>) -> impl Future<Output = u64> + Send {
+            self.get(7, |key| slow_load(key, loads))
+        }
+    }
+
+    impl Cached for SingleFlight {
+        fn get_7(&self, loads: Arc<AtomicU64>) -> impl Future<Output = u64> + Send {
+            self.get(7, |key| slow_load(key, loads))
+        }
+    }
+
     // ANCHOR: count_loads
     /// 100 tasks ask for key 7 at once, on one thread, in paused time (a
-    /// test clock that jumps instead of waiting: the same run every time).
-    #[tokio::test(start_paused = true)]
-    async fn a_hundred_requests_that_miss_together_load_a_hundred_times() {
-        let (cache, loads) = (
-            Arc::new(CheckThenLoad::default()),
-            Arc::new(AtomicU64::new(0)),
-        );
+    /// test clock that jumps instead of waiting: the same run every time);
+    /// how many times it was loaded.
+    async fn loads_for_100_requests<C: Cached>() -> u64 {
+        let (cache, loads) = (Arc::new(C::default()), Arc::new(AtomicU64::new(0)));
         let mut requests = JoinSet::new();
         for _ in 0..100 {
             let (cache, loads) = (Arc::clone(&cache), Arc::clone(&loads));
-            requests.spawn(async move { cache.get(7, |key| slow_load(key, loads)).await });
+            requests.spawn(async move { cache.get_7(loads).await });
         }
         while let Some(value) = requests.join_next().await {
             assert_eq!(value.unwrap(), 700);
         }
-        assert_eq!(loads.load(Ordering::Relaxed), 100);
+        loads.load(Ordering::Relaxed)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hundred_requests_that_miss_together_load_a_hundred_times() {
+        assert_eq!(loads_for_100_requests::<CheckThenLoad>().await, 100);
     }
 
     #[tokio::test(start_paused = true)]
     async fn single_flight_loads_once_for_a_hundred_requests() {
-        let (cache, loads) = (
-            Arc::new(SingleFlight::default()),
-            Arc::new(AtomicU64::new(0)),
-        );
-        let mut requests = JoinSet::new();
-        for _ in 0..100 {
-            let (cache, loads) = (Arc::clone(&cache), Arc::clone(&loads));
-            requests.spawn(async move { cache.get(7, |key| slow_load(key, loads)).await });
-        }
-        while let Some(value) = requests.join_next().await {
-            assert_eq!(value.unwrap(), 700);
-        }
-        assert_eq!(loads.load(Ordering::Relaxed), 1);
+        assert_eq!(loads_for_100_requests::<SingleFlight>().await, 1);
     }
     // ANCHOR_END: count_loads
 }
