@@ -2,8 +2,8 @@
 //! rayon: what the tools and the benchmark measure.
 
 use crate::{BUCKETS, bucket};
+use lab_04::on_std::fixed::SpinLock;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -121,23 +121,20 @@ pub fn mutex_bound_on(threads: u64, units: u64) -> (u64, Duration) {
     (shared.into_inner().unwrap(), time)
 }
 
-/// The same, under a hand-made spin lock, which never sleeps: a thread
-/// waiting for it burns its whole time slice spinning, and if the holder
-/// is preempted, every waiter spins until the holder runs again.
+/// The same, under chapter 4's spin lock (`lab_04`'s, with its guard),
+/// which never sleeps: a thread waiting for it burns its whole time slice
+/// spinning, and if the holder is preempted, every waiter spins until the
+/// holder runs again.
 pub fn spin_bound_on(threads: u64, units: u64) -> (u64, Duration) {
-    let locked = AtomicBool::new(false);
-    let total = AtomicU64::new(0); // only touched while holding `locked`
+    let shared = SpinLock::new(0u64);
     let (_, time) = timed_on(threads, |t| {
         for unit in (t..units).step_by(threads as usize) {
-            while locked.swap(true, Ordering::Acquire) {
-                std::hint::spin_loop();
-            }
-            let sum = total.load(Ordering::Relaxed);
-            total.store(sum.wrapping_add(heavy(unit)), Ordering::Relaxed);
-            locked.store(false, Ordering::Release);
+            let mut total = shared.lock();
+            *total = total.wrapping_add(heavy(unit));
         }
         0
     });
-    (total.into_inner(), time)
+    let total = *shared.lock();
+    (total, time)
 }
 // ANCHOR_END: oversubscription
