@@ -54,9 +54,9 @@ fn command(lab: &str) -> String {
 }
 
 pub(crate) fn publish(check: &Check, text: &str) {
-    let Ok(mode) = std::env::var(MODE) else {
+    if std::env::var_os(MODE).is_none() {
         return;
-    };
+    }
     if !check.is_in_book() {
         return;
     }
@@ -66,14 +66,25 @@ pub(crate) fn publish(check: &Check, text: &str) {
         "{MODE} needs the test run by cargo, which names the package"
     );
     let relative = trace_file(&lab, check.title());
-    let path = workspace_root().join(&relative);
     let content = format!("{}\n{text}\n", command(&lab));
+    keep_current(&relative, &content);
+}
+
+/// Writes (`RACE_HARNESS_BOOK=write`) or checks (`=check`) a file the book
+/// includes, `relative` to the workspace, made by a command of the course:
+/// traces, and any other generated text (chapter 13's tables). Unset, does
+/// nothing.
+pub fn keep_current(relative: &std::path::Path, content: &str) {
+    let Ok(mode) = std::env::var(MODE) else {
+        return;
+    };
+    let path = workspace_root().join(relative);
     match mode.as_str() {
         "write" => {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).expect("the book's trace folder can be made");
+                std::fs::create_dir_all(dir).expect("the book's folder can be made");
             }
-            std::fs::write(&path, content).expect("the book's trace file can be written");
+            std::fs::write(&path, content).expect("the book's file can be written");
         }
         "check" => {
             let current = std::fs::read_to_string(&path).unwrap_or_default();

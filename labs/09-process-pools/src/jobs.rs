@@ -5,7 +5,9 @@
 //! faster, and the benchmark shows what marshaling costs.
 
 use crate::JobId;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::io::{self, BufRead, Write};
 use std::thread;
 use std::time::Duration;
@@ -41,11 +43,50 @@ pub enum Job {
 }
 // ANCHOR_END: job
 
-impl Job {
+// ANCHOR: work
+/// Anything a pool can run: a job that crosses a pipe as one line of JSON
+/// and runs on a thread or in a worker process. [`Job`] is this lab's;
+/// chapter 13 brings its own workloads' jobs to the same pools.
+pub trait Work: Serialize + DeserializeOwned + fmt::Debug + Send + Sync + 'static {
+    /// What the job returns.
+    type Output: Serialize + DeserializeOwned + Clone + fmt::Debug + Send + 'static;
     /// Runs the job here, in this process and thread, as a thread worker
-    /// does. The last three only make sense for a worker process, which
-    /// handles them itself ([`worker_main`]); here they return `None`.
-    pub fn run(&self) -> Option<u64> {
+    /// does; `None` if only a worker process can run it.
+    fn run(&self) -> Option<Self::Output>;
+    /// What a worker process does with the job: by default, runs it and
+    /// answers once.
+    fn in_worker(&self) -> InWorker<Self::Output> {
+        match self.run() {
+            Some(value) => InWorker::Answer { value, times: 1 },
+            None => InWorker::CloseEarly,
+        }
+    }
+}
+
+/// What a worker process does with a job.
+pub enum InWorker<T> {
+    /// Answers `value`, `times` times (more than once: a duplicate).
+    Answer {
+        /// The job's result.
+        value: T,
+        /// How many replies to write.
+        times: usize,
+    },
+    /// Answers with a line that is not a reply.
+    Garbage,
+    /// Exits without answering.
+    CloseEarly,
+    /// Never answers.
+    Hang,
+}
+// ANCHOR_END: work
+
+impl Work for Job {
+    type Output = u64;
+
+    /// The last three only make sense for a worker process, which handles
+    /// them itself ([`Work::in_worker`]); here they return `None`.
+    fn run(&self) -> Option<u64> {
         match self {
             Job::Square(n) => Some(n.wrapping_mul(*n)),
             Job::Sum(values) => Some(values.iter().fold(0, |sum, v| sum.wrapping_add(*v))),
@@ -59,67 +100,82 @@ impl Job {
             Job::Garbage | Job::CloseEarly | Job::Hang => None,
         }
     }
+
+    fn in_worker(&self) -> InWorker<u64> {
+        match self {
+            Job::Garbage => InWorker::Garbage,
+            Job::CloseEarly => InWorker::CloseEarly,
+            Job::Hang => InWorker::Hang,
+            Job::Twice(value) => InWorker::Answer {
+                value: *value,
+                times: 2,
+            },
+            job => InWorker::Answer {
+                value: job.run().expect("the other jobs return a value"),
+                times: 1,
+            },
+        }
+    }
 }
 
 /// A job sent to a worker process, with the number the pool knows it by.
 #[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
-pub struct Request {
+pub struct Request<J = Job> {
     /// The job's number.
     pub id: JobId,
     /// The job.
-    pub job: Job,
+    pub job: J,
 }
 
 /// A [`Request`] to send, borrowing its job (a large job is not copied
 /// to be sent): the same JSON.
 #[derive(Serialize, Debug)]
-pub struct RequestRef<'a> {
+pub struct RequestRef<'a, J = Job> {
     /// The job's number.
     pub id: JobId,
     /// The job.
-    pub job: &'a Job,
+    pub job: &'a J,
 }
 
 /// A worker process's answer.
 #[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
-pub struct Reply {
+pub struct Reply<T = u64> {
     /// The number of the job it answers.
     pub id: JobId,
     /// The job's result.
-    pub value: u64,
+    pub value: T,
 }
 
 // ANCHOR: worker
 /// A worker process's whole life: read a request per line, run it, write
 /// a reply per line, until the pool closes our stdin.
-pub fn worker_main(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+pub fn worker_main(input: impl BufRead, output: impl Write) -> io::Result<()> {
+    serve::<Job>(input, output)
+}
+
+/// The same for any [`Work`]: what `worker_main` runs with this lab's jobs.
+pub fn serve<J: Work>(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     for line in input.lines() {
         let line = line?;
         if line.trim().is_empty() {
             continue; // a blank line typed by hand is not a request
         }
-        let request: Request = serde_json::from_str(&line).map_err(|error| {
+        let request: Request<J> = serde_json::from_str(&line).map_err(|error| {
             let message = format!("{line:?} is not a request: {error}");
             io::Error::new(io::ErrorKind::InvalidData, message)
         })?;
-        let answers = if matches!(request.job, Job::Twice(_)) {
-            2
-        } else {
-            1
-        };
-        match request.job {
-            Job::Garbage => writeln!(output, "this is not a reply")?,
-            Job::CloseEarly => return Ok(()),
-            Job::Hang => loop {
+        match request.job.in_worker() {
+            InWorker::Garbage => writeln!(output, "this is not a reply")?,
+            InWorker::CloseEarly => return Ok(()),
+            InWorker::Hang => loop {
                 thread::park(); // until the pool gives up and kills us
             },
-            job => {
-                let value = job.run().expect("the other jobs return a value");
+            InWorker::Answer { value, times } => {
                 let reply = Reply {
                     id: request.id,
                     value,
                 };
-                for _ in 0..answers {
+                for _ in 0..times {
                     serde_json::to_writer(&mut output, &reply)?;
                     output.write_all(b"\n")?;
                 }

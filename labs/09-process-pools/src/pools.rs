@@ -2,7 +2,7 @@
 //! (the lab's own binary run as `lab-09 worker`). Which one runs is a
 //! configuration value, not a code change.
 
-use crate::jobs::{Job, Reply, RequestRef};
+use crate::jobs::{Job, Reply, RequestRef, Work};
 use crate::ledger::Book;
 use crate::{JobId, WorkerId};
 use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
@@ -48,14 +48,14 @@ impl fmt::Display for JobError {
 }
 
 /// One result per job, in the order the jobs were given.
-pub type Results = Vec<Result<u64, JobError>>;
+pub type Results<T = u64> = Vec<Result<T, JobError>>;
 
 // ANCHOR: pool
 /// Runs jobs on workers. The caller does not know what a worker is.
-pub trait Pool {
+pub trait Pool<J: Work = Job> {
     /// Runs every job; one result per job, in order. An error only if the
     /// pool itself cannot work (no worker process can be started).
-    fn run(&mut self, jobs: &[Job]) -> io::Result<Results>;
+    fn run(&mut self, jobs: &[J]) -> io::Result<Results<J::Output>>;
 }
 
 /// Which pool to build: the configuration value.
@@ -85,6 +85,11 @@ pub struct PoolConfig {
 
 /// Builds the pool the configuration asks for.
 pub fn build(config: &PoolConfig) -> Box<dyn Pool> {
+    build_for::<Job>(config)
+}
+
+/// The same, for jobs of any kind (`program worker` must serve them).
+pub fn build_for<J: Work>(config: &PoolConfig) -> Box<dyn Pool<J>> {
     match config.kind {
         PoolKind::Threads => Box::new(ThreadPool::new(config.workers)),
         PoolKind::Processes => Box::new(ProcessPool::new(config.clone())),
@@ -107,14 +112,14 @@ impl ThreadPool {
 }
 
 // ANCHOR: thread_pool
-impl Pool for ThreadPool {
-    fn run(&mut self, jobs: &[Job]) -> io::Result<Results> {
-        let (to_workers, queue) = channel::unbounded::<(usize, &Job)>();
+impl<J: Work> Pool<J> for ThreadPool {
+    fn run(&mut self, jobs: &[J]) -> io::Result<Results<J::Output>> {
+        let (to_workers, queue) = channel::unbounded::<(usize, &J)>();
         for job in jobs.iter().enumerate() {
             to_workers.send(job).expect("the queue is open");
         }
         drop(to_workers); // workers stop when the queue is empty
-        let mut results: Results = vec![Err(JobError::NotForThreads); jobs.len()];
+        let mut results: Results<J::Output> = vec![Err(JobError::NotForThreads); jobs.len()];
         thread::scope(|scope| {
             let workers: Vec<_> = (0..self.threads)
                 .map(|_| {
@@ -294,7 +299,7 @@ impl ProcessPool {
             .position(|w| w.as_ref().is_some_and(|w| w.id == worker))
     }
 
-    fn send(worker: &mut Worker, id: JobId, job: &Job) -> io::Result<()> {
+    fn send<J: Work>(worker: &mut Worker, id: JobId, job: &J) -> io::Result<()> {
         serde_json::to_writer(&mut worker.requests, &RequestRef { id, job })?;
         worker.requests.write_all(b"\n")?;
         worker.requests.flush()
@@ -302,19 +307,19 @@ impl ProcessPool {
 }
 
 /// One run's state: the ledger, plus what the pool needs beyond it.
-struct Run<'a> {
-    jobs: &'a [Job],
+struct Run<'a, J: Work> {
+    jobs: &'a [J],
     /// The request id of `jobs[0]`; the others follow.
     first: JobId,
     book: Book,
     attempts: Vec<u32>,
-    results: Vec<Option<Result<u64, JobError>>>,
+    results: Vec<Option<Result<J::Output, JobError>>>,
     deadlines: HashMap<WorkerId, Instant>,
 }
 
 // ANCHOR: supervise
-impl Pool for ProcessPool {
-    fn run(&mut self, jobs: &[Job]) -> io::Result<Results> {
+impl<J: Work> Pool<J> for ProcessPool {
+    fn run(&mut self, jobs: &[J]) -> io::Result<Results<J::Output>> {
         let first = self.next_request;
         self.next_request += jobs.len() as JobId;
         let ids: Vec<JobId> = (first..self.next_request).collect();
@@ -366,7 +371,7 @@ impl Pool for ProcessPool {
 
 impl ProcessPool {
     /// Gives every idle worker a job, starting workers where none runs.
-    fn hand_out(&mut self, run: &mut Run) -> io::Result<()> {
+    fn hand_out<J: Work>(&mut self, run: &mut Run<J>) -> io::Result<()> {
         for slot in 0..self.slots.len() {
             if !run.book.has_queued() {
                 return Ok(()); // and start no worker that has nothing to do
@@ -394,8 +399,13 @@ impl ProcessPool {
 
     // ANCHOR: on_line
     /// A line from `worker`: a reply, or garbage.
-    fn on_line(&mut self, run: &mut Run, worker: WorkerId, line: &str) -> io::Result<()> {
-        let Ok(reply) = serde_json::from_str::<Reply>(line) else {
+    fn on_line<J: Work>(
+        &mut self,
+        run: &mut Run<J>,
+        worker: WorkerId,
+        line: &str,
+    ) -> io::Result<()> {
+        let Ok(reply) = serde_json::from_str::<Reply<J::Output>>(line) else {
             let reason = format!("it wrote {line:?}, which is not a reply");
             return self.lose(run, worker, &reason);
         };
@@ -417,7 +427,12 @@ impl ProcessPool {
     /// `worker` is lost (it exited, wrote garbage, or went silent): kill it
     /// if it still runs, and requeue its job or give up on it; a
     /// replacement starts when there is a job for it.
-    fn lose(&mut self, run: &mut Run, worker: WorkerId, reason: &str) -> io::Result<()> {
+    fn lose<J: Work>(
+        &mut self,
+        run: &mut Run<J>,
+        worker: WorkerId,
+        reason: &str,
+    ) -> io::Result<()> {
         let Some(slot) = self.slot_of(worker) else {
             return Ok(()); // already lost and replaced: a late event
         };
@@ -473,7 +488,7 @@ impl Drop for ProcessPool {
 }
 
 /// What became of a run: a count, then one line per failed job.
-pub fn summary(kind: PoolKind, jobs: &[Job], results: &Results) -> String {
+pub fn summary<J: Work>(kind: PoolKind, jobs: &[J], results: &Results<J::Output>) -> String {
     let failed: Vec<String> = results
         .iter()
         .zip(jobs)

@@ -11,7 +11,7 @@
 //!   cannot be;
 //! - `echo.rs`: an echo server written thread-per-connection and with
 //!   tokio tasks, sharing one line protocol; `src/bin/lab-11.rs` runs them
-//!   and the C10k tool that measures them;
+//!   and the C10k tool (`c10k.rs`) that measures them;
 //! - `exercise.rs`: your turn, a booking that checks for a seat, awaits a
 //!   payment, then takes the seat (`solution.rs` has the reference answer:
 //!   try first).
@@ -55,6 +55,7 @@ pub trait Booking: Send + Sync + 'static {
 pub mod on_loom;
 pub mod on_std;
 
+pub mod c10k;
 pub mod cache;
 pub mod cancel;
 pub mod checks;

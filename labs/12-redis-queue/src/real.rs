@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 /// The channel workers and the reaper publish their events on.
 pub const EVENTS: &str = "events";
 
+/// The hash of job results, for workers whose work returns one.
+pub const RESULTS: &str = "results";
+
 /// The key a worker keeps alive while it lives: its lease.
 pub fn heartbeat(worker: &str) -> String {
     format!("heartbeat:{worker}")
@@ -168,6 +171,11 @@ impl RealRedis {
         pipeline.query(&mut *self.connection.lock().expect("no panic holds it"))
     }
 
+    /// The results workers kept (`HGETALL results`), by job.
+    pub fn results(&self) -> redis::RedisResult<std::collections::HashMap<JobId, u64>> {
+        self.query(redis::cmd("HGETALL").arg(RESULTS))
+    }
+
     /// How many times each job was done (`HGETALL done`).
     pub fn done(&self) -> redis::RedisResult<std::collections::HashMap<JobId, u64>> {
         self.query(redis::cmd("HGETALL").arg(DONE))
@@ -219,6 +227,17 @@ impl Commands for RealRedis {
 /// A worker process's life: renew its lease, claim a job, do it, ack it,
 /// tell the world; until it is killed (or its server goes away).
 pub fn run_worker(url: &str, name: &str, lease: Duration) -> redis::RedisResult<()> {
+    run_worker_doing(url, name, lease, |_| None)
+}
+
+/// The same, doing `work` for each job: its result, if it has one, is
+/// kept in the hash `results` before the job is counted done and acked.
+pub fn run_worker_doing(
+    url: &str,
+    name: &str,
+    lease: Duration,
+    mut work: impl FnMut(JobId) -> Option<u64>,
+) -> redis::RedisResult<()> {
     let redis = RealRedis::connect(url)?;
     loop {
         let ms = lease.as_millis() as u64;
@@ -234,7 +253,10 @@ pub fn run_worker(url: &str, name: &str, lease: Duration) -> redis::RedisResult<
         let Some(job) = claimed else {
             continue; // nothing for 0.1 s: renew the lease, look again
         };
-        redis.count_done(job); // the work: its effect is this count
+        if let Some(value) = work(job) {
+            redis.query::<()>(redis::cmd("HSET").arg(RESULTS).arg(job).arg(value))?;
+        }
+        redis.count_done(job); // the work's effect: this count
         ReliableQueue::ack(&redis, name, job);
         redis.failure()?;
         let event = format!("done {job} by {name}");
@@ -307,6 +329,7 @@ pub struct RunReport {
 /// Worker processes of `program` (`lab-12 worker ...`) on `url`.
 struct Workers<'a> {
     program: &'a std::path::Path,
+    args: &'a [&'a str],
     url: &'a str,
     running: Vec<Child>,
     started: u64,
@@ -317,7 +340,8 @@ impl Workers<'_> {
         self.started += 1;
         let name = format!("w{}", self.started);
         let child = Command::new(self.program)
-            .args(["worker", "--redis", self.url, "--name", &name])
+            .args(self.args)
+            .args(["--redis", self.url, "--name", &name])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -366,6 +390,28 @@ pub fn run_queue(
     kill_every: Option<u64>,
     patience: Duration,
 ) -> io::Result<RunReport> {
+    run_queue_with(
+        program,
+        &["worker"],
+        url,
+        workers,
+        jobs,
+        kill_every,
+        patience,
+    )
+}
+
+/// The same, with workers started as `program args... --redis URL --name
+/// NAME`: another program's workers (chapter 13's) on the same queue.
+pub fn run_queue_with(
+    program: &std::path::Path,
+    args: &[&str],
+    url: &str,
+    workers: usize,
+    jobs: u64,
+    kill_every: Option<u64>,
+    patience: Duration,
+) -> io::Result<RunReport> {
     if workers == 0 || jobs == 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -379,6 +425,7 @@ pub fn run_queue(
     redis.push_jobs(jobs).map_err(io::Error::other)?;
     let mut pool = Workers {
         program,
+        args,
         url,
         running: Vec::new(),
         started: 0,

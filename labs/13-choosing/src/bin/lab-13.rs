@@ -1,0 +1,180 @@
+//! `lab-13`: one workload in every model, measured side by side.
+//!
+//! - `lab-13 compare [--workload W] [--size tiny|default|large] [--json FILE]`:
+//!   every table, the JSON of every figure and two charts;
+//! - the commands the tool starts in processes of its own (hidden from
+//!   `--help`): `worker` (a pool's or a Redis queue's worker process),
+//!   `run-task` (a process per job), `delay-server`, `serve` (lab-11's echo
+//!   servers) and `crash-child`.
+
+use clap::{Parser, Subcommand};
+use lab_13::compare::{compare, output_dir, render, write_json};
+use lab_13::jobs::Task;
+use lab_13::models::{Model, Size, Workload};
+use lab_13::workloads::Ctx;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "lab-13",
+    about = "One workload in every model, measured side by side on this machine."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs every workload (or one) in every model; prints a table each.
+    Compare {
+        /// Only this workload.
+        #[arg(long, value_enum)]
+        workload: Option<Workload>,
+        /// How big: tiny (seconds), default (about 3 minutes), large.
+        #[arg(long, value_enum, default_value_t = Size::Default)]
+        size: Size,
+        /// Where to write every figure as JSON (default:
+        /// target/lab-13/compare.json).
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// No progress bars, and the tables only at the end.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// A worker process: lab-09's pool's (jobs on stdin, answers on stdout)
+    /// or, with --redis, lab-12's queue's.
+    #[command(hide = true)]
+    Worker {
+        /// The jobs, as JSON, that the queue's job numbers index.
+        #[arg(long, requires = "redis")]
+        tasks: Option<String>,
+        /// The Redis server's URL.
+        #[arg(long, requires_all = ["tasks", "name"])]
+        redis: Option<String>,
+        /// This worker's name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Runs one job, given as JSON; prints its answer as JSON.
+    #[command(hide = true)]
+    RunTask {
+        /// The job.
+        task: String,
+    },
+    /// Serves requests that are answered after a delay, until killed.
+    #[command(hide = true)]
+    DelayServer,
+    /// lab-11's echo server, until killed.
+    #[command(hide = true)]
+    Serve {
+        /// How it serves connections.
+        #[arg(long, value_enum)]
+        model: lab_11::c10k::Model,
+    },
+    /// Runs the crash workload in one model, printing `done N` per job.
+    #[command(hide = true)]
+    CrashChild {
+        /// Which model.
+        #[arg(long, value_enum)]
+        model: Model,
+        /// How big.
+        #[arg(long, value_enum)]
+        size: Size,
+    },
+}
+
+fn main() -> ExitCode {
+    let outcome = match Cli::parse().command {
+        Command::Compare {
+            workload,
+            size,
+            json,
+            quiet,
+        } => run_compare(workload, size, json, quiet),
+        Command::Worker { tasks, redis, name } => worker(tasks, redis, name),
+        Command::RunTask { task } => run_task(&task),
+        Command::DelayServer => lab_13::workloads::io::serve_delays(),
+        Command::Serve { model } => lab_11::c10k::serve(model),
+        Command::CrashChild { model, size } => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            std::env::current_exe().and_then(|program| {
+                let ctx = Ctx {
+                    size,
+                    cores,
+                    program,
+                    redis: Err(String::from("not in a crash child")),
+                };
+                lab_13::workloads::crash::crash_child(model, &ctx)
+            })
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("lab-13: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_compare(
+    workload: Option<Workload>,
+    size: Size,
+    json: Option<PathBuf>,
+    quiet: bool,
+) -> io::Result<()> {
+    let selected: Vec<Workload> = workload.map_or(Workload::ALL.to_vec(), |w| vec![w]);
+    let machine = lab_13::compare::machine();
+    println!(
+        "lab-13 compare · {} cores · {} {} · {}",
+        machine.cores, machine.os, machine.arch, machine.rustc,
+    );
+    if !machine.optimised {
+        println!("NOT OPTIMISED: these figures mean little; run with --release");
+    }
+    // Each table as soon as it is measured: a long run shows its results
+    // as it goes.
+    let report = compare(&selected, size, quiet, |table| {
+        println!("\n{}", render(table))
+    })?;
+    let mut out = io::stdout().lock();
+    let dir = output_dir()?;
+    let json = json.unwrap_or_else(|| dir.join("compare.json"));
+    write_json(&report, &json)?;
+    writeln!(out, "every figure: {}", json.display())?;
+    for chart in lab_13::chart::write_charts(&report, &dir)? {
+        writeln!(out, "chart: {}", chart.display())?;
+    }
+    writeln!(out, "the whole run took {:.0} s", report.seconds)?;
+    Ok(())
+}
+
+fn worker(tasks: Option<String>, redis: Option<String>, name: Option<String>) -> io::Result<()> {
+    match (tasks, redis, name) {
+        (Some(tasks), Some(url), Some(name)) => {
+            let tasks: Vec<Task> = serde_json::from_str(&tasks)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+            let work = |job: u64| {
+                let task = tasks.get(job as usize)?;
+                task.try_run().ok().map(|answer| answer.number())
+            };
+            lab_12::real::run_worker_doing(&url, &name, Duration::from_millis(300), work)
+                .map_err(io::Error::other)
+        }
+        _ => {
+            let output = BufWriter::new(io::stdout().lock());
+            lab_09::jobs::serve::<Task>(io::stdin().lock(), output)
+        }
+    }
+}
+
+fn run_task(task: &str) -> io::Result<()> {
+    let task: Task =
+        serde_json::from_str(task).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let answer = task.try_run()?;
+    serde_json::to_writer(io::stdout().lock(), &answer).map_err(io::Error::other)
+}

@@ -1,0 +1,337 @@
+//! Every model, written once: each takes a workload's jobs and returns
+//! their answers, in order. What differs between the `cpu`, `io`, `tiny`
+//! and `crash` workloads is only the jobs; what differs between the rows
+//! of a table is only which function below ran them. Each model sits
+//! between anchors named after it: the chapter shows them, and `compare`
+//! counts their lines.
+//!
+//! `done(i)` is called as each job finishes (the progress bar; the crash
+//! workload's count of what finished before the process died).
+
+use crate::jobs::{Answer, Task};
+use lab_09::pools::{Pool, PoolConfig, PoolKind, ProcessPool, ThreadPool};
+use rayon::prelude::*;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// What a model returns: the answers in order, or why it has none.
+pub type Answers = Result<Vec<Answer>, String>;
+
+/// Called with a job's index as it finishes.
+pub type Done<'a> = &'a (dyn Fn(usize) + Sync);
+
+fn failed(index: usize, error: io::Error) -> String {
+    format!("job {index}: {error}")
+}
+
+// ANCHOR: sequential
+/// One job after another, on this thread.
+pub fn sequential(tasks: &[Task], done: Done) -> Answers {
+    let mut answers = Vec::with_capacity(tasks.len());
+    for (index, task) in tasks.iter().enumerate() {
+        answers.push(task.try_run().map_err(|e| failed(index, e))?);
+        done(index);
+    }
+    Ok(answers)
+}
+// ANCHOR_END: sequential
+
+// ANCHOR: threads
+/// `threads` scoped threads, each taking the next job until none is left.
+pub fn threads(tasks: &[Task], threads: usize, done: Done) -> Answers {
+    let next = AtomicUsize::new(0);
+    let mut answers: Vec<Option<io::Result<Answer>>> = (0..tasks.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(task) = tasks.get(index) else { break };
+                        mine.push((index, task.try_run()));
+                        done(index);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        for worker in workers {
+            for (index, answer) in worker.join().expect("a job panicked") {
+                answers[index] = Some(answer);
+            }
+        }
+    });
+    collect(answers)
+}
+// ANCHOR_END: threads
+
+// ANCHOR: rayon
+/// rayon's global pool: one thread per core, work stealing.
+pub fn rayon(tasks: &[Task], done: Done) -> Answers {
+    tasks
+        .par_iter()
+        .enumerate()
+        .map(|(index, task)| {
+            let answer = task.try_run().map_err(|e| failed(index, e));
+            done(index);
+            answer
+        })
+        .collect()
+}
+// ANCHOR_END: rayon
+
+// ANCHOR: pool
+/// lab-09's pool: threads or worker processes, a configuration value (C7).
+/// A worker process is this lab's binary, run as `lab-13 worker`.
+pub fn pool(kind: PoolKind, tasks: &[Task], workers: usize, program: &Path, done: Done) -> Answers {
+    let config = PoolConfig {
+        kind,
+        workers,
+        program: program.to_path_buf(),
+        patience: Duration::from_secs(30),
+        attempts: 2,
+    };
+    let results = match kind {
+        PoolKind::Threads => ThreadPool::new(workers).run(tasks),
+        PoolKind::Processes => ProcessPool::new(config).run(tasks),
+    }
+    .map_err(|error| error.to_string())?;
+    let answers: Vec<_> = results.into_iter().enumerate().collect();
+    for (index, _) in answers.iter().filter(|(_, result)| result.is_ok()) {
+        done(*index);
+    }
+    answers
+        .into_iter()
+        .map(|(index, result)| result.map_err(|error| format!("job {index}: {error}")))
+        .collect()
+}
+// ANCHOR_END: pool
+
+// ANCHOR: process_per_job
+/// A new process for every job (`lab-13 run-task JOB`), `parallel` at a
+/// time: the job goes in as an argument, the answer comes back on stdout.
+pub fn process_per_job(tasks: &[Task], parallel: usize, program: &Path, done: Done) -> Answers {
+    let run_one = |index: usize, task: &Task| -> io::Result<Answer> {
+        let output = std::process::Command::new(program)
+            .arg("run-task")
+            .arg(serde_json::to_string(task)?)
+            .output()?;
+        if !output.status.success() {
+            let error = format!("its process ended with {}", output.status);
+            return Err(io::Error::other(error));
+        }
+        let answer = serde_json::from_slice(&output.stdout)?;
+        done(index);
+        Ok(answer)
+    };
+    let next = AtomicUsize::new(0);
+    let mut answers: Vec<Option<io::Result<Answer>>> = (0..tasks.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let starters: Vec<_> = (0..parallel.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(task) = tasks.get(index) else { break };
+                        mine.push((index, run_one(index, task)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        for starter in starters {
+            for (index, answer) in starter.join().expect("no panic in a starter") {
+                answers[index] = Some(answer);
+            }
+        }
+    });
+    collect(answers)
+}
+// ANCHOR_END: process_per_job
+
+/// A multi-threaded tokio runtime with one worker thread per core.
+pub fn runtime(cores: usize) -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores.max(1))
+        .enable_all()
+        .build()
+}
+
+/// How a tokio model runs a job's CPU part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CpuPart {
+    /// In the task itself, on a runtime thread.
+    Inline,
+    /// On tokio's blocking pool (`spawn_blocking`).
+    Blocking,
+    /// On rayon's pool, the answer sent back over a oneshot channel.
+    Rayon,
+}
+
+// ANCHOR: tokio
+/// A tokio task per job, `in_flight` at a time; a request is async I/O on
+/// the runtime, a CPU job runs where `cpu` says.
+pub fn tokio(tasks: &[Task], in_flight: usize, cores: usize, cpu: CpuPart, done: Done) -> Answers {
+    let runtime = runtime(cores).map_err(|e| e.to_string())?;
+    let permits = Arc::new(tokio::sync::Semaphore::new(in_flight.max(1)));
+    runtime.block_on(async {
+        let handles: Vec<_> = tasks
+            .iter()
+            .cloned()
+            .map(|task| {
+                let permits = Arc::clone(&permits);
+                tokio::spawn(async move {
+                    let _permit = permits.acquire_owned().await.expect("never closed");
+                    match (task, cpu) {
+                        (Task::Request { server, n }, _) => request_async(server, n).await,
+                        (task, CpuPart::Inline) => task.try_run(),
+                        (task, CpuPart::Blocking) => {
+                            tokio::task::spawn_blocking(move || task.try_run()).await?
+                        }
+                        (task, CpuPart::Rayon) => {
+                            let (answer, answered) = tokio::sync::oneshot::channel();
+                            rayon::spawn(move || {
+                                let _ = answer.send(task.try_run());
+                            });
+                            answered.await.map_err(io::Error::other)?
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut answers = Vec::with_capacity(handles.len());
+        for (index, handle) in handles.into_iter().enumerate() {
+            let answer = handle.await.map_err(|e| failed(index, e.into()))?;
+            answers.push(answer.map_err(|e| failed(index, e))?);
+            done(index);
+        }
+        Ok(answers)
+    })
+}
+
+/// One request to the delay server, with tokio's sockets: the task waits
+/// for the answer without holding a thread.
+pub async fn request_async(server: std::net::SocketAddr, n: u64) -> io::Result<Answer> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let connect = tokio::net::TcpStream::connect(server);
+    let mut stream = tokio::time::timeout(Duration::from_secs(10), connect).await??;
+    stream.set_nodelay(true)?;
+    stream.write_all(format!("{n}\n").as_bytes()).await?;
+    let mut line = String::new();
+    let mut reader = tokio::io::BufReader::new(stream);
+    tokio::time::timeout(Duration::from_secs(10), reader.read_line(&mut line)).await??;
+    let answer = line.trim().parse().map_err(|_| {
+        let error = format!("the delay server answered {line:?} to {n}");
+        io::Error::new(io::ErrorKind::InvalidData, error)
+    })?;
+    Ok(Answer::Number(answer))
+}
+// ANCHOR_END: tokio
+
+// ANCHOR: tokio_processes
+/// tokio tasks that hand each job to lab-09's process pool: the pool is
+/// synchronous, so it is driven from `spawn_blocking`, `workers` jobs at
+/// a time, each batch awaited by the task that sent it.
+pub fn tokio_processes(
+    tasks: &[Task],
+    workers: usize,
+    cores: usize,
+    program: &Path,
+    done: Done,
+) -> Answers {
+    let runtime = runtime(cores).map_err(|e| e.to_string())?;
+    let (tasks, program) = (tasks.to_vec(), program.to_path_buf());
+    let (answers, finished) = runtime.block_on(async move {
+        let run = move || {
+            let finished = std::sync::Mutex::new(Vec::new());
+            let record = |index| finished.lock().expect("no panic holds it").push(index);
+            let answers = pool(PoolKind::Processes, &tasks, workers, &program, &record);
+            (answers, finished.into_inner().expect("no panic held it"))
+        };
+        tokio::task::spawn_blocking(run)
+            .await
+            .map_err(|e| e.to_string())
+    })?;
+    finished.into_iter().for_each(done);
+    answers
+}
+// ANCHOR_END: tokio_processes
+
+// ANCHOR: event_loop
+/// lab-10's event loop: one thread, a task per job. A CPU job runs on the
+/// loop's only thread, so the tasks take turns.
+pub fn event_loop(tasks: &[Task], done: Done) -> Answers {
+    let event_loop = lab_10::executor::EventLoop::new().map_err(|e| e.to_string())?;
+    let handle = event_loop.handle();
+    let tasks = tasks.to_vec();
+    let answers = event_loop.run(async move {
+        let results = Arc::new(std::sync::Mutex::new(Vec::new()));
+        for (index, task) in tasks.into_iter().enumerate() {
+            let results = Arc::clone(&results);
+            handle.spawn(async move {
+                let answer = task.try_run();
+                results
+                    .lock()
+                    .expect("no panic holds it")
+                    .push((index, answer));
+            });
+        }
+        results
+    });
+    let mut answers = std::mem::take(&mut *answers.lock().expect("the loop is done"));
+    answers.sort_by_key(|(index, _)| *index);
+    answers
+        .into_iter()
+        .map(|(index, answer)| {
+            done(index);
+            answer.map_err(|e| failed(index, e))
+        })
+        .collect()
+}
+// ANCHOR_END: event_loop
+
+// ANCHOR: redis_queue
+/// lab-12's reliable queue on a real Redis server: the jobs' numbers go on
+/// the queue, `workers` worker processes (`lab-13 worker --tasks JSON
+/// --redis URL --name NAME`) claim, run and acknowledge them, keeping each
+/// answer in the hash `results`.
+pub fn redis_queue(tasks: &[Task], workers: usize, program: &Path, url: &str) -> Answers {
+    let json = serde_json::to_string(tasks).map_err(|e| e.to_string())?;
+    let args = ["worker", "--tasks", json.as_str()];
+    let jobs = tasks.len() as u64;
+    let patience = Duration::from_secs(120);
+    let report = lab_12::real::run_queue_with(program, &args, url, workers, jobs, None, patience)
+        .map_err(|e| e.to_string())?;
+    if report.unfinished > 0 || report.lost > 0 {
+        return Err(format!(
+            "{} jobs unfinished after {patience:?}, {} lost",
+            report.unfinished, report.lost
+        ));
+    }
+    let redis = lab_12::real::RealRedis::connect(url).map_err(|e| e.to_string())?;
+    let results = redis.results().map_err(|e| e.to_string())?;
+    (0..jobs)
+        .map(|job| match results.get(&job) {
+            Some(value) => Ok(Answer::Number(*value)),
+            None => Err(format!("job {job} has no result")),
+        })
+        .collect()
+}
+// ANCHOR_END: redis_queue
+
+fn collect(answers: Vec<Option<io::Result<Answer>>>) -> Answers {
+    answers
+        .into_iter()
+        .enumerate()
+        .map(|(index, answer)| match answer {
+            Some(Ok(answer)) => Ok(answer),
+            Some(Err(error)) => Err(failed(index, error)),
+            None => Err(format!("job {index} never ran")),
+        })
+        .collect()
+}

@@ -1,0 +1,149 @@
+//! `crash`: one job in a hundred aborts the process it runs in (claim
+//! C10). Each model runs in a child process of its own (`lab-13
+//! crash-child`), which prints `done N` as each job finishes: the parent
+//! counts what finished before the end, and reads how the child ended.
+//! Threads share their process, so the abort takes every one of them;
+//! a worker process takes only itself.
+
+use super::{Ctx, Figures, Fit, Outcome, Progress, run_jobs};
+use crate::jobs::Task;
+use crate::measure::measured;
+use crate::models::{Model, Size, Workload};
+use std::io::{self, BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Which job aborts: one in a hundred.
+pub const FATAL: u64 = 37;
+
+/// The jobs: 100 of them, each about 2 ms of work, one fatal.
+pub fn tasks() -> Vec<Task> {
+    (0..100)
+        .map(|index| Task::MaybeAbort {
+            index,
+            fatal: index == FATAL,
+        })
+        .collect()
+}
+
+/// Whether `model` fits: the Redis queue would retry the fatal job for
+/// ever.
+fn fit(model: Model) -> Fit {
+    match model {
+        Model::RedisQueue => Fit::NotApplicable(
+            "a job that kills its worker is taken back by the reaper and kills the next one: \
+             lab-12's queue has no retry limit (real queues add one, and a dead-letter list)",
+        ),
+        Model::PoolThreads | Model::EventLoop => Fit::RunsBut(
+            "hands back its results when the whole batch is done: the abort took the ones it \
+             had finished too",
+        ),
+        _ => Fit::Runs,
+    }
+}
+
+/// Every row of the table.
+pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
+    let total = tasks().len() as u64;
+    Workload::Crash
+        .models()
+        .into_iter()
+        .map(|model| {
+            let note = match fit(model) {
+                Fit::NotApplicable(reason) => return (model, Outcome::na(reason)),
+                Fit::RunsBut(note) => Some(note),
+                Fit::Runs => None,
+            };
+            let bar = progress(model, total);
+            let (ran, cost) = measured(|| in_a_child(model, ctx.size, &bar));
+            bar.finish_and_clear();
+            let outcome = match ran {
+                Ok((finished, ended)) => {
+                    let mut figures = Figures::from_cost(cost, finished, None);
+                    figures.finished = Some(finished);
+                    figures.lost = Some(total - finished);
+                    figures.lines = super::lines_of(model);
+                    figures.note = Some(match note {
+                        Some(note) => format!("{ended}; {note}"),
+                        None => ended,
+                    });
+                    Outcome::Measured(figures)
+                }
+                Err(error) => Outcome::Failed {
+                    error: error.to_string(),
+                },
+            };
+            (model, outcome)
+        })
+        .collect()
+}
+
+// ANCHOR: child
+/// Runs `model` on the crash jobs in `lab-13 crash-child`; returns how
+/// many jobs finished and how the child ended. A child that has not ended
+/// after 120 s is killed, and the row says so.
+fn in_a_child(model: Model, size: Size, bar: &indicatif::ProgressBar) -> io::Result<(u64, String)> {
+    let model_name = serde_json::to_string(&model)?;
+    let size_name = serde_json::to_string(&size)?;
+    let mut child = Command::new(std::env::current_exe()?)
+        .args(["crash-child", "--model", model_name.trim_matches('"')])
+        .args(["--size", size_name.trim_matches('"')])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null()) // the abort's message is the status below
+        .env("RUST_BACKTRACE", "0")
+        .spawn()?;
+    let stdout = child.stdout.take().expect("piped");
+    let (line, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for text in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = line.send(text);
+        }
+    });
+    let (mut finished, mut survived) = (0, false);
+    loop {
+        match lines.recv_timeout(Duration::from_secs(120)) {
+            Ok(text) if text.starts_with("done ") => {
+                finished += 1;
+                bar.inc(1);
+            }
+            Ok(text) => survived |= text == "survived",
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let error = format!("{} ran 120 s without ending; killed", model.label());
+                return Err(io::Error::other(error));
+            }
+        }
+    }
+    let status = child.wait()?;
+    let ended = if survived && status.success() {
+        format!("the program survived; job {FATAL} failed alone")
+    } else {
+        format!("the program died ({status})")
+    };
+    Ok((finished, ended))
+}
+// ANCHOR_END: child
+
+/// `lab-13 crash-child`: runs the crash jobs in `model`, printing `done N`
+/// as each finishes, then `survived` if the program is still alive.
+pub fn crash_child(model: Model, ctx: &Ctx) -> io::Result<()> {
+    use std::io::Write;
+    let tasks = tasks();
+    let stdout = std::sync::Mutex::new(io::stdout());
+    let done = |index: usize| {
+        let mut out = stdout.lock().expect("no panic holds it");
+        let _ = writeln!(out, "done {index}");
+        let _ = out.flush();
+    };
+    let parallel = ctx.cores;
+    let (outcome, _) = run_jobs(model, &tasks, parallel, ctx, None, &done);
+    if let Outcome::Failed { error } = outcome {
+        eprintln!("{error}");
+    }
+    let mut out = stdout.lock().expect("no panic holds it");
+    writeln!(out, "survived")?;
+    out.flush()
+}

@@ -1,0 +1,199 @@
+//! `shared`: every job updates shared state, a count of each word (claims
+//! C4, C5, C6). Four designs on threads, from "every update takes one
+//! lock" to "nothing is shared until the end", and worker processes,
+//! which cannot share the map at all: their counts are marshaled back.
+
+use super::{Ctx, Figures, Outcome, Progress, count_lines};
+use crate::jobs::{Task, count_words, merge, text};
+use crate::measure::measured;
+use crate::models::{Model, Size, Workload};
+use lab_09::pools::PoolKind;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Word counts.
+pub type Counts = HashMap<String, u64>;
+
+/// The text, in chunks: the jobs.
+pub fn chunks(size: Size) -> Vec<String> {
+    let words = size.scale(4_000_000);
+    let chunks = 64;
+    (0..chunks).map(|c| text(c + 1, words / chunks)).collect()
+}
+
+// ANCHOR: shared_sequential
+/// One map, one thread.
+pub fn sequential(chunks: &[String]) -> Counts {
+    let mut counts = Counts::new();
+    for chunk in chunks {
+        for word in chunk.split_ascii_whitespace() {
+            *counts.entry(word.to_string()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+// ANCHOR_END: shared_sequential
+
+/// Runs `job` on `threads` scoped threads, each taking the next chunk.
+fn on_threads(chunks: &[String], threads: usize, job: impl Fn(&str) + Sync) {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some(chunk) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    job(chunk);
+                }
+            });
+        }
+    });
+}
+
+// ANCHOR: shared_threads_one_mutex
+/// Every word's update takes the one lock.
+pub fn one_mutex(chunks: &[String], threads: usize) -> Counts {
+    let counts = Mutex::new(Counts::new());
+    on_threads(chunks, threads, |chunk| {
+        for word in chunk.split_ascii_whitespace() {
+            let mut counts = counts.lock().expect("no panic holds it");
+            *counts.entry(word.to_string()).or_insert(0) += 1;
+        }
+    });
+    counts.into_inner().expect("no panic held it")
+}
+// ANCHOR_END: shared_threads_one_mutex
+
+// ANCHOR: shared_threads_sharded
+/// The map split into 64 shards, each behind its own lock: two threads
+/// wait for each other only when their words land in the same shard.
+pub fn sharded(chunks: &[String], threads: usize) -> Counts {
+    let shards: Vec<Mutex<Counts>> = (0..64).map(|_| Mutex::new(Counts::new())).collect();
+    let hasher = RandomState::new();
+    on_threads(chunks, threads, |chunk| {
+        for word in chunk.split_ascii_whitespace() {
+            let shard = &shards[hasher.hash_one(word) as usize % shards.len()];
+            let mut counts = shard.lock().expect("no panic holds it");
+            *counts.entry(word.to_string()).or_insert(0) += 1;
+        }
+    });
+    let mut counts = Counts::new();
+    for shard in shards {
+        counts.extend(shard.into_inner().expect("no panic held it"));
+    }
+    counts
+}
+// ANCHOR_END: shared_threads_sharded
+
+// ANCHOR: shared_threads
+/// Each thread counts into a map of its own; the maps are merged at the
+/// end: nothing is shared while the work runs (chapter 5).
+pub fn merged(chunks: &[String], threads: usize) -> Counts {
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Counts> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Counts::new();
+                    while let Some(chunk) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        merge(&mut mine, count_words(chunk));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("no panic"))
+            .collect()
+    });
+    let mut counts = Counts::new();
+    parts.into_iter().for_each(|part| merge(&mut counts, part));
+    counts
+}
+// ANCHOR_END: shared_threads
+
+// ANCHOR: shared_rayon
+/// The same with rayon: fold into a map per piece of work, reduce by
+/// merging (chapter 7).
+pub fn rayon_fold(chunks: &[String]) -> Counts {
+    chunks
+        .par_iter()
+        .map(|chunk| count_words(chunk))
+        .reduce(Counts::new, |mut total, part| {
+            merge(&mut total, part);
+            total
+        })
+}
+// ANCHOR_END: shared_rayon
+
+// ANCHOR: shared_pool_processes
+/// Worker processes cannot share the map: each chunk is sent to a worker
+/// as JSON, its counts come back as JSON, and are merged here (C6).
+pub fn processes(chunks: &[String], workers: usize, ctx: &Ctx) -> Result<Counts, String> {
+    let tasks: Vec<Task> = chunks
+        .iter()
+        .map(|chunk| Task::CountWords {
+            text: chunk.clone(),
+        })
+        .collect();
+    let answers = crate::run::pool(PoolKind::Processes, &tasks, workers, &ctx.program, &|_| {})?;
+    let mut counts = Counts::new();
+    for answer in answers {
+        match answer {
+            crate::jobs::Answer::Counts(part) => merge(&mut counts, part),
+            other => return Err(format!("a worker answered {other:?}, not counts")),
+        }
+    }
+    Ok(counts)
+}
+// ANCHOR_END: shared_pool_processes
+
+/// Every row of the table.
+pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
+    let chunks = chunks(ctx.size);
+    let words: u64 = chunks
+        .iter()
+        .map(|c| c.split_ascii_whitespace().count() as u64)
+        .sum();
+    let mut reference: Option<Counts> = None;
+    let mut rows = Vec::new();
+    for model in Workload::Shared.models() {
+        let threads = ctx.cores;
+        let bar = progress(model, 1);
+        let (counts, cost) = match model {
+            Model::Sequential => measured(|| Ok(sequential(&chunks))),
+            Model::ThreadsOneMutex => measured(|| Ok(one_mutex(&chunks, threads))),
+            Model::ThreadsSharded => measured(|| Ok(sharded(&chunks, threads))),
+            Model::Threads => measured(|| Ok(merged(&chunks, threads))),
+            Model::Rayon => measured(|| Ok(rayon_fold(&chunks))),
+            Model::PoolProcesses => measured(|| processes(&chunks, threads, ctx)),
+            _ => {
+                bar.finish_and_clear();
+                let reason = "no I/O to wait for: tokio tasks would be the threads above, \
+                              with a runtime added";
+                rows.push((model, Outcome::na(reason)));
+                continue;
+            }
+        };
+        bar.finish_and_clear();
+        let outcome = match counts {
+            Ok(counts) => {
+                let correct = reference.as_ref().is_none_or(|r| *r == counts);
+                let mut figures = Figures::from_cost(cost, words, Some(correct));
+                figures.lines = count_lines(
+                    include_str!("shared.rs"),
+                    &format!("shared_{}", model.slug()),
+                );
+                if model == Model::Sequential {
+                    reference = Some(counts);
+                }
+                Outcome::Measured(figures)
+            }
+            Err(error) => Outcome::Failed { error },
+        };
+        rows.push((model, outcome));
+    }
+    rows
+}

@@ -1,0 +1,50 @@
+//! The book's copies of `compare`'s tables: chapter 13 shows the
+//! reference machine's run (`book/src/lab-13/reference.json`, made by
+//! `cargo run -p lab-13 --release -- compare --json
+//! book/src/lab-13/reference.json` and committed), rendered by the same
+//! code that prints a reader's own tables. `cargo xtask traces` rewrites
+//! the rendered files; `cargo xtask test` (and CI) fails if one is stale.
+
+use lab_13::compare::{Report, render};
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn reference() -> Report {
+    let path = root().join("book/src/lab-13/reference.json");
+    let text = std::fs::read_to_string(&path).expect("the reference run is committed");
+    serde_json::from_str(&text).expect("the reference run is a compare report")
+}
+
+#[test]
+fn the_book_shows_every_table_of_the_reference_run_as_compare_prints_it() {
+    let report = reference();
+    assert_eq!(report.tables.len(), lab_13::models::Workload::ALL.len());
+    for table in &report.tables {
+        let name = table.workload.name();
+        let command = format!("$ cargo run -p lab-13 --release -- compare --workload {name}");
+        let content = format!("{command}\n{}", render(table));
+        let file = PathBuf::from(format!("book/src/lab-13/{name}.txt"));
+        harness::book::keep_current(&file, &content);
+    }
+}
+
+#[test]
+fn the_book_shows_the_reference_run_s_charts() {
+    for (name, svg) in lab_13::chart::charts(&reference()).unwrap() {
+        let file = PathBuf::from(format!("book/src/lab-13/{name}"));
+        harness::book::keep_current(&file, &svg);
+    }
+}
+
+#[test]
+fn the_reference_run_was_optimised_at_the_default_size() {
+    let report = reference();
+    assert!(
+        report.machine.optimised,
+        "the reference run must be --release"
+    );
+    assert_eq!(report.size, lab_13::models::Size::Default);
+}
