@@ -273,7 +273,7 @@ fn columns(workload: Workload) -> Vec<Column> {
 }
 
 /// Wraps `text` to lines of at most `width` characters.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
         let last = lines.last_mut().expect("one line at least");

@@ -10,6 +10,9 @@
 //!   latency) and how;
 //! - `compare.rs`: runs every pair, checks each answer against the
 //!   sequential one, prints the tables, writes the JSON and the charts;
+//! - `advise.rs`: the decision guide as one tree, which draws the
+//!   chapter's flowchart and answers `lab-13 advise`;
+//! - `scoreboard.rs`: what a run says of each of the book's 18 claims;
 //! - `racy.rs`: the capstone's own race, in the code that admits CPU jobs
 //!   to a pool and drains them between two rows: a job admitted after the
 //!   drain said "none left";
@@ -47,6 +50,7 @@ pub trait Gate: Send + Sync + 'static {
 pub mod on_loom;
 pub mod on_std;
 
+pub mod advise;
 pub mod chart;
 pub mod checks;
 pub mod compare;
@@ -54,4 +58,5 @@ pub mod jobs;
 pub mod measure;
 pub mod models;
 pub mod run;
+pub mod scoreboard;
 pub mod workloads;

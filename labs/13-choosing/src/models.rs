@@ -94,6 +94,25 @@ impl Model {
     }
 }
 
+/// The book's file for a chapter.
+pub fn chapter_file(chapter: u8) -> &'static str {
+    match chapter {
+        1 => "01-lost-update.md",
+        2 => "02-locks.md",
+        3 => "03-condition-variables.md",
+        4 => "04-atomics.md",
+        5 => "05-immutable-data.md",
+        6 => "06-message-passing.md",
+        7 => "07-data-parallelism.md",
+        8 => "08-subprocesses.md",
+        9 => "09-process-pools.md",
+        10 => "10-event-loops.md",
+        11 => "11-async-tokio.md",
+        12 => "12-redis-queue.md",
+        _ => "13-choosing.md",
+    }
+}
+
 /// The models every job-shaped workload (cpu, io, tiny, crash) is run in,
 /// in the order the tables list them.
 pub const JOB_MODELS: [Model; 12] = [

@@ -40,6 +40,33 @@ fn the_book_shows_the_reference_run_s_charts() {
 }
 
 #[test]
+fn the_book_shows_the_guide_and_the_scoreboard_of_the_reference_run() {
+    let report = reference();
+    let guide = lab_13::advise::flowchart(&report);
+    harness::book::keep_current(&PathBuf::from("book/src/lab-13/guide.html"), &guide);
+    let scoreboard = lab_13::scoreboard::markdown(&report);
+    harness::book::keep_current(&PathBuf::from("book/src/lab-13/scoreboard.md"), &scoreboard);
+}
+
+#[test]
+fn every_leaf_of_the_flowchart_names_its_model_its_crate_and_a_chapter_that_exists() {
+    let report = reference();
+    let guide = lab_13::advise::flowchart(&report);
+    for leaf in lab_13::advise::leaves() {
+        assert!(guide.contains(leaf.using), "{}", leaf.using);
+        let file = lab_13::models::chapter_file(leaf.chapter);
+        assert!(root().join("book/src").join(file).is_file(), "{file}");
+        assert!(guide.contains(&lab_13::advise::backing(&leaf, &report)));
+        // The reference run measured every row a leaf stands on.
+        assert!(
+            lab_13::advise::row_of(&leaf, &report).is_some(),
+            "{}",
+            leaf.model
+        );
+    }
+}
+
+#[test]
 fn the_reference_run_was_optimised_at_the_default_size() {
     let report = reference();
     assert!(

@@ -2,13 +2,16 @@
 //!
 //! - `lab-13 compare [--workload W] [--size tiny|default|large] [--json FILE]`:
 //!   every table, the JSON of every figure and two charts;
+//! - `lab-13 advise [--bound ... --machines N]`: the decision guide's
+//!   questions (asked for whatever the flags leave out), and its answer;
 //! - the commands the tool starts in processes of its own (hidden from
 //!   `--help`): `worker` (a pool's or a Redis queue's worker process),
 //!   `run-task` (a process per job), `delay-server`, `serve` (lab-11's echo
 //!   servers) and `crash-child`.
 
 use clap::{Parser, Subcommand};
-use lab_13::compare::{compare, output_dir, render, write_json};
+use lab_13::advise::{Bound, Data, Given, advice, complete, yes_no};
+use lab_13::compare::{Report, compare, output_dir, render, write_json};
 use lab_13::jobs::Task;
 use lab_13::models::{Model, Size, Workload};
 use lab_13::workloads::Ctx;
@@ -44,6 +47,31 @@ enum Command {
         /// No progress bars, and the tables only at the end.
         #[arg(long)]
         quiet: bool,
+    },
+    /// Asks the decision guide's questions (or takes them as flags) and
+    /// says which model to use, why, and the figure that backs it.
+    Advise {
+        /// Is the work CPU-bound, I/O-bound, or both?
+        #[arg(long, value_enum)]
+        bound: Option<Bound>,
+        /// How many tasks at once, at most.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        tasks: Option<u64>,
+        /// What the tasks share.
+        #[arg(long, value_enum)]
+        data: Option<Data>,
+        /// Must a crash in one part leave the rest alive? (yes/no)
+        #[arg(long, value_parser = yes_no)]
+        isolation: Option<bool>,
+        /// Is the work another program that you run? (yes/no)
+        #[arg(long, value_parser = yes_no)]
+        runs_other_programs: Option<bool>,
+        /// Does the program already have an event loop? (yes/no)
+        #[arg(long, value_parser = yes_no)]
+        event_loop: Option<bool>,
+        /// How many machines the work needs.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        machines: Option<u64>,
     },
     /// A worker process: lab-09's pool's (jobs on stdin, answers on stdout)
     /// or, with --redis, lab-12's queue's.
@@ -95,6 +123,34 @@ fn main() -> ExitCode {
             json,
             quiet,
         } => run_compare(workload, size, json, quiet),
+        Command::Advise {
+            bound,
+            tasks,
+            data,
+            isolation,
+            runs_other_programs,
+            event_loop,
+            machines,
+        } => {
+            let given = Given {
+                bound,
+                tasks,
+                data,
+                isolation,
+                runs_other_programs,
+                event_loop,
+                machines,
+            };
+            match advise(given) {
+                // The input ended before every question was answered:
+                // a usage error, like a bad flag.
+                Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
+                    eprintln!("lab-13: {error}");
+                    return ExitCode::from(2);
+                }
+                other => other,
+            }
+        }
         Command::Worker { tasks, redis, name } => worker(tasks, redis, name),
         Command::RunTask { task } => run_task(&task),
         Command::DelayServer => lab_13::workloads::io::serve_delays(),
@@ -149,7 +205,32 @@ fn run_compare(
     for chart in lab_13::chart::write_charts(&report, &dir)? {
         writeln!(out, "chart: {}", chart.display())?;
     }
+    writeln!(out, "\n{}", lab_13::scoreboard::text(&report))?;
     writeln!(out, "the whole run took {:.0} s", report.seconds)?;
+    Ok(())
+}
+
+fn advise(given: Given) -> io::Result<()> {
+    let answers = complete(given, io::stdin().lock(), io::stderr())?;
+    let mut runs = Vec::new();
+    let yours = output_dir()?.join("compare.json");
+    if let Some(report) = std::fs::read_to_string(&yours)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Report>(&text).ok())
+    {
+        runs.push((
+            report,
+            format!("your last compare run, {}", yours.display()),
+        ));
+    }
+    let reference = include_str!("../../../../book/src/lab-13/reference.json");
+    let source = "the book's reference run; `cargo run -p lab-13 --release -- compare` \
+                  measures yours";
+    runs.push((
+        serde_json::from_str(reference).map_err(io::Error::other)?,
+        source.into(),
+    ));
+    print!("{}", advice(&answers, &runs));
     Ok(())
 }
 

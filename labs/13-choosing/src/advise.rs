@@ -1,0 +1,671 @@
+//! The decision guide, as data: the questions in the order they are asked,
+//! and the model each path of answers ends at. One tree drives both the
+//! flowchart in chapter 13 ([`flowchart`]) and `lab-13 advise`
+//! ([`decide`]), so the two cannot disagree; a test walks every path.
+
+use crate::compare::Report;
+use crate::models::{Model, Workload};
+use std::fmt::Write as _;
+
+/// Is the work mostly computing, mostly waiting, or both?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Bound {
+    /// Mostly computing.
+    Cpu,
+    /// Mostly waiting for I/O.
+    Io,
+    /// Both, in one program.
+    Mixed,
+}
+
+/// What the workers share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Data {
+    /// Nothing: each job has its own input and output.
+    Independent,
+    /// Only data nobody changes.
+    Immutable,
+    /// State that jobs change.
+    Shared,
+}
+
+/// The answers to every question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answers {
+    /// CPU, I/O, or both.
+    pub bound: Bound,
+    /// How many tasks at once.
+    pub tasks: u64,
+    /// What they share.
+    pub data: Data,
+    /// Must a crash in one part leave the rest alive?
+    pub isolation: bool,
+    /// Is the work another program that you run?
+    pub runs_other_programs: bool,
+    /// Does the program already have an event loop (a GUI, an async server)?
+    pub event_loop: bool,
+    /// How many machines the work needs.
+    pub machines: u64,
+}
+
+/// Where a path of answers ends: what to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Leaf {
+    /// The model, in a few words.
+    pub model: &'static str,
+    /// The crate or API that gives it.
+    pub using: &'static str,
+    /// Why, in a sentence.
+    pub why: &'static str,
+    /// The chapter that teaches it.
+    pub chapter: u8,
+    /// The `compare` row that backs it: workload, model.
+    pub row: (Workload, Model),
+}
+
+const COMMAND: Leaf = Leaf {
+    model: "a child process",
+    using: "std::process::Command",
+    why: "the work is another program: run it, and read its pipes while it runs (never wait first)",
+    chapter: 8,
+    row: (Workload::Tiny, Model::ProcessPerJob),
+};
+const QUEUE: Leaf = Leaf {
+    model: "a work queue with worker processes on each machine",
+    using: "a Redis queue (lab-12's protocol), or an existing engine past that",
+    why: "one machine is not enough: the queue outlives any worker, and a dead worker's job is \
+          taken back",
+    chapter: 12,
+    row: (Workload::Cpu, Model::RedisQueue),
+};
+const ASYNC_PROCESS_POOL: Leaf = Leaf {
+    model: "async tasks driving a process pool",
+    using: "tokio, with a process pool behind spawn_blocking",
+    why: "a crash must not take the program down, and the program already has a loop",
+    chapter: 9,
+    row: (Workload::Mixed, Model::TokioProcesses),
+};
+const PROCESS_POOL: Leaf = Leaf {
+    model: "a pool of worker processes",
+    using: "the process pool (lab-09's, or a crate like it)",
+    why: "a crash in one job must kill only its worker: only a process boundary does that",
+    chapter: 9,
+    row: (Workload::Crash, Model::PoolProcesses),
+};
+const TOKIO_RAYON: Leaf = Leaf {
+    model: "async tasks with the CPU work on rayon",
+    using: "tokio, handing CPU work to rayon (or spawn_blocking)",
+    why: "CPU work on the runtime's threads stalls every other task: keep it off them",
+    chapter: 11,
+    row: (Workload::Mixed, Model::TokioRayon),
+};
+const MERGE: Leaf = Leaf {
+    model: "threads on independent data, merged at the end",
+    using: "rayon's fold and reduce (or std::thread::scope with a map each)",
+    why: "shared state taken for every update serializes the threads: redesign it so each \
+          works alone, then merge",
+    chapter: 5,
+    row: (Workload::Shared, Model::Threads),
+};
+const RAYON: Leaf = Leaf {
+    model: "data parallelism, one thread per core",
+    using: "rayon",
+    why: "CPU-bound work in Rust needs threads, not processes: no interpreter lock, and no \
+          marshaling",
+    chapter: 7,
+    row: (Workload::Cpu, Model::Rayon),
+};
+const TOKIO: Leaf = Leaf {
+    model: "async tasks",
+    using: "tokio",
+    why: "thousands of waiting tasks, or a loop already there: a task costs far less than a thread",
+    chapter: 11,
+    row: (Workload::Connections, Model::Tokio),
+};
+const THREADS: Leaf = Leaf {
+    model: "a thread per task (or a thread pool)",
+    using: "std::thread::scope",
+    why: "a few hundred waits at most: threads are as good as processes (C3) and simpler than \
+          async",
+    chapter: 1,
+    row: (Workload::Io, Model::Threads),
+};
+const TOKIO_BLOCKING: Leaf = Leaf {
+    model: "async tasks with the CPU parts in spawn_blocking",
+    using: "tokio::task::spawn_blocking",
+    why: "the waiting is async, and the computing stays off the runtime's threads",
+    chapter: 11,
+    row: (Workload::Mixed, Model::TokioBlocking),
+};
+const PIPELINE: Leaf = Leaf {
+    model: "threads joined by channels (a pipeline)",
+    using: "std::thread with crossbeam channels",
+    why: "a few stages that wait and compute in turn: each on a thread, bounded channels between",
+    chapter: 6,
+    row: (Workload::Io, Model::Threads),
+};
+
+/// Tasks at once from which async tasks are the answer for waiting work.
+pub const MANY_TASKS: u64 = 1_000;
+
+/// A question of the guide, and the answer that goes each way.
+pub struct Step {
+    /// The question, as the flowchart and the advisor ask it.
+    pub question: &'static str,
+    /// Which branch `answers` take: `true` is the first.
+    pub test: fn(&Answers) -> bool,
+    /// The first branch's label, and where it goes.
+    pub yes: (&'static str, Node),
+    /// The second branch's label, and where it goes.
+    pub no: (&'static str, Node),
+}
+
+/// A point in the guide: a question, or what to use.
+pub enum Node {
+    /// Ask.
+    Ask(Box<Step>),
+    /// Use this.
+    Use(Leaf),
+}
+
+fn ask(
+    question: &'static str,
+    test: fn(&Answers) -> bool,
+    yes: (&'static str, Node),
+    no: (&'static str, Node),
+) -> Node {
+    Node::Ask(Box::new(Step {
+        question,
+        test,
+        yes,
+        no,
+    }))
+}
+
+// ANCHOR: guide
+/// The guide: the questions, in order.
+pub fn guide() -> Node {
+    use Node::Use;
+    let cpu = ask(
+        "Do the jobs change shared state?",
+        |a| a.data == Data::Shared,
+        ("yes", Use(MERGE)),
+        ("no, or only read it", Use(RAYON)),
+    );
+    let io = ask(
+        "Thousands of tasks at once, or a loop already?",
+        |a| a.tasks >= MANY_TASKS || a.event_loop,
+        ("yes", Use(TOKIO)),
+        ("no", Use(THREADS)),
+    );
+    let mixed = ask(
+        "Thousands of tasks at once, or a loop already?",
+        |a| a.tasks >= MANY_TASKS || a.event_loop,
+        ("yes", Use(TOKIO_BLOCKING)),
+        ("no", Use(PIPELINE)),
+    );
+    let bound = ask(
+        "Is the work CPU-bound?",
+        |a| a.bound == Bound::Cpu,
+        (
+            "yes",
+            ask(
+                "Does the program already have an event loop?",
+                |a| a.event_loop,
+                ("yes", Use(TOKIO_RAYON)),
+                ("no", cpu),
+            ),
+        ),
+        (
+            "no",
+            ask(
+                "Is it only waiting (I/O-bound)?",
+                |a| a.bound == Bound::Io,
+                ("yes", io),
+                ("no, both", mixed),
+            ),
+        ),
+    );
+    let isolation = ask(
+        "Must a crash in one part leave the rest alive?",
+        |a| a.isolation,
+        (
+            "yes",
+            ask(
+                "Does the program already have an event loop?",
+                |a| a.event_loop,
+                ("yes", Use(ASYNC_PROCESS_POOL)),
+                ("no", Use(PROCESS_POOL)),
+            ),
+        ),
+        ("no", bound),
+    );
+    let machines = ask(
+        "Does it need more than one machine?",
+        |a| a.machines > 1,
+        ("yes", Use(QUEUE)),
+        ("no", isolation),
+    );
+    ask(
+        "Is the work another program?",
+        |a| a.runs_other_programs,
+        ("yes", Use(COMMAND)),
+        ("no", machines),
+    )
+}
+// ANCHOR_END: guide
+
+/// Where `answers` lead, and the questions on the way (with the answer
+/// each got).
+pub fn decide(answers: &Answers) -> (Leaf, Vec<(&'static str, &'static str)>) {
+    let mut node = guide();
+    let mut path = Vec::new();
+    loop {
+        match node {
+            Node::Use(leaf) => return (leaf, path),
+            Node::Ask(step) => {
+                let step = *step;
+                let (label, next) = if (step.test)(answers) {
+                    step.yes
+                } else {
+                    step.no
+                };
+                path.push((step.question, label));
+                node = next;
+            }
+        }
+    }
+}
+
+/// Every leaf of the guide, in the flowchart's order.
+pub fn leaves() -> Vec<Leaf> {
+    fn walk(node: &Node, into: &mut Vec<Leaf>) {
+        match node {
+            Node::Use(leaf) => into.push(*leaf),
+            Node::Ask(step) => {
+                walk(&step.yes.1, into);
+                walk(&step.no.1, into);
+            }
+        }
+    }
+    let mut leaves = Vec::new();
+    walk(&guide(), &mut leaves);
+    leaves
+}
+
+/// The figures of a leaf's row in a run, if it was measured there.
+pub fn row_of<'a>(leaf: &Leaf, report: &'a Report) -> Option<&'a crate::workloads::Figures> {
+    let (workload, model) = leaf.row;
+    report
+        .tables
+        .iter()
+        .find(|t| t.workload == workload)
+        .and_then(|t| t.rows.iter().find(|r| r.model == model))
+        .and_then(|r| r.outcome.figures())
+}
+
+/// The figure that backs a leaf, from a run, in words.
+pub fn backing(leaf: &Leaf, report: &Report) -> String {
+    let (workload, model) = leaf.row;
+    let Some(figures) = row_of(leaf, report) else {
+        return format!(
+            "{} · {}: not measured in this run",
+            workload.name(),
+            model.label()
+        );
+    };
+    let ms = |s: f64| format!("{:.1} ms", s * 1e3);
+    let figure = match workload {
+        Workload::Cpu | Workload::Shared => {
+            format!("{:.2}× sequential", figures.speedup.unwrap_or(0.0))
+        }
+        Workload::Io => format!("{:.0} requests/s", figures.per_second),
+        Workload::Connections => format!(
+            "{:.1} KiB of server memory per idle connection",
+            figures.rss_per_connection_bytes.unwrap_or(0.0) / 1024.0
+        ),
+        Workload::Mixed => format!("echo p99 {}", ms(figures.p99_s.unwrap_or(0.0))),
+        Workload::Tiny => format!("{:.0} jobs/s", figures.per_second),
+        Workload::Crash => format!(
+            "{} of 100 jobs finished, {} lost",
+            figures.finished.unwrap_or(0),
+            figures.lost.unwrap_or(0)
+        ),
+    };
+    format!("{} · {}: {figure}", workload.name(), model.label())
+}
+
+/// The flowchart, as HTML for the book: nested boxes, each question with
+/// its two branches, each leaf with its model, crate, chapter and the
+/// reference run's figure. No script: plain HTML and the CSS in
+/// `book/theme/guide.css`.
+pub fn flowchart(report: &Report) -> String {
+    fn draw(node: &Node, report: &Report, out: &mut String) {
+        match node {
+            Node::Use(leaf) => {
+                let chapter = format!("{:02}", leaf.chapter);
+                let file = crate::models::chapter_file(leaf.chapter);
+                let _ = write!(
+                    out,
+                    "<div class=\"guide-leaf\"><strong>{}</strong><br><code>{}</code><br>\
+                     {}<br>Chapter <a href=\"{file}\">{chapter}</a> · <em>{}</em></div>",
+                    leaf.model,
+                    leaf.using,
+                    leaf.why,
+                    backing(leaf, report)
+                );
+            }
+            Node::Ask(step) => {
+                let _ = write!(
+                    out,
+                    "<div class=\"guide-ask\"><div class=\"guide-q\">{}</div>",
+                    step.question
+                );
+                for (label, next) in [&step.yes, &step.no] {
+                    let _ = write!(
+                        out,
+                        "<div class=\"guide-branch\"><span class=\"guide-a\">{label}</span>"
+                    );
+                    draw(next, report, out);
+                    out.push_str("</div>");
+                }
+                out.push_str("</div>");
+            }
+        }
+    }
+    let mut out = String::from("<div class=\"guide\">");
+    draw(&guide(), report, &mut out);
+    out.push_str("</div>\n");
+    out
+}
+
+/// The answers given on the command line; the advisor asks for the rest.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Given {
+    /// `--bound`.
+    pub bound: Option<Bound>,
+    /// `--tasks`.
+    pub tasks: Option<u64>,
+    /// `--data`.
+    pub data: Option<Data>,
+    /// `--isolation`.
+    pub isolation: Option<bool>,
+    /// `--runs-other-programs`.
+    pub runs_other_programs: Option<bool>,
+    /// `--event-loop`.
+    pub event_loop: Option<bool>,
+    /// `--machines`.
+    pub machines: Option<u64>,
+}
+
+/// `yes` or `no`, as a flag's value or a typed answer.
+pub fn yes_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" => Ok(true),
+        "no" | "n" => Ok(false),
+        other => Err(format!("{other:?} is not yes or no")),
+    }
+}
+
+/// Asks `question` until `parse` accepts the answer; an error if the input
+/// ends first.
+fn prompt<T>(
+    question: &str,
+    choices: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+    input: &mut impl std::io::BufRead,
+    output: &mut impl std::io::Write,
+) -> std::io::Result<T> {
+    loop {
+        write!(output, "{question} [{choices}] ")?;
+        output.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            let error = format!("no answer to \"{question}\": the input ended");
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                error,
+            ));
+        }
+        match parse(line.trim()) {
+            Ok(answer) => return Ok(answer),
+            Err(why) => writeln!(output, "  {why}; please answer {choices}.")?,
+        }
+    }
+}
+
+/// Completes `given` by asking for every answer it lacks, in the guide's
+/// order, on `input` (a terminal or not); a bad answer is asked again.
+pub fn complete(
+    given: Given,
+    mut input: impl std::io::BufRead,
+    mut output: impl std::io::Write,
+) -> std::io::Result<Answers> {
+    use clap::ValueEnum;
+    let (i, o) = (&mut input, &mut output);
+    let number = |text: &str| match text.parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{text:?} is not a whole number of 1 or more")),
+    };
+    let runs_other_programs = match given.runs_other_programs {
+        Some(answer) => answer,
+        None => prompt(
+            "Is the work another program that you run?",
+            "yes/no",
+            yes_no,
+            i,
+            o,
+        )?,
+    };
+    let machines = match given.machines {
+        Some(answer) => answer,
+        None => prompt(
+            "How many machines does the work need?",
+            "1, 2, ...",
+            number,
+            i,
+            o,
+        )?,
+    };
+    let isolation = match given.isolation {
+        Some(answer) => answer,
+        None => prompt(
+            "Must a crash in one part leave the rest alive?",
+            "yes/no",
+            yes_no,
+            i,
+            o,
+        )?,
+    };
+    let bound = match given.bound {
+        Some(answer) => answer,
+        None => prompt(
+            "Is the work CPU-bound, I/O-bound, or both?",
+            "cpu/io/mixed",
+            |t| Bound::from_str(t, true),
+            i,
+            o,
+        )?,
+    };
+    let event_loop = match given.event_loop {
+        Some(answer) => answer,
+        None => prompt(
+            "Does the program already have an event loop (a GUI, an async server)?",
+            "yes/no",
+            yes_no,
+            i,
+            o,
+        )?,
+    };
+    let tasks = match given.tasks {
+        Some(answer) => answer,
+        None => prompt(
+            "How many tasks at once, at most?",
+            "1, 2, ...",
+            number,
+            i,
+            o,
+        )?,
+    };
+    let data = match given.data {
+        Some(answer) => answer,
+        None => prompt(
+            "What do the tasks share?",
+            "independent/immutable/shared",
+            |t| Data::from_str(t, true),
+            i,
+            o,
+        )?,
+    };
+    Ok(Answers {
+        bound,
+        tasks,
+        data,
+        isolation,
+        runs_other_programs,
+        event_loop,
+        machines,
+    })
+}
+
+/// What the advisor says: the model, the reasons, the figure that backs
+/// it from the first of `runs` that measured it (each named by where it
+/// came from), and the chapters to read.
+pub fn advice(answers: &Answers, runs: &[(Report, String)]) -> String {
+    let (leaf, path) = decide(answers);
+    let (report, source) = runs
+        .iter()
+        .find(|(report, _)| row_of(&leaf, report).is_some())
+        .or(runs.last())
+        .map(|(report, source)| (report, source.as_str()))
+        .expect("the reference run at least");
+    let mut out = String::new();
+    let _ = writeln!(out, "Use: {} ({}).", leaf.model, leaf.using);
+    let _ = writeln!(out, "Why: {}.", leaf.why);
+    let _ = writeln!(out, "\nYour answers, in the guide's order:");
+    for (question, answer) in path {
+        let _ = writeln!(out, "  {question} {answer}");
+    }
+    let _ = writeln!(out, "\nBacked by {}", backing(&leaf, report));
+    let _ = writeln!(out, "  (from {source})");
+    let mut chapters = vec![leaf.chapter];
+    if answers.data == Data::Shared && leaf.chapter != 5 {
+        chapters.extend([5, 2]); // make it independent, or lock it right
+    }
+    if answers.bound != Bound::Io && leaf.chapter != 7 && !answers.isolation {
+        chapters.push(7);
+    }
+    let _ = writeln!(out, "\nRead:");
+    for chapter in chapters {
+        let _ = writeln!(
+            out,
+            "  chapter {chapter}: book/src/{}",
+            crate::models::chapter_file(chapter)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_answer() -> Vec<Answers> {
+        let mut all = Vec::new();
+        for bound in [Bound::Cpu, Bound::Io, Bound::Mixed] {
+            for tasks in [1, 8, MANY_TASKS - 1, MANY_TASKS, 10_000] {
+                for data in [Data::Independent, Data::Immutable, Data::Shared] {
+                    for (isolation, runs_other_programs, event_loop) in
+                        (0..8).map(|bits| (bits & 1 == 1, bits & 2 == 2, bits & 4 == 4))
+                    {
+                        for machines in [1, 2, 50] {
+                            all.push(Answers {
+                                bound,
+                                tasks,
+                                data,
+                                isolation,
+                                runs_other_programs,
+                                event_loop,
+                                machines,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_leaf_of_the_guide_is_reached_and_every_answer_reaches_a_leaf_of_it() {
+        let leaves = leaves();
+        let mut reached = vec![0; leaves.len()];
+        for answers in every_answer() {
+            let (leaf, path) = decide(&answers);
+            let index = leaves
+                .iter()
+                .position(|l| *l == leaf)
+                .expect("a leaf of the guide");
+            reached[index] += 1;
+            assert!(!path.is_empty(), "{answers:?}");
+        }
+        for (leaf, count) in leaves.iter().zip(&reached) {
+            assert!(*count > 0, "no answers lead to {}", leaf.model);
+        }
+    }
+
+    #[test]
+    fn the_issues_examples_get_rayon_tokio_and_command() {
+        let base = Answers {
+            bound: Bound::Cpu,
+            tasks: 8,
+            data: Data::Independent,
+            isolation: false,
+            runs_other_programs: false,
+            event_loop: false,
+            machines: 1,
+        };
+        assert_eq!(decide(&base).0.using, "rayon");
+        let server = Answers {
+            bound: Bound::Io,
+            tasks: 10_000,
+            event_loop: true,
+            ..base
+        };
+        assert_eq!(decide(&server).0.using, "tokio");
+        let other = Answers {
+            runs_other_programs: true,
+            ..base
+        };
+        assert_eq!(decide(&other).0.using, "std::process::Command");
+    }
+
+    #[test]
+    fn every_leaf_is_backed_by_a_row_its_workload_lists() {
+        for leaf in leaves() {
+            let (workload, model) = leaf.row;
+            assert!(workload.models().contains(&model), "{}", leaf.model);
+        }
+    }
+
+    #[test]
+    fn a_bad_answer_is_asked_again_and_an_ended_input_is_an_error() {
+        let typed = "maybe\nno\n0\n1\nno\nboth\ncpu\nno\n8\nindependent\n";
+        let mut shown = Vec::new();
+        let answers = complete(Given::default(), typed.as_bytes(), &mut shown).unwrap();
+        let shown = String::from_utf8(shown).unwrap();
+        assert!(
+            shown.contains("\"maybe\" is not yes or no; please answer yes/no."),
+            "{shown}"
+        );
+        assert!(shown.contains("\"0\" is not a whole number"), "{shown}");
+        assert!(shown.contains("please answer cpu/io/mixed"), "{shown}");
+        assert_eq!(
+            (answers.bound, answers.tasks, answers.machines),
+            (Bound::Cpu, 8, 1)
+        );
+        let error = complete(Given::default(), "no\n".as_bytes(), Vec::new()).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::UnexpectedEof);
+        assert!(error.to_string().contains("How many machines"), "{error}");
+    }
+}
