@@ -314,7 +314,7 @@ pub fn backing(leaf: &Leaf, report: &Report) -> String {
             model.label()
         );
     };
-    let ms = |s: f64| format!("{:.1} ms", s * 1e3);
+    let ms = crate::compare::seconds;
     let figure = match workload {
         Workload::Cpu | Workload::Shared => {
             format!("{:.2}× sequential", figures.speedup.unwrap_or(0.0))

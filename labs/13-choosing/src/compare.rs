@@ -186,7 +186,9 @@ fn add_speedups(table: &mut Table, cores: usize) {
     }
 }
 
-fn seconds(s: f64) -> String {
+/// A duration in seconds, in the unit that reads best: `2.01 s`,
+/// `85.6 ms`, `47 µs`.
+pub fn seconds(s: f64) -> String {
     if s == 0.0 {
         String::from("0")
     } else if s >= 1.0 {

@@ -83,7 +83,7 @@ pub fn scoreboard(report: &Report) -> Vec<Line> {
     use Model::*;
     use Workload::*;
     let cores = report.machine.cores as f64;
-    let ms = |s: f64| format!("{:.1} ms", s * 1e3);
+    let ms = crate::compare::seconds;
     let line = |claim, folklore, chapters, (evidence, verdict): (String, Verdict)| Line {
         claim,
         folklore,
