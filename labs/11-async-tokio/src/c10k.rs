@@ -119,7 +119,7 @@ pub fn kernel_stacks() -> io::Result<u64> {
 }
 
 /// The bytes a `/proc` file gives, in kB, on the line starting with `field`.
-fn kib_field(file: &str, field: &str) -> io::Result<u64> {
+pub fn kib_field(file: &str, field: &str) -> io::Result<u64> {
     let text = std::fs::read_to_string(file)?;
     let kb = text
         .lines()

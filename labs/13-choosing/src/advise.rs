@@ -380,21 +380,28 @@ pub fn flowchart(report: &Report) -> String {
 }
 
 /// The answers given on the command line; the advisor asks for the rest.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
 pub struct Given {
-    /// `--bound`.
+    /// Is the work CPU-bound, I/O-bound, or both?
+    #[arg(long, value_enum)]
     pub bound: Option<Bound>,
-    /// `--tasks`.
+    /// How many tasks at once, at most.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub tasks: Option<u64>,
-    /// `--data`.
+    /// What the tasks share.
+    #[arg(long, value_enum)]
     pub data: Option<Data>,
-    /// `--isolation`.
+    /// Must a crash in one part leave the rest alive? (yes/no)
+    #[arg(long, value_parser = yes_no)]
     pub isolation: Option<bool>,
-    /// `--runs-other-programs`.
+    /// Is the work another program that you run? (yes/no)
+    #[arg(long, value_parser = yes_no)]
     pub runs_other_programs: Option<bool>,
-    /// `--event-loop`.
+    /// Does the program already have an event loop? (yes/no)
+    #[arg(long, value_parser = yes_no)]
     pub event_loop: Option<bool>,
-    /// `--machines`.
+    /// How many machines the work needs.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub machines: Option<u64>,
 }
 

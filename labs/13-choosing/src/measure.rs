@@ -48,22 +48,9 @@ pub fn cpu_time() -> CpuTime {
     }
 }
 
-/// The resident memory of a process, in bytes.
+/// The resident memory of a process, in bytes (0 if it is gone).
 fn resident_bytes(pid: &str) -> u64 {
-    let Ok(status) = fs::read_to_string(format!("/proc/{pid}/status")) else {
-        return 0; // gone meanwhile
-    };
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .map_or(0, |kb| kb * 1024)
+    lab_11::c10k::kib_field(&format!("/proc/{pid}/status"), "VmRSS:").unwrap_or(0)
 }
 
 /// The pids of this process's children (and theirs), for every thread.

@@ -42,6 +42,20 @@ pub fn sequential(tasks: &[Task], done: Done) -> Answers {
 // ANCHOR: threads
 /// `threads` scoped threads, each taking the next job until none is left.
 pub fn threads(tasks: &[Task], threads: usize, done: Done) -> Answers {
+    taking_turns(tasks, threads, |index, task| {
+        let answer = task.try_run();
+        done(index);
+        answer
+    })
+}
+
+/// `threads` scoped threads, each calling `run` on the next job until none
+/// is left; the answers in the jobs' order.
+fn taking_turns(
+    tasks: &[Task],
+    threads: usize,
+    run: impl Fn(usize, &Task) -> io::Result<Answer> + Sync,
+) -> Answers {
     let next = AtomicUsize::new(0);
     let mut answers: Vec<Option<io::Result<Answer>>> = (0..tasks.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
@@ -52,8 +66,7 @@ pub fn threads(tasks: &[Task], threads: usize, done: Done) -> Answers {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(task) = tasks.get(index) else { break };
-                        mine.push((index, task.try_run()));
-                        done(index);
+                        mine.push((index, run(index, task)));
                     }
                     mine
                 })
@@ -128,29 +141,8 @@ pub fn process_per_job(tasks: &[Task], parallel: usize, program: &Path, done: Do
         done(index);
         Ok(answer)
     };
-    let next = AtomicUsize::new(0);
-    let mut answers: Vec<Option<io::Result<Answer>>> = (0..tasks.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let starters: Vec<_> = (0..parallel.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(task) = tasks.get(index) else { break };
-                        mine.push((index, run_one(index, task)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        for starter in starters {
-            for (index, answer) in starter.join().expect("no panic in a starter") {
-                answers[index] = Some(answer);
-            }
-        }
-    });
-    collect(answers)
+    // A thread per process running at once: it waits for its child.
+    taking_turns(tasks, parallel, run_one)
 }
 // ANCHOR_END: process_per_job
 

@@ -10,7 +10,7 @@
 //!   servers) and `crash-child`.
 
 use clap::{Parser, Subcommand};
-use lab_13::advise::{Bound, Data, Given, advice, complete, yes_no};
+use lab_13::advise::{Given, advice, complete};
 use lab_13::compare::{Report, compare, output_dir, render, write_json};
 use lab_13::jobs::Task;
 use lab_13::models::{Model, Size, Workload};
@@ -51,27 +51,8 @@ enum Command {
     /// Asks the decision guide's questions (or takes them as flags) and
     /// says which model to use, why, and the figure that backs it.
     Advise {
-        /// Is the work CPU-bound, I/O-bound, or both?
-        #[arg(long, value_enum)]
-        bound: Option<Bound>,
-        /// How many tasks at once, at most.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-        tasks: Option<u64>,
-        /// What the tasks share.
-        #[arg(long, value_enum)]
-        data: Option<Data>,
-        /// Must a crash in one part leave the rest alive? (yes/no)
-        #[arg(long, value_parser = yes_no)]
-        isolation: Option<bool>,
-        /// Is the work another program that you run? (yes/no)
-        #[arg(long, value_parser = yes_no)]
-        runs_other_programs: Option<bool>,
-        /// Does the program already have an event loop? (yes/no)
-        #[arg(long, value_parser = yes_no)]
-        event_loop: Option<bool>,
-        /// How many machines the work needs.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-        machines: Option<u64>,
+        #[command(flatten)]
+        given: Given,
     },
     /// A worker process: lab-09's pool's (jobs on stdin, answers on stdout)
     /// or, with --redis, lab-12's queue's.
@@ -123,24 +104,7 @@ fn main() -> ExitCode {
             json,
             quiet,
         } => run_compare(workload, size, json, quiet),
-        Command::Advise {
-            bound,
-            tasks,
-            data,
-            isolation,
-            runs_other_programs,
-            event_loop,
-            machines,
-        } => {
-            let given = Given {
-                bound,
-                tasks,
-                data,
-                isolation,
-                runs_other_programs,
-                event_loop,
-                machines,
-            };
+        Command::Advise { given } => {
             match advise(given) {
                 // The input ended before every question was answered:
                 // a usage error, like a bad flag.

@@ -3,7 +3,7 @@
 //! own (`lab-13 serve --model threads|tasks`, lab-11's servers), idle
 //! connections opened to it, then echo round trips spread across them.
 
-use super::{Ctx, Figures, Outcome, Progress, count_lines};
+use super::{Ctx, Figures, Outcome, Progress};
 use crate::measure::measured;
 use crate::models::{Model, Size, Workload};
 use lab_11::c10k;
@@ -59,13 +59,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     figures.p99_s = Some(row.p99.as_secs_f64());
                     figures.rss_per_connection_bytes = Some(row.per_connection);
                     figures.kernel_per_connection_bytes = Some(row.kernel_per_connection);
-                    let anchor = if server == c10k::Model::Threads {
-                        "threads"
-                    } else {
-                        "tasks"
-                    };
-                    let echo = include_str!("../../../11-async-tokio/src/echo.rs");
-                    figures.lines = count_lines(echo, anchor);
+                    figures.lines = super::lines(Workload::Connections, model);
                     Outcome::Measured(figures)
                 }
                 (Err(error), _) => Outcome::Failed {

@@ -63,7 +63,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     let mut figures = Figures::from_cost(cost, finished, None);
                     figures.finished = Some(finished);
                     figures.lost = Some(total - finished);
-                    figures.lines = super::lines_of(model);
+                    figures.lines = super::lines(Workload::Crash, model);
                     figures.note = Some(match note {
                         Some(note) => format!("{ended}; {note}"),
                         None => ended,

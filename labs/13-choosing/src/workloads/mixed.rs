@@ -15,7 +15,7 @@
 //! job of this row still runs in the next (the capstone's race is in this
 //! hand-over; see `racy.rs`).
 
-use super::{Ctx, Figures, Outcome, Progress, count_lines};
+use super::{Ctx, Figures, Outcome, Progress};
 use crate::Gate;
 use crate::jobs::{Task, crunch};
 use crate::measure::{measured, percentiles};
@@ -77,8 +77,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     let (p50, p99) = percentiles(times).unwrap_or_default();
                     figures.p50_s = Some(p50);
                     figures.p99_s = Some(p99);
-                    let anchor = format!("mixed_{}", model.slug());
-                    figures.lines = count_lines(include_str!("mixed.rs"), &anchor);
+                    figures.lines = super::lines(Workload::Mixed, model);
                     figures.note = Some(format!(
                         "{echoes} echoes timed, {cpu_jobs} CPU jobs of ~20 ms done meanwhile"
                     ));

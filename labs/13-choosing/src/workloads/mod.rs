@@ -226,6 +226,29 @@ pub fn run_jobs(
     }
 }
 
+/// The source lines of `model`'s code on `workload`, between its anchors,
+/// blank lines and comments left out: the tables' `lines` column.
+pub fn lines(workload: Workload, model: Model) -> Option<usize> {
+    match workload {
+        Workload::Connections => {
+            let anchor = if model == Model::Threads {
+                "threads"
+            } else {
+                "tasks"
+            };
+            count_lines(include_str!("../../../11-async-tokio/src/echo.rs"), anchor)
+        }
+        Workload::Shared => count_lines(
+            include_str!("shared.rs"),
+            &format!("shared_{}", model.slug()),
+        ),
+        Workload::Mixed => {
+            count_lines(include_str!("mixed.rs"), &format!("mixed_{}", model.slug()))
+        }
+        _ => lines_of(model),
+    }
+}
+
 /// The source lines of `model`'s code in `run.rs`, between its anchors,
 /// blank lines and comments left out.
 pub fn lines_of(model: Model) -> Option<usize> {

@@ -3,7 +3,7 @@
 //! lock" to "nothing is shared until the end", and worker processes,
 //! which cannot share the map at all: their counts are marshaled back.
 
-use super::{Ctx, Figures, Outcome, Progress, count_lines};
+use super::{Ctx, Figures, Outcome, Progress};
 use crate::jobs::{Task, count_words, merge, text};
 use crate::measure::measured;
 use crate::models::{Model, Size, Workload};
@@ -182,10 +182,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
             Ok(counts) => {
                 let correct = reference.as_ref().is_none_or(|r| *r == counts);
                 let mut figures = Figures::from_cost(cost, words, Some(correct));
-                figures.lines = count_lines(
-                    include_str!("shared.rs"),
-                    &format!("shared_{}", model.slug()),
-                );
+                figures.lines = super::lines(Workload::Shared, model);
                 if model == Model::Sequential {
                     reference = Some(counts);
                 }
