@@ -227,8 +227,8 @@ fn columns(workload: Workload) -> Vec<Column> {
         rate if rate >= 1e6 => format!("{:.1} M", rate / 1e6),
         rate => format!("{rate:.0}"),
     });
-    let cpu: Column = ("CPU user+sys", |f| {
-        format!("{} + {}", seconds(f.cpu_user_s), seconds(f.cpu_system_s))
+    let cpu: Column = ("CPU usr+sys", |f| {
+        format!("{:.2}+{:.2} s", f.cpu_user_s, f.cpu_system_s)
     });
     let rss: Column = ("peak RSS", |f| mib(f.peak_rss_bytes));
     let p50: Column = ("p50", |f| or_dash(f.p50_s.map(seconds)));
@@ -245,7 +245,8 @@ fn columns(workload: Workload) -> Vec<Column> {
         Workload::Cpu | Workload::Tiny | Workload::Shared => {
             vec![wall, speedup, ideal, rate, cpu, rss, lines, ok]
         }
-        Workload::Io => vec![wall, speedup, rate, cpu, rss, lines, ok],
+        // (Its `lines` are the cpu table's: the same models run other jobs.)
+        Workload::Io => vec![wall, speedup, rate, p50, p99, cpu, rss, ok],
         Workload::Connections => vec![
             ("conns", |f| f.jobs.to_string()),
             ("server RSS/conn", |f| {

@@ -52,11 +52,19 @@ pub enum Task {
 // ANCHOR_END: job
 
 /// What a job returns.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(untagged)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
 pub enum Answer {
     /// A number.
     Number(u64),
+    /// A request's answer, and how long it took from connecting to the
+    /// answer, in seconds.
+    Reply {
+        /// The server's answer.
+        value: u64,
+        /// The request's latency.
+        seconds: f64,
+    },
     /// Word counts.
     Counts(HashMap<String, u64>),
 }
@@ -65,8 +73,25 @@ impl Answer {
     /// The number, or 0 for counts (a Redis worker keeps only numbers).
     pub fn number(&self) -> u64 {
         match self {
-            Answer::Number(n) => *n,
+            Answer::Number(n) | Answer::Reply { value: n, .. } => *n,
             Answer::Counts(_) => 0,
+        }
+    }
+
+    /// A request's latency, in seconds.
+    pub fn latency(&self) -> Option<f64> {
+        match self {
+            Answer::Reply { seconds, .. } => Some(*seconds),
+            _ => None,
+        }
+    }
+
+    /// Whether two answers say the same, however long each took.
+    pub fn same_as(&self, other: &Answer) -> bool {
+        match (self, other) {
+            (Answer::Counts(a), Answer::Counts(b)) => a == b,
+            (Answer::Counts(_), _) | (_, Answer::Counts(_)) => false,
+            (a, b) => a.number() == b.number(),
         }
     }
 }
@@ -77,7 +102,12 @@ impl Task {
     pub fn try_run(&self) -> io::Result<Answer> {
         Ok(match self {
             Task::Crunch { chunk, rounds } => Answer::Number(crunch(*chunk, *rounds)),
-            Task::Request { server, n } => Answer::Number(request(*server, *n)?),
+            Task::Request { server, n } => {
+                let start = Instant::now();
+                let value = request(*server, *n)?;
+                let seconds = start.elapsed().as_secs_f64();
+                Answer::Reply { value, seconds }
+            }
             Task::Small { index, micros } => Answer::Number(small(*index, *micros)),
             Task::MaybeAbort { index, fatal } => {
                 if *fatal {

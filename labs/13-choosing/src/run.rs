@@ -210,6 +210,7 @@ pub fn tokio(tasks: &[Task], in_flight: usize, cores: usize, cpu: CpuPart, done:
 /// for the answer without holding a thread.
 pub async fn request_async(server: std::net::SocketAddr, n: u64) -> io::Result<Answer> {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let start = std::time::Instant::now();
     let connect = tokio::net::TcpStream::connect(server);
     let mut stream = tokio::time::timeout(Duration::from_secs(10), connect).await??;
     stream.set_nodelay(true)?;
@@ -221,7 +222,11 @@ pub async fn request_async(server: std::net::SocketAddr, n: u64) -> io::Result<A
         let error = format!("the delay server answered {line:?} to {n}");
         io::Error::new(io::ErrorKind::InvalidData, error)
     })?;
-    Ok(Answer::Number(answer))
+    let seconds = start.elapsed().as_secs_f64();
+    Ok(Answer::Reply {
+        value: answer,
+        seconds,
+    })
 }
 // ANCHOR_END: tokio
 

@@ -212,6 +212,17 @@ fn the_json_has_the_machine_and_every_documented_figure() {
     }
     for field in ["p50_s", "p99_s"] {
         assert!(row(Workload::Mixed, Model::TokioBlocking)[field].is_number());
+        // Every request's latency, in every model that answers in this
+        // process or through a pool's pipe (the Redis queue keeps none).
+        for model in [
+            Model::Sequential,
+            Model::Threads,
+            Model::PoolProcesses,
+            Model::Tokio,
+        ] {
+            let io = row(Workload::Io, model);
+            assert!(io[field].is_number(), "io · {model:?} lacks {field}: {io}");
+        }
     }
     let threads = row(Workload::Connections, Model::Threads);
     assert!(threads["rss_per_connection_bytes"].is_number(), "{threads}");

@@ -64,6 +64,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
             Model::TokioBlocking => {
                 Fit::RunsBut("a request has no CPU part: the same as the tokio row")
             }
+            Model::RedisQueue => Fit::RunsBut("the queue keeps each job's answer, not its latency"),
             _ => Fit::Runs,
         },
     )

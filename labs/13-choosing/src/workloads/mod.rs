@@ -217,8 +217,16 @@ pub fn run_jobs(
     };
     match answers {
         Ok(answers) => {
-            let correct = expected.is_none_or(|expected| expected == answers.as_slice());
+            let correct = expected.is_none_or(|expected| {
+                expected.len() == answers.len()
+                    && expected.iter().zip(&answers).all(|(e, a)| e.same_as(a))
+            });
             let mut figures = Figures::from_cost(cost, tasks.len() as u64, Some(correct));
+            let latencies = answers.iter().filter_map(Answer::latency);
+            let latencies: Vec<_> = latencies.map(std::time::Duration::from_secs_f64).collect();
+            if let Some((p50, p99)) = crate::measure::percentiles(latencies) {
+                (figures.p50_s, figures.p99_s) = (Some(p50), Some(p99));
+            }
             figures.lines = lines_of(model);
             (Outcome::Measured(figures), Some(answers))
         }
