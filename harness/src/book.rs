@@ -84,7 +84,11 @@ pub fn keep_current(relative: &std::path::Path, content: &str) {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).expect("the book's folder can be made");
             }
-            std::fs::write(&path, content).expect("the book's file can be written");
+            // Written beside, then renamed: a test reading the file at the
+            // same moment sees the old content or the new, never half.
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, content).expect("the book's file can be written");
+            std::fs::rename(&partial, &path).expect("the book's file can be replaced");
         }
         "check" => {
             let current = std::fs::read_to_string(&path).unwrap_or_default();
