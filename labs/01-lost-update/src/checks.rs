@@ -1,8 +1,8 @@
 //! The loom model every counter in this lab is checked with.
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
-//! which runs it under `loom::model::Builder` once per interleaving of its
-//! threads, recording what each thread did.
+//! which runs it under `loom::model::Builder`, once per class of equivalent
+//! interleavings within the check's bound, recording what each thread did.
 
 use crate::Counter;
 use harness::sync::loom::{Arc, thread};
@@ -11,7 +11,7 @@ use harness::sync::loom::{Arc, thread};
 /// `THREADS` threads (main and `THREADS - 1` spawned ones) increment one
 /// shared counter once each; then it must read `THREADS`.
 ///
-/// Loom runs this once per interleaving of the threads' operations.
+/// Loom runs this once per class of equivalent interleavings.
 pub fn increments<C: Counter, const THREADS: u64>() {
     let counter = Arc::new(C::new());
     let spawned: Vec<_> = (1..THREADS)

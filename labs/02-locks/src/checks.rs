@@ -1,8 +1,8 @@
 //! The loom models this lab's code is checked with.
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
-//! which runs it under `loom::model::Builder` once per interleaving of its
-//! threads, recording what each thread did.
+//! which runs it under `loom::model::Builder`, once per class of equivalent
+//! interleavings within the check's bound, recording what each thread did.
 
 use crate::on_loom::fixed::OneLockBank;
 use crate::{BankAccount, Booking, Transfer};

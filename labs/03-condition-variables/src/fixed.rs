@@ -1,5 +1,5 @@
 //! The fix: wait in a loop until the condition holds, and change the state
-//! before notifying, under the lock.
+//! under the lock before notifying (under it, as here, or just after it).
 
 use super::sync::{Condvar, Mutex};
 use std::collections::VecDeque;
@@ -29,7 +29,7 @@ impl crate::Queue for BoundedQueue {
             items = self.not_full.wait(items).unwrap(); // check again on waking
         }
         items.push_back(item); // change the state first...
-        self.not_empty.notify_one(); // ...then say so, still under the lock
+        self.not_empty.notify_one(); // ...then say so (here, still under the lock)
     }
     // ANCHOR_END: push
 

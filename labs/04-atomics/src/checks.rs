@@ -2,9 +2,9 @@
 //! (its counters use chapter 1's model, `lab_01::checks::increments`).
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
-//! which runs it under `loom::model::Builder` once per interleaving of its
-//! threads, and, for each load, once per value the memory model lets it
-//! return, recording what each thread did.
+//! which runs it under `loom::model::Builder`, once per class of equivalent
+//! interleavings within the check's bound and per store each load may read
+//! (of those loom models), recording what each thread did.
 
 use crate::{LazyValue, Mailbox};
 use harness::sync::loom::atomic::{AtomicUsize, Ordering};

@@ -268,8 +268,8 @@ fn the_spin_lock_check_fails_a_relaxed_unlock() {
 }
 
 /// The textbook spin lock takes the lock with `swap(true)`. It is correct,
-/// but loom cannot prove it: loom orders stores only partially, so a
-/// waiter's `swap` may keep reading its own `true` and spin forever.
+/// but loom cannot prove it: each failed `swap` stores `true`, unordered (in
+/// loom's partial modification order) against the unlock, so it may be reread forever.
 struct SwapSpinLock {
     locked: AtomicBool,
     count: UnsafeCell<u64>,

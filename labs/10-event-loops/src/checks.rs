@@ -3,8 +3,8 @@
 //! on loom's main thread, and the event's source on another loom thread.
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
-//! which runs it under `loom::model::Builder` once per interleaving of its
-//! threads, recording what each thread did.
+//! which runs it under `loom::model::Builder`, once per class of equivalent
+//! interleavings within the check's bound, recording what each thread did.
 
 use crate::{Event, OneShot};
 use harness::sync::loom::{Arc, Condvar, Mutex, thread};

@@ -3,8 +3,8 @@
 //! gets its turn only at an `.await`.
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
-//! which runs it under `loom::model::Builder` once per interleaving of its
-//! threads, recording what each thread did.
+//! which runs it under `loom::model::Builder`, once per class of equivalent
+//! interleavings within the check's bound, recording what each thread did.
 
 use crate::{Awaits, Booking, Cache};
 use harness::sync::loom::atomic::{AtomicU64, Ordering};

@@ -2,8 +2,8 @@
 //! (`store.rs`, on loom's types), with a worker's death injected.
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
-//! which runs it under `loom::model::Builder` once per interleaving of its
-//! threads, recording what each thread did.
+//! which runs it under `loom::model::Builder`, once per class of equivalent
+//! interleavings within the check's bound, recording what each thread did.
 
 use crate::on_loom::store::MemoryRedis;
 use crate::{Commands, JOBS, JobId, Protocol};

@@ -3,8 +3,8 @@
 //! and the exercise's server, shut down while a client connects.
 //!
 //! Each function here is a loom model: a test hands it to `harness::Check`,
-//! which runs it under `loom::model::Builder` once per interleaving of its
-//! threads, recording what each thread did.
+//! which runs it under `loom::model::Builder`, once per class of equivalent
+//! interleavings within the check's bound, recording what each thread did.
 
 use crate::Gate;
 use harness::sync::loom::{Arc, Mutex, thread};
