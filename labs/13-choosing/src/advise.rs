@@ -6,6 +6,7 @@
 use crate::compare::Report;
 use crate::models::{Model, Workload};
 use std::fmt::Write as _;
+use std::io;
 
 /// Is the work mostly computing, mostly waiting, or both?
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -14,7 +15,8 @@ pub enum Bound {
     Cpu,
     /// Mostly waiting for I/O.
     Io,
-    /// Both, in one program.
+    /// Both, in one program (`both` is read as this too).
+    #[value(alias = "both")]
     Mixed,
 }
 
@@ -59,6 +61,8 @@ pub struct Leaf {
     pub why: &'static str,
     /// The chapter that teaches it.
     pub chapter: u8,
+    /// The chapters to read next, after that one.
+    pub also: &'static [u8],
     /// The `compare` row that backs it: workload, model.
     pub row: (Workload, Model),
 }
@@ -68,6 +72,7 @@ const COMMAND: Leaf = Leaf {
     using: "std::process::Command",
     why: "the work is another program: run it, and read its pipes while it runs (never wait first)",
     chapter: 8,
+    also: &[9],
     row: (Workload::Tiny, Model::ProcessPerJob),
 };
 const QUEUE: Leaf = Leaf {
@@ -76,6 +81,7 @@ const QUEUE: Leaf = Leaf {
     why: "one machine is not enough: the queue outlives any worker, and a dead worker's job is \
           taken back",
     chapter: 12,
+    also: &[9, 13],
     row: (Workload::Cpu, Model::RedisQueue),
 };
 const ASYNC_PROCESS_POOL: Leaf = Leaf {
@@ -83,6 +89,7 @@ const ASYNC_PROCESS_POOL: Leaf = Leaf {
     using: "tokio, with a process pool behind spawn_blocking",
     why: "a crash must not take the program down, and the program already has a loop",
     chapter: 9,
+    also: &[11, 8],
     row: (Workload::Mixed, Model::TokioProcesses),
 };
 const PROCESS_POOL: Leaf = Leaf {
@@ -90,6 +97,7 @@ const PROCESS_POOL: Leaf = Leaf {
     using: "the process pool (lab-09's, or a crate like it)",
     why: "a crash in one job must kill only its worker: only a process boundary does that",
     chapter: 9,
+    also: &[8, 12],
     row: (Workload::Crash, Model::PoolProcesses),
 };
 const TOKIO_RAYON: Leaf = Leaf {
@@ -97,6 +105,7 @@ const TOKIO_RAYON: Leaf = Leaf {
     using: "tokio, handing CPU work to rayon (or spawn_blocking)",
     why: "CPU work on the runtime's threads stalls every other task: keep it off them",
     chapter: 11,
+    also: &[7, 10],
     row: (Workload::Mixed, Model::TokioRayon),
 };
 const MERGE: Leaf = Leaf {
@@ -105,6 +114,7 @@ const MERGE: Leaf = Leaf {
     why: "shared state taken for every update serializes the threads: redesign it so each \
           works alone, then merge",
     chapter: 5,
+    also: &[2, 7],
     row: (Workload::Shared, Model::Threads),
 };
 const RAYON: Leaf = Leaf {
@@ -113,6 +123,7 @@ const RAYON: Leaf = Leaf {
     why: "CPU-bound work in Rust needs threads, not processes: no interpreter lock, and no \
           marshaling",
     chapter: 7,
+    also: &[5],
     row: (Workload::Cpu, Model::Rayon),
 };
 const TOKIO: Leaf = Leaf {
@@ -120,6 +131,7 @@ const TOKIO: Leaf = Leaf {
     using: "tokio",
     why: "thousands of waiting tasks, or a loop already there: a task costs far less than a thread",
     chapter: 11,
+    also: &[10],
     row: (Workload::Connections, Model::Tokio),
 };
 const THREADS: Leaf = Leaf {
@@ -128,6 +140,7 @@ const THREADS: Leaf = Leaf {
     why: "a few hundred waits at most: threads are as good as processes (C3) and simpler than \
           async",
     chapter: 1,
+    also: &[2, 3],
     row: (Workload::Io, Model::Threads),
 };
 const TOKIO_BLOCKING: Leaf = Leaf {
@@ -135,6 +148,7 @@ const TOKIO_BLOCKING: Leaf = Leaf {
     using: "tokio::task::spawn_blocking",
     why: "the waiting is async, and the computing stays off the runtime's threads",
     chapter: 11,
+    also: &[10, 7],
     row: (Workload::Mixed, Model::TokioBlocking),
 };
 const PIPELINE: Leaf = Leaf {
@@ -142,6 +156,7 @@ const PIPELINE: Leaf = Leaf {
     using: "std::thread with crossbeam channels",
     why: "a few stages that wait and compute in turn: each on a thread, bounded channels between",
     chapter: 6,
+    also: &[3],
     row: (Workload::Io, Model::Threads),
 };
 
@@ -152,8 +167,9 @@ pub const MANY_TASKS: u64 = 1_000;
 pub struct Step {
     /// The question, as the flowchart and the advisor ask it.
     pub question: &'static str,
-    /// Which branch `answers` take: `true` is the first.
-    pub test: fn(&Answers) -> bool,
+    /// Which branch the answers take (`true` is the first), asking the
+    /// source only for what this question needs.
+    pub test: fn(&mut dyn Source) -> io::Result<bool>,
     /// The first branch's label, and where it goes.
     pub yes: (&'static str, Node),
     /// The second branch's label, and where it goes.
@@ -170,7 +186,7 @@ pub enum Node {
 
 fn ask(
     question: &'static str,
-    test: fn(&Answers) -> bool,
+    test: fn(&mut dyn Source) -> io::Result<bool>,
     yes: (&'static str, Node),
     no: (&'static str, Node),
 ) -> Node {
@@ -188,30 +204,30 @@ pub fn guide() -> Node {
     use Node::Use;
     let cpu = ask(
         "Do the jobs change shared state?",
-        |a| a.data == Data::Shared,
+        |a| Ok(a.data()? == Data::Shared),
         ("yes", Use(MERGE)),
         ("no, or only read it", Use(RAYON)),
     );
     let io = ask(
         "Thousands of tasks at once, or a loop already?",
-        |a| a.tasks >= MANY_TASKS || a.event_loop,
+        |a| Ok(a.tasks()? >= MANY_TASKS || a.event_loop()?),
         ("yes", Use(TOKIO)),
         ("no", Use(THREADS)),
     );
     let mixed = ask(
         "Thousands of tasks at once, or a loop already?",
-        |a| a.tasks >= MANY_TASKS || a.event_loop,
+        |a| Ok(a.tasks()? >= MANY_TASKS || a.event_loop()?),
         ("yes", Use(TOKIO_BLOCKING)),
         ("no", Use(PIPELINE)),
     );
     let bound = ask(
         "Is the work CPU-bound?",
-        |a| a.bound == Bound::Cpu,
+        |a| Ok(a.bound()? == Bound::Cpu),
         (
             "yes",
             ask(
                 "Does the program already have an event loop?",
-                |a| a.event_loop,
+                |a| a.event_loop(),
                 ("yes", Use(TOKIO_RAYON)),
                 ("no", cpu),
             ),
@@ -220,7 +236,7 @@ pub fn guide() -> Node {
             "no",
             ask(
                 "Is it only waiting (I/O-bound)?",
-                |a| a.bound == Bound::Io,
+                |a| Ok(a.bound()? == Bound::Io),
                 ("yes", io),
                 ("no, both", mixed),
             ),
@@ -228,12 +244,12 @@ pub fn guide() -> Node {
     );
     let isolation = ask(
         "Must a crash in one part leave the rest alive?",
-        |a| a.isolation,
+        |a| a.isolation(),
         (
             "yes",
             ask(
                 "Does the program already have an event loop?",
-                |a| a.event_loop,
+                |a| a.event_loop(),
                 ("yes", Use(ASYNC_PROCESS_POOL)),
                 ("no", Use(PROCESS_POOL)),
             ),
@@ -242,30 +258,33 @@ pub fn guide() -> Node {
     );
     let machines = ask(
         "Does it need more than one machine?",
-        |a| a.machines > 1,
+        |a| Ok(a.machines()? > 1),
         ("yes", Use(QUEUE)),
         ("no", isolation),
     );
     ask(
         "Is the work another program?",
-        |a| a.runs_other_programs,
+        |a| a.runs_other_programs(),
         ("yes", Use(COMMAND)),
         ("no", machines),
     )
 }
 // ANCHOR_END: guide
 
-/// Where `answers` lead, and the questions on the way (with the answer
-/// each got).
-pub fn decide(answers: &Answers) -> (Leaf, Vec<(&'static str, &'static str)>) {
+/// The questions asked on the way to a leaf, each with its answer.
+pub type Path = Vec<(&'static str, &'static str)>;
+
+/// Walks the guide, asking `source` only what each question on the way
+/// needs: where it ends, and the path.
+pub fn walk(source: &mut dyn Source) -> io::Result<(Leaf, Path)> {
     let mut node = guide();
     let mut path = Vec::new();
     loop {
         match node {
-            Node::Use(leaf) => return (leaf, path),
+            Node::Use(leaf) => return Ok((leaf, path)),
             Node::Ask(step) => {
                 let step = *step;
-                let (label, next) = if (step.test)(answers) {
+                let (label, next) = if (step.test)(source)? {
                     step.yes
                 } else {
                     step.no
@@ -274,6 +293,54 @@ pub fn decide(answers: &Answers) -> (Leaf, Vec<(&'static str, &'static str)>) {
                 node = next;
             }
         }
+    }
+}
+
+/// Where complete answers lead, and the questions on the way.
+pub fn decide(answers: &Answers) -> (Leaf, Path) {
+    walk(&mut answers.clone()).expect("complete answers need no asking")
+}
+
+/// Where the guide's answers come from: given all at once, or asked for
+/// one at a time as the walk needs them.
+pub trait Source {
+    /// CPU, I/O, or both.
+    fn bound(&mut self) -> io::Result<Bound>;
+    /// How many tasks at once.
+    fn tasks(&mut self) -> io::Result<u64>;
+    /// What they share.
+    fn data(&mut self) -> io::Result<Data>;
+    /// Must a crash leave the rest alive?
+    fn isolation(&mut self) -> io::Result<bool>;
+    /// Is the work another program?
+    fn runs_other_programs(&mut self) -> io::Result<bool>;
+    /// Is there an event loop already?
+    fn event_loop(&mut self) -> io::Result<bool>;
+    /// How many machines.
+    fn machines(&mut self) -> io::Result<u64>;
+}
+
+impl Source for Answers {
+    fn bound(&mut self) -> io::Result<Bound> {
+        Ok(self.bound)
+    }
+    fn tasks(&mut self) -> io::Result<u64> {
+        Ok(self.tasks)
+    }
+    fn data(&mut self) -> io::Result<Data> {
+        Ok(self.data)
+    }
+    fn isolation(&mut self) -> io::Result<bool> {
+        Ok(self.isolation)
+    }
+    fn runs_other_programs(&mut self) -> io::Result<bool> {
+        Ok(self.runs_other_programs)
+    }
+    fn event_loop(&mut self) -> io::Result<bool> {
+        Ok(self.event_loop)
+    }
+    fn machines(&mut self) -> io::Result<u64> {
+        Ok(self.machines)
     }
 }
 
@@ -420,126 +487,116 @@ fn prompt<T>(
     question: &str,
     choices: &str,
     parse: impl Fn(&str) -> Result<T, String>,
+    echo: bool,
     input: &mut impl std::io::BufRead,
     output: &mut impl std::io::Write,
 ) -> std::io::Result<T> {
     loop {
-        write!(output, "{question} [{choices}] ")?;
+        write!(output, "{question} ({choices}) ")?;
         output.flush()?;
         let mut line = String::new();
         if input.read_line(&mut line)? == 0 {
+            writeln!(output)?; // the error starts on a line of its own
             let error = format!("no answer to \"{question}\": the input ended");
             return Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
                 error,
             ));
         }
+        if echo {
+            writeln!(output, "{}", line.trim())?;
+        }
         match parse(line.trim()) {
             Ok(answer) => return Ok(answer),
-            Err(why) => writeln!(output, "  {why}; please answer {choices}.")?,
+            Err(why) => writeln!(output, "  {why}: please answer {choices}")?,
         }
     }
 }
 
-/// Completes `given` by asking for every answer it lacks, in the guide's
-/// order, on `input` (a terminal or not); a bad answer is asked again.
-pub fn complete(
-    given: Given,
-    mut input: impl std::io::BufRead,
-    mut output: impl std::io::Write,
-) -> std::io::Result<Answers> {
-    use clap::ValueEnum;
-    let (i, o) = (&mut input, &mut output);
-    let number = |text: &str| match text.parse::<u64>() {
+/// Answers from the command line, and the rest asked for on `input` (a
+/// terminal or not) when the walk first needs them; a bad answer is asked
+/// again.
+pub struct Asking<R, W> {
+    /// What is known so far.
+    pub given: Given,
+    /// Where answers are read.
+    pub input: R,
+    /// Where questions are written.
+    pub output: W,
+    /// Whether to write each answer read after its question: when the
+    /// input is not a terminal, so the transcript reads as typed.
+    pub echo: bool,
+}
+
+fn number(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("{text:?} is not a whole number of 1 or more")),
-    };
-    let runs_other_programs = match given.runs_other_programs {
-        Some(answer) => answer,
-        None => prompt(
-            "Is the work another program that you run?",
-            "yes/no",
-            yes_no,
-            i,
-            o,
-        )?,
-    };
-    let machines = match given.machines {
-        Some(answer) => answer,
-        None => prompt(
-            "How many machines does the work need?",
-            "1, 2, ...",
-            number,
-            i,
-            o,
-        )?,
-    };
-    let isolation = match given.isolation {
-        Some(answer) => answer,
-        None => prompt(
-            "Must a crash in one part leave the rest alive?",
-            "yes/no",
-            yes_no,
-            i,
-            o,
-        )?,
-    };
-    let bound = match given.bound {
-        Some(answer) => answer,
-        None => prompt(
-            "Is the work CPU-bound, I/O-bound, or both?",
-            "cpu/io/mixed",
-            |t| Bound::from_str(t, true),
-            i,
-            o,
-        )?,
-    };
-    let event_loop = match given.event_loop {
-        Some(answer) => answer,
-        None => prompt(
-            "Does the program already have an event loop (a GUI, an async server)?",
-            "yes/no",
-            yes_no,
-            i,
-            o,
-        )?,
-    };
-    let tasks = match given.tasks {
-        Some(answer) => answer,
-        None => prompt(
-            "How many tasks at once, at most?",
-            "1, 2, ...",
-            number,
-            i,
-            o,
-        )?,
-    };
-    let data = match given.data {
-        Some(answer) => answer,
-        None => prompt(
-            "What do the tasks share?",
-            "independent/immutable/shared",
-            |t| Data::from_str(t, true),
-            i,
-            o,
-        )?,
-    };
-    Ok(Answers {
-        bound,
-        tasks,
-        data,
-        isolation,
-        runs_other_programs,
-        event_loop,
-        machines,
-    })
+    }
+}
+
+/// Returns the known answer, or asks for it and remembers it.
+macro_rules! known_or_asked {
+    ($self:ident, $field:ident, $question:expr, $choices:expr, $parse:expr) => {{
+        if let Some(answer) = $self.given.$field {
+            return Ok(answer);
+        }
+        let answer = prompt(
+            $question,
+            $choices,
+            $parse,
+            $self.echo,
+            &mut $self.input,
+            &mut $self.output,
+        )?;
+        $self.given.$field = Some(answer);
+        Ok(answer)
+    }};
+}
+
+impl<R: std::io::BufRead, W: std::io::Write> Source for Asking<R, W> {
+    fn bound(&mut self) -> io::Result<Bound> {
+        use clap::ValueEnum;
+        let question = "Is the work CPU-bound, I/O-bound, or both?";
+        known_or_asked!(self, bound, question, "cpu, io or mixed", |t: &str| {
+            Bound::from_str(t, true).map_err(|_| format!("{t:?} is not cpu, io or mixed"))
+        })
+    }
+    fn tasks(&mut self) -> io::Result<u64> {
+        let question = "How many tasks at once, at most?";
+        known_or_asked!(self, tasks, question, "a whole number", number)
+    }
+    fn data(&mut self) -> io::Result<Data> {
+        use clap::ValueEnum;
+        let question = "What do the tasks share?";
+        let choices = "independent, immutable or shared";
+        known_or_asked!(self, data, question, choices, |t: &str| {
+            Data::from_str(t, true).map_err(|_| format!("{t:?} is not {choices}"))
+        })
+    }
+    fn isolation(&mut self) -> io::Result<bool> {
+        let question = "Must a crash in one part leave the rest alive?";
+        known_or_asked!(self, isolation, question, "yes or no", yes_no)
+    }
+    fn runs_other_programs(&mut self) -> io::Result<bool> {
+        let question = "Is the work another program that you run?";
+        known_or_asked!(self, runs_other_programs, question, "yes or no", yes_no)
+    }
+    fn event_loop(&mut self) -> io::Result<bool> {
+        let question = "Does the program already have an event loop (a GUI, an async server)?";
+        known_or_asked!(self, event_loop, question, "yes or no", yes_no)
+    }
+    fn machines(&mut self) -> io::Result<u64> {
+        let question = "How many machines does the work need?";
+        known_or_asked!(self, machines, question, "a whole number", number)
+    }
 }
 
 /// What the advisor says: the model, the reasons, the figure that backs
 /// it from the first of `runs` that measured it (each named by where it
 /// came from), and the chapters to read.
-pub fn advice(answers: &Answers, runs: &[(Report, String)]) -> String {
-    let (leaf, path) = decide(answers);
+pub fn advice(leaf: &Leaf, path: &Path, runs: &[(Report, String)]) -> String {
+    let leaf = *leaf;
     let (report, source) = runs
         .iter()
         .find(|(report, _)| row_of(&leaf, report).is_some())
@@ -550,18 +607,12 @@ pub fn advice(answers: &Answers, runs: &[(Report, String)]) -> String {
     let _ = writeln!(out, "Use: {} ({}).", leaf.model, leaf.using);
     let _ = writeln!(out, "Why: {}.", leaf.why);
     let _ = writeln!(out, "\nYour answers, in the guide's order:");
-    for (question, answer) in path {
+    for (question, answer) in path.iter() {
         let _ = writeln!(out, "  {question} {answer}");
     }
     let _ = writeln!(out, "\nBacked by {}", backing(&leaf, report));
     let _ = writeln!(out, "  (from {source})");
-    let mut chapters = vec![leaf.chapter];
-    if answers.data == Data::Shared && leaf.chapter != 5 {
-        chapters.extend([5, 2]); // make it independent, or lock it right
-    }
-    if answers.bound != Bound::Io && leaf.chapter != 7 && !answers.isolation {
-        chapters.push(7);
-    }
+    let chapters = std::iter::once(leaf.chapter).chain(leaf.also.iter().copied());
     let _ = writeln!(out, "\nRead:");
     for chapter in chapters {
         let _ = writeln!(
@@ -604,7 +655,7 @@ mod tests {
     }
 
     #[test]
-    fn every_leaf_of_the_guide_is_reached_and_every_answer_reaches_a_leaf_of_it() {
+    fn every_leaf_of_the_guide_is_reached_by_some_answers() {
         let leaves = leaves();
         let mut reached = vec![0; leaves.len()];
         for answers in every_answer() {
@@ -621,30 +672,131 @@ mod tests {
         }
     }
 
+    const BASE: Answers = Answers {
+        bound: Bound::Cpu,
+        tasks: 8,
+        data: Data::Independent,
+        isolation: false,
+        runs_other_programs: false,
+        event_loop: false,
+        machines: 1,
+    };
+
     #[test]
-    fn the_issues_examples_get_rayon_tokio_and_command() {
-        let base = Answers {
-            bound: Bound::Cpu,
-            tasks: 8,
-            data: Data::Independent,
-            isolation: false,
-            runs_other_programs: false,
-            event_loop: false,
-            machines: 1,
-        };
-        assert_eq!(decide(&base).0.using, "rayon");
-        let server = Answers {
-            bound: Bound::Io,
-            tasks: 10_000,
-            event_loop: true,
-            ..base
-        };
-        assert_eq!(decide(&server).0.using, "tokio");
-        let other = Answers {
-            runs_other_programs: true,
-            ..base
-        };
-        assert_eq!(decide(&other).0.using, "std::process::Command");
+    fn each_leaf_is_where_its_own_answers_lead() {
+        // One set of answers per leaf, changed from BASE where that leaf
+        // needs it: a swapped leaf, a moved threshold, a reordered
+        // question fails here.
+        let cases = [
+            (BASE, RAYON),
+            (
+                Answers {
+                    data: Data::Immutable,
+                    ..BASE
+                },
+                RAYON,
+            ),
+            (
+                Answers {
+                    data: Data::Shared,
+                    ..BASE
+                },
+                MERGE,
+            ),
+            (
+                Answers {
+                    event_loop: true,
+                    ..BASE
+                },
+                TOKIO_RAYON,
+            ),
+            (
+                Answers {
+                    runs_other_programs: true,
+                    machines: 5,
+                    ..BASE
+                },
+                COMMAND,
+            ),
+            (
+                Answers {
+                    machines: 2,
+                    isolation: true,
+                    ..BASE
+                },
+                QUEUE,
+            ),
+            (
+                Answers {
+                    isolation: true,
+                    ..BASE
+                },
+                PROCESS_POOL,
+            ),
+            (
+                Answers {
+                    isolation: true,
+                    event_loop: true,
+                    ..BASE
+                },
+                ASYNC_PROCESS_POOL,
+            ),
+            (
+                Answers {
+                    bound: Bound::Io,
+                    tasks: MANY_TASKS - 1,
+                    ..BASE
+                },
+                THREADS,
+            ),
+            (
+                Answers {
+                    bound: Bound::Io,
+                    tasks: MANY_TASKS,
+                    ..BASE
+                },
+                TOKIO,
+            ),
+            (
+                Answers {
+                    bound: Bound::Io,
+                    event_loop: true,
+                    ..BASE
+                },
+                TOKIO,
+            ),
+            (
+                Answers {
+                    bound: Bound::Mixed,
+                    tasks: 4,
+                    ..BASE
+                },
+                PIPELINE,
+            ),
+            (
+                Answers {
+                    bound: Bound::Mixed,
+                    tasks: 10_000,
+                    ..BASE
+                },
+                TOKIO_BLOCKING,
+            ),
+            (
+                Answers {
+                    bound: Bound::Mixed,
+                    event_loop: true,
+                    ..BASE
+                },
+                TOKIO_BLOCKING,
+            ),
+        ];
+        for (answers, expected) in cases {
+            assert_eq!(decide(&answers).0, expected, "{answers:?}");
+        }
+        let covered: Vec<Leaf> = cases.iter().map(|(_, leaf)| *leaf).collect();
+        for leaf in leaves() {
+            assert!(covered.contains(&leaf), "no case for {}", leaf.model);
+        }
     }
 
     #[test]
@@ -655,24 +807,49 @@ mod tests {
         }
     }
 
+    fn asking(given: Given, typed: &str) -> (io::Result<(Leaf, Path)>, String) {
+        let mut asking = Asking {
+            given,
+            input: typed.as_bytes(),
+            output: Vec::new(),
+            echo: true,
+        };
+        let walked = walk(&mut asking);
+        (walked, String::from_utf8(asking.output).unwrap())
+    }
+
     #[test]
-    fn a_bad_answer_is_asked_again_and_an_ended_input_is_an_error() {
-        let typed = "maybe\nno\n0\n1\nno\nboth\ncpu\nno\n8\nindependent\n";
-        let mut shown = Vec::new();
-        let answers = complete(Given::default(), typed.as_bytes(), &mut shown).unwrap();
-        let shown = String::from_utf8(shown).unwrap();
+    fn only_the_questions_on_the_way_are_asked_and_a_bad_answer_is_asked_again() {
+        let (walked, shown) = asking(Given::default(), "maybe\nyes\n");
+        assert_eq!(walked.unwrap().0, COMMAND);
         assert!(
-            shown.contains("\"maybe\" is not yes or no; please answer yes/no."),
+            shown.contains("\"maybe\" is not yes or no: please answer yes or no"),
             "{shown}"
         );
-        assert!(shown.contains("\"0\" is not a whole number"), "{shown}");
-        assert!(shown.contains("please answer cpu/io/mixed"), "{shown}");
-        assert_eq!(
-            (answers.bound, answers.tasks, answers.machines),
-            (Bound::Cpu, 8, 1)
+        assert!(
+            !shown.contains("How many machines"),
+            "asked more than needed: {shown}"
         );
-        let error = complete(Given::default(), "no\n".as_bytes(), Vec::new()).unwrap_err();
-        assert_eq!(error.kind(), std::io::ErrorKind::UnexpectedEof);
-        assert!(error.to_string().contains("How many machines"), "{error}");
+        let typed = "no\n0\n1\nno\nboth\n10000\n";
+        let (walked, shown) = asking(Given::default(), typed);
+        assert_eq!(walked.unwrap().0, TOKIO_BLOCKING);
+        assert!(shown.contains("\"0\" is not a whole number"), "{shown}");
+        assert!(
+            !shown.contains("What do the tasks share"),
+            "asked more than needed: {shown}"
+        );
+    }
+
+    #[test]
+    fn an_answer_given_is_not_asked_and_an_ended_input_is_an_error() {
+        let given = Given {
+            runs_other_programs: Some(false),
+            ..Given::default()
+        };
+        let (walked, shown) = asking(given, "1\n");
+        let error = walked.unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(error.to_string().contains("Must a crash"), "{error}");
+        assert!(!shown.contains("another program"), "{shown}");
     }
 }

@@ -45,6 +45,20 @@ pub fn admit_then_drain<G: Gate>(submitters: u32) {
 }
 // ANCHOR_END: admit_then_drain
 
+// ANCHOR: open_gate_admits
+/// The other half of a gate's job: open, it admits, and a job that left
+/// lets the drain return. A gate that refuses everyone never runs a job
+/// late, and passes `admit_then_drain`; it fails here. (Apart, so that
+/// the race's trace shows only the race.)
+pub fn open_gate_admits<G: Gate>() {
+    let gate = G::new();
+    assert!(gate.enter(), "the open gate refused a job");
+    gate.leave();
+    gate.close_and_drain();
+    assert!(!gate.enter(), "the drained gate admitted a job");
+}
+// ANCHOR_END: open_gate_admits
+
 // ANCHOR: server
 /// The exercise's interface: a server's count of open connections, which
 /// stops accepting new ones and waits for the open ones when it shuts down.
@@ -69,6 +83,10 @@ pub trait Server: Send + Sync + 'static {
 pub fn shut_down_while_connecting<S: Server>() {
     thread::name_current("server");
     let server = Arc::new(S::new());
+    // A running server serves: one that refuses everyone serves no one
+    // late, and must not pass for that.
+    assert!(server.accept(), "the running server refused a client");
+    server.hang_up();
     // Whether `shutdown_and_wait` has returned, which the client looks at
     // as it hangs up: not part of the server, but what shutting down means.
     let stopped = Arc::new(Mutex::new(false).named("stopped"));

@@ -15,7 +15,7 @@ const CLOSED: usize = 1;
 const JOB: usize = 2;
 
 /// A gate whose closed bit and count of jobs in flight are one atomic
-/// word, as in tokio's `Semaphore` and tokio-util's `TaskTracker`: one
+/// word, as tokio's `Semaphore` keeps its closed bit and its permits: one
 /// read-modify-write sees both and changes both. A job counts itself in
 /// first and learns in the same step whether the gate was closed; if it
 /// was, it backs out.
@@ -38,9 +38,11 @@ impl crate::Gate for OneWord {
         }
     }
 
-    // Every step is `AcqRel`: besides deciding who is in, the word orders
-    // what the jobs did before what follows the drain, like a lock would.
-    // (On x86 every read-modify-write costs the same, whatever its ordering.)
+    // Every step is `AcqRel`, so that what a job did happens before what
+    // follows the drain, as with a lock. The loom model does not check
+    // that part (its jobs share nothing but the row, which has a lock of
+    // its own): chapter 4 is where orderings are checked. (On x86 every
+    // read-modify-write costs the same, whatever its ordering.)
     fn enter(&self) -> bool {
         let before = self.state.fetch_add(JOB, Ordering::AcqRel);
         if before & CLOSED == 0 {

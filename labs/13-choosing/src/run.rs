@@ -206,6 +206,9 @@ pub fn tokio(tasks: &[Task], in_flight: usize, cores: usize, cpu: CpuPart, done:
     })
 }
 
+// ANCHOR_END: tokio
+
+// ANCHOR: request_async
 /// One request to the delay server, with tokio's sockets: the task waits
 /// for the answer without holding a thread.
 pub async fn request_async(server: std::net::SocketAddr, n: u64) -> io::Result<Answer> {
@@ -228,12 +231,12 @@ pub async fn request_async(server: std::net::SocketAddr, n: u64) -> io::Result<A
         seconds,
     })
 }
-// ANCHOR_END: tokio
+// ANCHOR_END: request_async
 
 // ANCHOR: tokio_processes
-/// tokio tasks that hand each job to lab-09's process pool: the pool is
-/// synchronous, so it is driven from `spawn_blocking`, `workers` jobs at
-/// a time, each batch awaited by the task that sent it.
+/// tokio handing the jobs to lab-09's process pool: the pool is
+/// synchronous, so one `spawn_blocking` drives it over all of them, and
+/// the task awaits the answers.
 pub fn tokio_processes(
     tasks: &[Task],
     workers: usize,

@@ -121,3 +121,26 @@ fn the_exercise_check_fails_uncounting_without_waking_the_shutdown() {
         shut_down_while_connecting::<UncountsWithoutWaking>,
     );
 }
+
+/// A wrong answer: refuse every client. No client is ever served after
+/// the shutdown, because none is ever served.
+struct RefusesEveryone;
+
+impl Server for RefusesEveryone {
+    fn new() -> Self {
+        Self
+    }
+    fn accept(&self) -> bool {
+        false
+    }
+    fn hang_up(&self) {}
+    fn shutdown_and_wait(&self) {}
+}
+
+#[test]
+fn the_exercise_check_fails_a_server_that_refuses_everyone() {
+    exercise().prove_wrong_answer_fails(
+        "refuses everyone",
+        shut_down_while_connecting::<RefusesEveryone>,
+    );
+}

@@ -11,7 +11,7 @@ use harness::sync::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use harness::sync::loom::{Condvar, Mutex, thread};
 use harness::{Check, FailureKind};
 use lab_13::Gate;
-use lab_13::checks::admit_then_drain;
+use lab_13::checks::{admit_then_drain, open_gate_admits};
 use lab_13::on_loom::fixed::{OneLock, OneWord};
 use lab_13::on_loom::racy::CheckThenCount;
 
@@ -67,6 +67,19 @@ fn one_lock_never_admits_a_job_after_the_drain() {
         .every_interleaving()
         .in_book()
         .must_pass(|| admit_then_drain::<OneLock>(2));
+}
+
+#[test]
+fn both_fixes_admit_while_open() {
+    // One thread: nothing to interleave; the bound is moot.
+    Check::new("one word admits")
+        .every_interleaving()
+        .quiet()
+        .must_pass(open_gate_admits::<OneWord>);
+    Check::new("one lock admits")
+        .every_interleaving()
+        .quiet()
+        .must_pass(open_gate_admits::<OneLock>);
 }
 // ANCHOR_END: fixes_hold
 
@@ -307,4 +320,39 @@ fn the_fix_check_fails_draining_then_closing() {
         .quiet()
         .must_fail(|| admit_then_drain::<DrainThenClose>(2));
     assert_eq!(failure.kind, FailureKind::Panic);
+}
+
+/// A wrong fix: refuse every job. No job ever runs late, because none
+/// ever runs.
+struct RefusesEveryone;
+
+impl Gate for RefusesEveryone {
+    fn new() -> Self {
+        Self
+    }
+    fn enter(&self) -> bool {
+        false
+    }
+    fn leave(&self) {}
+    fn close_and_drain(&self) {}
+}
+
+#[test]
+fn the_fix_check_fails_a_gate_that_refuses_everyone() {
+    // The race's model passes it (no job ever runs late)...
+    Check::new("refuses everyone, racing")
+        .every_interleaving()
+        .quiet()
+        .must_pass(|| admit_then_drain::<RefusesEveryone>(2));
+    // ...and the fixes' second check catches it.
+    let failure = Check::new("refuses everyone")
+        .every_interleaving()
+        .quiet()
+        .must_fail(open_gate_admits::<RefusesEveryone>);
+    assert_eq!(failure.kind, FailureKind::Panic);
+    assert!(
+        failure.message.contains("the open gate refused a job"),
+        "{}",
+        failure.message
+    );
 }

@@ -10,7 +10,7 @@
 //!   servers) and `crash-child`.
 
 use clap::{Parser, Subcommand};
-use lab_13::advise::{Given, advice, complete};
+use lab_13::advise::{Asking, Given, advice, walk};
 use lab_13::compare::{Report, compare, output_dir, render, write_json};
 use lab_13::jobs::Task;
 use lab_13::models::{Model, Size, Workload};
@@ -44,7 +44,7 @@ enum Command {
         /// target/lab-13/compare.json).
         #[arg(long)]
         json: Option<PathBuf>,
-        /// No progress bars, and the tables only at the end.
+        /// No progress bars (the tables still print as each is measured).
         #[arg(long)]
         quiet: bool,
     },
@@ -148,6 +148,18 @@ fn run_compare(
     quiet: bool,
 ) -> io::Result<()> {
     let selected: Vec<Workload> = workload.map_or(Workload::ALL.to_vec(), |w| vec![w]);
+    // Where the figures go is checked first: a path that cannot be written
+    // fails now, not after minutes of measuring.
+    let json = json.unwrap_or_else(|| output_dir().unwrap_or_default().join("compare.json"));
+    if let Some(dir) = json.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&json)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", json.display())))?;
     let machine = lab_13::compare::machine();
     println!(
         "lab-13 compare · {} cores · {} {} · {}",
@@ -162,9 +174,12 @@ fn run_compare(
         println!("\n{}", render(table))
     })?;
     let mut out = io::stdout().lock();
-    let dir = output_dir()?;
-    let json = json.unwrap_or_else(|| dir.join("compare.json"));
-    write_json(&report, &json)?;
+    // The charts go beside the JSON.
+    let dir = json
+        .parent()
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    write_json(&report, &json)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", json.display())))?;
     writeln!(out, "every figure: {}", json.display())?;
     for chart in lab_13::chart::write_charts(&report, &dir)? {
         writeln!(out, "chart: {}", chart.display())?;
@@ -175,12 +190,21 @@ fn run_compare(
 }
 
 fn advise(given: Given) -> io::Result<()> {
-    let answers = complete(given, io::stdin().lock(), io::stderr())?;
+    use std::io::IsTerminal;
+    let mut asking = Asking {
+        given,
+        echo: !io::stdin().is_terminal(),
+        input: io::stdin().lock(),
+        output: io::stderr(),
+    };
+    let (leaf, path) = walk(&mut asking)?;
     let mut runs = Vec::new();
     let yours = output_dir()?.join("compare.json");
+    // Only a run that means something: optimised, and not --size tiny.
     if let Some(report) = std::fs::read_to_string(&yours)
         .ok()
         .and_then(|text| serde_json::from_str::<Report>(&text).ok())
+        .filter(|r| r.machine.optimised && r.size != lab_13::models::Size::Tiny)
     {
         runs.push((
             report,
@@ -194,21 +218,23 @@ fn advise(given: Given) -> io::Result<()> {
         serde_json::from_str(reference).map_err(io::Error::other)?,
         source.into(),
     ));
-    print!("{}", advice(&answers, &runs));
+    print!("{}", advice(&leaf, &path, &runs));
     Ok(())
 }
 
 fn worker(tasks: Option<String>, redis: Option<String>, name: Option<String>) -> io::Result<()> {
     match (tasks, redis, name) {
         (Some(tasks), Some(url), Some(name)) => {
-            let tasks: Vec<Task> = serde_json::from_str(&tasks)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+            let tasks: Vec<Task> = serde_json::from_str(&tasks).map_err(|error| {
+                let message = format!("--tasks is not a list of jobs: {error}");
+                io::Error::new(io::ErrorKind::InvalidInput, message)
+            })?;
             let work = |job: u64| {
                 let task = tasks.get(job as usize)?;
                 task.try_run().ok().map(|answer| answer.number())
             };
             lab_12::real::run_worker_doing(&url, &name, Duration::from_millis(300), work)
-                .map_err(io::Error::other)
+                .map_err(|error| io::Error::other(format!("Redis at {url}: {error}")))
         }
         _ => {
             let output = BufWriter::new(io::stdout().lock());
@@ -218,8 +244,10 @@ fn worker(tasks: Option<String>, redis: Option<String>, name: Option<String>) ->
 }
 
 fn run_task(task: &str) -> io::Result<()> {
-    let task: Task =
-        serde_json::from_str(task).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let task: Task = serde_json::from_str(task).map_err(|error| {
+        let message = format!("{task:?} is not a job: {error}");
+        io::Error::new(io::ErrorKind::InvalidInput, message)
+    })?;
     let answer = task.try_run()?;
     serde_json::to_writer(io::stdout().lock(), &answer).map_err(io::Error::other)
 }

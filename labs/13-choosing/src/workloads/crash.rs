@@ -60,9 +60,12 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
             bar.finish_and_clear();
             let outcome = match ran {
                 Ok((finished, ended)) => {
-                    let mut figures = Figures::from_cost(cost, finished, None);
-                    figures.finished = Some(finished);
-                    figures.lost = Some(total - finished);
+                    let lost: Vec<u64> = (0..total).filter(|job| !finished.contains(job)).collect();
+                    let done = finished.len() as u64;
+                    let mut figures = Figures::from_cost(cost, done, None);
+                    figures.finished = Some(done);
+                    figures.lost = Some(lost.len() as u64);
+                    figures.lost_jobs = Some(lost);
                     figures.lines = super::lines(Workload::Crash, model);
                     figures.note = Some(match note {
                         Some(note) => format!("{ended}; {note}"),
@@ -80,10 +83,14 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
 }
 
 // ANCHOR: child
-/// Runs `model` on the crash jobs in `lab-13 crash-child`; returns how
-/// many jobs finished and how the child ended. A child that has not ended
-/// after 120 s is killed, and the row says so.
-fn in_a_child(model: Model, size: Size, bar: &indicatif::ProgressBar) -> io::Result<(u64, String)> {
+/// Runs `model` on the crash jobs in `lab-13 crash-child`; returns which
+/// jobs it reported finished and how the child ended. A child that has not ended
+/// 120 s after its last line of output is killed, and the row says so.
+fn in_a_child(
+    model: Model,
+    size: Size,
+    bar: &indicatif::ProgressBar,
+) -> io::Result<(Vec<u64>, String)> {
     let model_name = serde_json::to_string(&model)?;
     let size_name = serde_json::to_string(&size)?;
     let mut child = Command::new(std::env::current_exe()?)
@@ -100,11 +107,11 @@ fn in_a_child(model: Model, size: Size, bar: &indicatif::ProgressBar) -> io::Res
             let _ = line.send(text);
         }
     });
-    let (mut finished, mut survived) = (0, false);
+    let (mut finished, mut survived) = (Vec::new(), false);
     loop {
         match lines.recv_timeout(Duration::from_secs(120)) {
             Ok(text) if text.starts_with("done ") => {
-                finished += 1;
+                finished.extend(text["done ".len()..].parse::<u64>().ok());
                 bar.inc(1);
             }
             Ok(text) => survived |= text == "survived",
@@ -112,7 +119,7 @@ fn in_a_child(model: Model, size: Size, bar: &indicatif::ProgressBar) -> io::Res
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                let error = format!("{} ran 120 s without ending; killed", model.label());
+                let error = format!("{} said nothing for 120 s; killed", model.label());
                 return Err(io::Error::other(error));
             }
         }

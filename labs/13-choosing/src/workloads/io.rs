@@ -87,18 +87,25 @@ pub async fn delay_server(listener: tokio::net::TcpListener) -> io::Result<()> {
         };
         tokio::spawn(async move {
             let (reader, mut writer) = stream.into_split();
-            let mut line = String::new();
-            // At most 64 bytes: a number is shorter.
+            let mut bytes = Vec::new();
+            // At most 64 bytes (a number is shorter), within 10 s: a client
+            // that sends no line does not hold its task for ever.
             let mut reader = tokio::io::BufReader::new(reader.take(64));
-            if reader.read_line(&mut line).await.is_err() {
-                return;
-            }
-            let reply = match line.trim().parse::<u64>() {
-                Ok(n) => {
-                    tokio::time::sleep(DELAY).await;
-                    format!("{}\n", n.wrapping_mul(2).wrapping_add(1))
-                }
-                Err(_) => format!("error: {:?} is not a number\n", line.trim()),
+            let read = reader.read_until(b'\n', &mut bytes);
+            let reply = match tokio::time::timeout(Duration::from_secs(10), read).await {
+                Err(_) => String::from("error: no line within 10 s\n"),
+                Ok(Err(_)) => return, // the client is gone
+                Ok(Ok(_)) => match std::str::from_utf8(&bytes).map(|l| l.trim().parse::<u64>()) {
+                    Ok(Ok(n)) => {
+                        tokio::time::sleep(DELAY).await;
+                        format!("{}\n", n.wrapping_mul(2).wrapping_add(1))
+                    }
+                    Ok(Err(_)) => {
+                        let line = String::from_utf8_lossy(&bytes);
+                        format!("error: {:?} is not a number\n", line.trim())
+                    }
+                    Err(_) => String::from("error: not UTF-8\n"),
+                },
             };
             let _ = writer.write_all(reply.as_bytes()).await;
         });

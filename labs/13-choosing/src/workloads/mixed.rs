@@ -78,8 +78,12 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     figures.p50_s = Some(p50);
                     figures.p99_s = Some(p99);
                     figures.lines = super::lines(Workload::Mixed, model);
+                    let echoes = match echoes {
+                        1 => String::from("1 echo timed (its p50 and p99 are that one)"),
+                        n => format!("{n} echoes timed"),
+                    };
                     figures.note = Some(format!(
-                        "{echoes} echoes timed, {cpu_jobs} CPU jobs of ~20 ms done meanwhile"
+                        "{echoes}, {cpu_jobs} CPU jobs of ~20 ms done meanwhile"
                     ));
                     Outcome::Measured(figures)
                 }
@@ -243,7 +247,10 @@ fn time_echoes(
         let start = Instant::now();
         (&stream).write_all(b"ping\n")?;
         let mut line = String::new();
-        reader.read_line(&mut line)?;
+        reader.read_line(&mut line).map_err(|error| {
+            let message = format!("no echo within 60 s (the runtime never served it): {error}");
+            io::Error::new(error.kind(), message)
+        })?;
         if line != "ping\n" {
             return Err(io::Error::other(format!(
                 "the echo server answered {line:?}"

@@ -61,6 +61,9 @@ pub struct Figures {
     pub finished: Option<u64>,
     /// Jobs lost (the crash workload).
     pub lost: Option<u64>,
+    /// Which jobs were lost (the crash workload).
+    #[serde(default)]
+    pub lost_jobs: Option<Vec<u64>>,
     /// Server memory per idle connection, bytes (connections).
     pub rss_per_connection_bytes: Option<f64>,
     /// Kernel thread stacks per idle connection, bytes (connections).
@@ -166,6 +169,10 @@ pub fn job_rows(
             figures.note = note.map(String::from);
         }
         if model == Model::Sequential {
+            // Its own answers are the reference: "ok" by definition.
+            if let Outcome::Measured(figures) = &mut outcome {
+                figures.correct = answers.is_some().then_some(true);
+            }
             reference = answers;
         }
         rows.push((model, outcome));
@@ -217,11 +224,13 @@ pub fn run_jobs(
     };
     match answers {
         Ok(answers) => {
-            let correct = expected.is_none_or(|expected| {
+            // No reference (the sequential row itself, or it failed): no
+            // verdict, rather than a verdict of "ok".
+            let correct = expected.map(|expected| {
                 expected.len() == answers.len()
                     && expected.iter().zip(&answers).all(|(e, a)| e.same_as(a))
             });
-            let mut figures = Figures::from_cost(cost, tasks.len() as u64, Some(correct));
+            let mut figures = Figures::from_cost(cost, tasks.len() as u64, correct);
             let latencies = answers.iter().filter_map(Answer::latency);
             let latencies: Vec<_> = latencies.map(std::time::Duration::from_secs_f64).collect();
             if let Some((p50, p99)) = crate::measure::percentiles(latencies) {

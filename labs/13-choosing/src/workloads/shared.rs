@@ -180,8 +180,12 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
         bar.finish_and_clear();
         let outcome = match counts {
             Ok(counts) => {
-                let correct = reference.as_ref().is_none_or(|r| *r == counts);
-                let mut figures = Figures::from_cost(cost, words, Some(correct));
+                let correct = match (&reference, model) {
+                    (_, Model::Sequential) => Some(true), // the reference itself
+                    (Some(reference), _) => Some(*reference == counts),
+                    (None, _) => None, // no reference to check against
+                };
+                let mut figures = Figures::from_cost(cost, words, correct);
                 figures.lines = super::lines(Workload::Shared, model);
                 if model == Model::Sequential {
                     reference = Some(counts);
