@@ -60,7 +60,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     figures.rss_per_connection_bytes = Some(row.per_connection);
                     figures.kernel_per_connection_bytes = Some(row.kernel_per_connection);
                     figures.lines = super::lines(Workload::Connections, model);
-                    Outcome::Measured(figures)
+                    Outcome::Measured(Box::new(figures))
                 }
                 (Err(error), _) => Outcome::Failed {
                     error: error.to_string(),

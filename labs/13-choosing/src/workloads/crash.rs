@@ -71,7 +71,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                         Some(note) => format!("{ended}; {note}"),
                         None => ended,
                     });
-                    Outcome::Measured(figures)
+                    Outcome::Measured(Box::new(figures))
                 }
                 Err(error) => Outcome::Failed {
                     error: error.to_string(),

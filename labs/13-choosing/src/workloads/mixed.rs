@@ -85,7 +85,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     figures.note = Some(format!(
                         "{echoes}, {cpu_jobs} CPU jobs of ~20 ms done meanwhile"
                     ));
-                    Outcome::Measured(figures)
+                    Outcome::Measured(Box::new(figures))
                 }
                 Err(error) => Outcome::Failed {
                     error: error.to_string(),

@@ -95,7 +95,7 @@ impl Figures {
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Outcome {
     /// It ran, and this is what it cost.
-    Measured(Figures),
+    Measured(Box<Figures>),
     /// It does not fit this workload: why.
     NotApplicable {
         /// Why.
@@ -119,7 +119,7 @@ impl Outcome {
     /// The figures, if measured.
     pub fn figures(&self) -> Option<&Figures> {
         match self {
-            Outcome::Measured(figures) => Some(figures),
+            Outcome::Measured(figures) => Some(figures.as_ref()),
             _ => None,
         }
     }
@@ -237,7 +237,7 @@ pub fn run_jobs(
                 (figures.p50_s, figures.p99_s) = (Some(p50), Some(p99));
             }
             figures.lines = lines_of(model);
-            (Outcome::Measured(figures), Some(answers))
+            (Outcome::Measured(Box::new(figures)), Some(answers))
         }
         Err(error) => (Outcome::Failed { error }, None),
     }

@@ -190,7 +190,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                 if model == Model::Sequential {
                     reference = Some(counts);
                 }
-                Outcome::Measured(figures)
+                Outcome::Measured(Box::new(figures))
             }
             Err(error) => Outcome::Failed { error },
         };
