@@ -66,7 +66,7 @@ fn main() {
         println!("{name:<26} {rounds:>7} rounds, {late:>4} jobs started after the drain");
     }
     println!(
-        "\nA racy count of 0 is luck, not proof: the window is a few instructions wide.\n\
+        "\nA racy count of 0 would be luck, not proof: the race needs one interleaving.\n\
          `cargo test -p lab-13 --test loom` finds it every time."
     );
 }

@@ -214,7 +214,7 @@ impl Workload {
 pub enum Size {
     /// Seconds in all: what the tests run.
     Tiny,
-    /// About three minutes on 2 cores.
+    /// One to two minutes on 2 cores.
     Default,
     /// Longer, and 10,000 connections.
     Large,

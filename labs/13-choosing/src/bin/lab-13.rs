@@ -37,7 +37,7 @@ enum Command {
         /// Only this workload.
         #[arg(long, value_enum)]
         workload: Option<Workload>,
-        /// How big: tiny (seconds), default (about 3 minutes), large.
+        /// How big: tiny (seconds), default (1 to 2 minutes on 2 cores), large.
         #[arg(long, value_enum, default_value_t = Size::Default)]
         size: Size,
         /// Where to write every figure as JSON (default:
