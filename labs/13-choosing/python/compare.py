@@ -41,6 +41,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import platform
+import textwrap
 import signal
 import socket
 import subprocess
@@ -130,7 +131,7 @@ class Table:
     def __init__(self, title, columns, align):
         self.widths = [max(width, len(header)) for header, width in columns]
         self.align = align
-        print(f"\n{title}")
+        print("\n" + textwrap.fill(title, 100))
         self._print([header for header, _ in columns])
         print("  ".join("-" * width for width in self.widths))
 
@@ -142,7 +143,7 @@ class Table:
         print(text.rstrip(), flush=True)
 
     def end(self, look_at):
-        print(f"Look at: {look_at}", flush=True)
+        print(textwrap.fill(f"Look at: {look_at}", 100), flush=True)
 
 
 def secs(seconds):
@@ -706,14 +707,18 @@ def run_crash(size, cores):
         f"crash: {CRASH_JOBS} jobs of ~{size['crash_ms']} ms, {cores} at a time; job {CRASH_AT} calls "
         "os.abort(). Each model runs in a child process, which reports every job as it finishes",
         [("model", max(len(label) for label, _ in models)), ("child survived", 14), ("finished", 8),
-         ("lost", 4), ("lost jobs", 12), ("what happened", 1)],
-        "<>>><<")
+         ("lost", 4), ("lost jobs", 12)],
+        "<>>><")
+    notes = []
     for label, model in models:
         finished, note, code = run_crash_model(model, rounds, cores, patience, limit)
         lost = set(range(CRASH_JOBS)) - finished
         if note is None:
             note = f"the whole process died, every thread in it, with {len(lost)} jobs not done"
-        table.row(label, ending(code), str(len(finished)), str(len(lost)), ranges(lost), note)
+        table.row(label, ending(code), str(len(finished)), str(len(lost)), ranges(lost))
+        notes.append(f"* {label}: {note}")
+    for note in notes:  # what happened, under the table so that it fits 100 columns
+        print(textwrap.fill(note, 100, subsequent_indent="  "))
     table.end(f"which jobs each model lost next to job {CRASH_AT}, and whether anything told "
               "the caller that they were lost.")
 
@@ -737,7 +742,7 @@ def main():
     parser.add_argument("--size", choices=list(SIZES), default="default")
     args = parser.parse_args()
     cores = usable_cores()
-    print(f"CPython {platform.python_version()} on {platform.system()}, {cores} cores usable "
+    print(f"CPython {platform.python_version()} on {platform.system()}, {cores} cores usable\n"
           f"(os.cpu_count() = {os.cpu_count()}), multiprocessing start method "
           f"'{multiprocessing.get_start_method()}', size '{args.size}'", flush=True)
     started = time.perf_counter()
