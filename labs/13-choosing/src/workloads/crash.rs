@@ -32,8 +32,9 @@ pub fn tasks() -> Vec<Task> {
 fn fit(model: Model) -> Fit {
     match model {
         Model::RedisQueue => Fit::NotApplicable(
-            "a job that kills its worker is taken back by the reaper and kills the next one: \
-             lab-12's queue has no retry limit (real queues add one, and a dead-letter list)",
+            "a job that kills its worker would be taken back by the reaper and kill the next \
+             one, until the tool gave up: lab-12's queue has no retry limit (real queues add \
+             one, and a dead-letter list)",
         ),
         Model::PoolThreads | Model::EventLoop => Fit::RunsBut(
             "hands back its results when the whole batch is done: the abort took the ones it \
@@ -65,6 +66,11 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     let mut figures = Figures::from_cost(cost, done, None);
                     figures.finished = Some(done);
                     figures.lost = Some(lost.len() as u64);
+                    let ended = match lost.as_slice() {
+                        [] => ended,
+                        [job] => format!("{ended}; lost: job {job}"),
+                        _ => format!("{ended}; lost: {} jobs", lost.len()),
+                    };
                     figures.lost_jobs = Some(lost);
                     figures.lines = super::lines(Workload::Crash, model);
                     figures.note = Some(match note {
@@ -97,9 +103,15 @@ fn in_a_child(
         .args(["crash-child", "--model", model_name.trim_matches('"')])
         .args(["--size", size_name.trim_matches('"')])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null()) // the abort's message is the status below
+        .stderr(Stdio::piped()) // its last words, if it says any
         .env("RUST_BACKTRACE", "0")
-        .spawn()?;
+        .spawn()
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot start a crash child: {e}")))?;
+    let stderr = child.stderr.take().expect("piped");
+    let last_words = std::thread::spawn(move || {
+        let lines = BufReader::new(stderr).lines().map_while(Result::ok);
+        lines.filter(|l| !l.trim().is_empty()).last()
+    });
     let stdout = child.stdout.take().expect("piped");
     let (line, lines) = mpsc::channel();
     std::thread::spawn(move || {
@@ -126,9 +138,12 @@ fn in_a_child(
     }
     let status = child.wait()?;
     let ended = if survived && status.success() {
-        format!("the program survived; job {FATAL} failed alone")
+        String::from("the program survived")
     } else {
-        format!("the program died ({status})")
+        match last_words.join().ok().flatten() {
+            Some(words) => format!("the program died ({status}); its last words: {words}"),
+            None => format!("the program died ({status})"),
+        }
     };
     Ok((finished, ended))
 }
