@@ -3,10 +3,10 @@
 //! memory per connection and the echo latency across them. `lab-11 c10k`
 //! runs it; chapter 13 runs it again beside its other workloads.
 //!
-//! The server is started as `<this program> serve --model threads|tasks`:
+//! The server is started as `<this program> serve --model threads|tasks|bare`:
 //! a binary that uses this module must have that command, calling [`serve`].
 
-use crate::echo::{serve_with_tasks, serve_with_threads};
+use crate::echo::{future_sizes, serve_bare, serve_with_tasks, serve_with_threads};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -19,6 +19,9 @@ pub enum Model {
     Threads,
     /// A tokio task per connection, on a multi-threaded runtime.
     Tasks,
+    /// The least a tokio connection can cost: a task that echoes raw bytes
+    /// through a 64-byte array, no lines; the floor the others are read against.
+    Bare,
 }
 
 /// Serves echo on 127.0.0.1 until killed, after printing
@@ -30,11 +33,15 @@ pub fn serve(model: Model) -> io::Result<()> {
     io::stdout().flush()?;
     match model {
         Model::Threads => serve_with_threads(listener),
-        Model::Tasks => {
+        Model::Tasks | Model::Bare => {
             listener.set_nonblocking(true)?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
-                serve_with_tasks(tokio::net::TcpListener::from_std(listener)?).await
+                let listener = tokio::net::TcpListener::from_std(listener)?;
+                match model {
+                    Model::Bare => serve_bare(listener).await,
+                    _ => serve_with_tasks(listener).await,
+                }
             })
         }
     }
@@ -190,18 +197,23 @@ pub struct Row {
 }
 
 // ANCHOR: c10k
-/// Measures both servers at each step, and prints the table.
+/// Measures the three servers at each step, and prints the table.
 pub fn c10k(steps: &[usize], round_trips: usize) -> io::Result<()> {
     if steps.is_empty() || steps[0] == 0 || steps.windows(2).any(|w| w[0] >= w[1]) {
         let error = "--connections must be rising numbers above 0, like 100,1000,10000";
         return Err(io::Error::new(io::ErrorKind::InvalidInput, error));
     }
     let limit = raise_file_limit();
-    println!("open files allowed: {limit}; round trips timed per step: {round_trips}\n");
+    println!("open files allowed: {limit}; round trips timed per step: {round_trips}");
+    let (tasks_future, bare_future) = future_sizes()?;
+    println!(
+        "a connection's future: {tasks_future} bytes (tasks), {bare_future} bytes (bare); \
+         the tasks' 1 KiB line buffer exists only while a line arrives\n"
+    );
     let mut rows = Vec::new();
-    for model in [Model::Threads, Model::Tasks] {
+    for model in [Model::Threads, Model::Tasks, Model::Bare] {
         // A model that fails stops where it failed; the table keeps the
-        // steps it finished, and the other model still runs.
+        // steps it finished, and the other models still run.
         if let Err(error) = measure(model, steps, round_trips, limit, &mut rows) {
             println!("{model:?}: stopped: {error}");
         }
@@ -261,23 +273,36 @@ pub fn measure(
 /// Prints the rows as a table, with what the columns mean.
 pub fn print_table(rows: &[Row]) {
     println!(
-        "\n{:<8} {:>12} {:>15} {:>15} {:>11} {:>11}",
-        "model", "connections", "RSS/conn", "kernel/conn", "echo p50", "echo p99"
+        "\n{:<8} {:>12} {:>15} {:>9} {:>15} {:>11} {:>11}",
+        "model", "connections", "RSS/conn", "÷ bare", "kernel/conn", "echo p50", "echo p99"
     );
     for row in rows {
         let kib = |bytes: f64| format!("{:.1} KiB", bytes / 1024.0);
+        // The floor measured in this run, with as many connections.
+        let bare = rows
+            .iter()
+            .find(|r| r.model == Model::Bare && r.connections == row.connections);
+        let ratio = match bare {
+            Some(bare) if bare.per_connection > 0.0 => {
+                format!("{:.2}", row.per_connection / bare.per_connection)
+            }
+            _ => String::from("?"),
+        };
         println!(
-            "{:<8} {:>12} {:>15} {:>15} {:>11.1?} {:>11.1?}",
+            "{:<8} {:>12} {:>15} {:>9} {:>15} {:>11.1?} {:>11.1?}",
             format!("{:?}", row.model).to_lowercase(),
             row.connections,
             kib(row.per_connection),
+            ratio,
             kib(row.kernel_per_connection),
             row.p50,
             row.p99
         );
     }
     println!(
-        "\nRSS/conn: the server's resident memory, grown, per connection. kernel/conn:\n\
+        "\nRSS/conn: the server's resident memory, grown, per connection; ÷ bare: that,\n\
+         divided by the bare server's with as many connections in this run (a task\n\
+         holding only its socket: the least a connection costs on tokio). kernel/conn:\n\
          the kernel's thread stacks (all processes), grown, per connection: not in RSS."
     );
 }

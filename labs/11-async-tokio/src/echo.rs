@@ -3,7 +3,8 @@
 //! (up to [`MAX_LINE`] bytes, UTF-8, ending in `\n`) comes back; anything
 //! else gets one `error: ...` line and the connection is closed. A client
 //! that disconnects mid-line is simply gone. Neither ever takes the
-//! server down.
+//! server down. A third, bare server (a task that echoes bytes, no lines)
+//! is the floor the C10k tool reads the others' memory against.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -67,20 +68,29 @@ pub fn serve_with_threads(listener: TcpListener) -> io::Result<()> {
 }
 
 fn serve_connection(stream: TcpStream) -> io::Result<()> {
-    // One descriptor per connection: read through the buffer, write
-    // through `&TcpStream`. A 1 KiB buffer, as the task's: the models'
-    // memory differs by how they run, not by what they read into.
-    let mut reader = BufReader::with_capacity(MAX_LINE, stream);
-    let mut line = Vec::with_capacity(128);
     loop {
-        line.clear();
-        (&mut reader)
-            .take(MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut line)?;
-        match judge(&line) {
-            Received::Line => reader.get_ref().write_all(&line)?,
-            Received::Gone => return Ok(()),
-            Received::Refused(why) => return refuse(reader.into_inner(), why),
+        // Idle, the thread holds no buffer: it waits for a byte (or the
+        // end) without taking it. Both servers read a line the same way,
+        // through a 1 KiB buffer made when a line starts to arrive: the
+        // models' memory differs by how they run, not by what they read into.
+        if stream.peek(&mut [0])? == 0 {
+            return Ok(()); // the client closed the connection
+        }
+        let mut reader = BufReader::with_capacity(MAX_LINE, &stream);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            (&mut reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)?;
+            match judge(&line) {
+                Received::Line => (&stream).write_all(&line)?,
+                Received::Gone => return Ok(()),
+                Received::Refused(why) => return refuse(&stream, why),
+            }
+            if reader.buffer().is_empty() {
+                break; // every line that arrived is served: idle again
+            }
         }
     }
 }
@@ -89,11 +99,11 @@ fn serve_connection(stream: TcpStream) -> io::Result<()> {
 /// Sends the one-line refusal in one write, says we send no more, and
 /// reads (a bounded amount of) what the client is still sending, so that
 /// closing does not reset the connection and destroy the reply in flight.
-fn refuse(mut stream: TcpStream, why: &str) -> io::Result<()> {
+fn refuse(mut stream: &TcpStream, why: &str) -> io::Result<()> {
     stream.write_all(format!("error: {why}\n").as_bytes())?;
     stream.shutdown(std::net::Shutdown::Write)?;
     stream.set_read_timeout(Some(Duration::from_secs(1)))?;
-    let _ = io::copy(&mut (&stream).take(1 << 20), &mut io::sink());
+    let _ = io::copy(&mut stream.take(1 << 20), &mut io::sink());
     Ok(())
 }
 
@@ -113,34 +123,107 @@ pub async fn serve_with_tasks(listener: tokio::net::TcpListener) -> io::Result<(
     }
 }
 
-async fn serve_connection_async(stream: tokio::net::TcpStream) -> io::Result<()> {
-    let (reader, mut writer) = stream.into_split();
-    let mut reader = tokio::io::BufReader::with_capacity(MAX_LINE, reader);
-    let mut line = Vec::with_capacity(128);
+async fn serve_connection_async(mut stream: tokio::net::TcpStream) -> io::Result<()> {
     loop {
-        line.clear();
-        (&mut reader)
-            .take(MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .await?;
-        match judge(&line) {
-            Received::Line => writer.write_all(&line).await?,
-            Received::Gone => return Ok(()),
-            Received::Refused(why) => {
-                let reply = format!("error: {why}\n");
-                writer.write_all(reply.as_bytes()).await?;
-                writer.shutdown().await?; // we send no more...
-                // ...and read what the client still sends, for at most a
-                // second and a megabyte, so the reply is not reset away.
-                let (mut rest, mut sink) = (reader.take(1 << 20), tokio::io::sink());
-                let drain = tokio::io::copy(&mut rest, &mut sink);
-                let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
-                return Ok(());
+        // Idle, the task holds its socket and no buffer: it waits until
+        // the socket is readable (a line starts to arrive, or the end).
+        // `poll_read_ready` rather than `readable()`, whose future (152
+        // bytes: a place in a queue of readers, where this task is the
+        // only one) every idle connection's task would carry.
+        std::future::poll_fn(|cx| stream.poll_read_ready(cx)).await?;
+        let mut reader = tokio::io::BufReader::with_capacity(MAX_LINE, &mut stream);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            (&mut reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)
+                .await?;
+            match judge(&line) {
+                Received::Line => reader.write_all(&line).await?, // to the socket
+                Received::Gone => return Ok(()),
+                // Boxed: the refusal's timer and copy live on the heap
+                // only when a client is refused, not in every task.
+                Received::Refused(why) => return Box::pin(refuse_async(reader, why)).await,
+            }
+            if reader.buffer().is_empty() {
+                break; // every line that arrived is served: idle again
             }
         }
     }
 }
+
+/// Sends the refusal, says we send no more, and reads what the client
+/// still sends, for at most a second and a megabyte, so that closing does
+/// not reset the connection and destroy the reply in flight.
+async fn refuse_async(
+    mut reader: tokio::io::BufReader<&mut tokio::net::TcpStream>,
+    why: &str,
+) -> io::Result<()> {
+    reader
+        .write_all(format!("error: {why}\n").as_bytes())
+        .await?;
+    reader.shutdown().await?;
+    let (mut rest, mut sink) = (reader.take(1 << 20), tokio::io::sink());
+    let drain = tokio::io::copy(&mut rest, &mut sink);
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    Ok(())
+}
 // ANCHOR_END: tasks
+
+// ANCHOR: bare
+/// The least a connection can cost on tokio, to read the others against:
+/// a task per connection that holds its socket and a 64-byte array, and
+/// echoes whatever bytes come (no lines, no limit, no refusal).
+pub async fn serve_bare(listener: tokio::net::TcpListener) -> io::Result<()> {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(echo_bytes(stream));
+            }
+            Err(error) => {
+                eprintln!("echo (bare): accept failed: {error}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+
+async fn echo_bytes(mut stream: tokio::net::TcpStream) -> io::Result<()> {
+    let mut chunk = [0; 64];
+    loop {
+        let read = stream.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(()); // the client closed the connection
+        }
+        stream.write_all(&chunk[..read]).await?;
+    }
+}
+// ANCHOR_END: bare
+
+// ANCHOR: future_sizes
+/// The bytes of state a connection's task carries, `size_of_val` of the
+/// future it runs: `(tasks, bare)`. Tokio's task adds its own header and
+/// trailer around it, in a block aligned to 128 bytes.
+pub fn future_sizes() -> io::Result<(usize, usize)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let _clients = (
+            tokio::net::TcpStream::connect(address).await?,
+            tokio::net::TcpStream::connect(address).await?,
+        );
+        let (for_tasks, for_bare) = (listener.accept().await?.0, listener.accept().await?.0);
+        // Made, measured and dropped, never run.
+        let tasks = std::mem::size_of_val(&serve_connection_async(for_tasks));
+        let bare = std::mem::size_of_val(&echo_bytes(for_bare));
+        Ok((tasks, bare))
+    })
+}
+// ANCHOR_END: future_sizes
 
 /// Starts the thread-per-connection server on a free loopback port, on a
 /// thread of its own; returns its address. For tests and benchmarks.

@@ -99,6 +99,35 @@ fn the_task_per_connection_server_survives_bad_clients() {
 }
 // ANCHOR_END: survives
 
+/// Lines sent in one write, and a line sent in pieces: each comes back
+/// whole, in order. (The servers make their read buffer when a line
+/// arrives and drop it once all that arrived is served: what was read
+/// past a newline must be served before it is dropped.)
+fn echoes_lines_however_they_arrive(address: SocketAddr) {
+    let mut client = connect(address);
+    client.get_ref().write_all(b"one\ntwo\nthree\n").unwrap();
+    for expected in ["one\n", "two\n", "three\n"] {
+        let mut reply = String::new();
+        client.read_line(&mut reply).unwrap();
+        assert_eq!(reply, expected);
+    }
+    for piece in [&b"ha"[..], b"lf a ", b"line\nand the next\n"] {
+        client.get_ref().write_all(piece).unwrap();
+        std::thread::sleep(Duration::from_millis(20)); // likely read apart
+    }
+    for expected in ["half a line\n", "and the next\n"] {
+        let mut reply = String::new();
+        client.read_line(&mut reply).unwrap();
+        assert_eq!(reply, expected);
+    }
+}
+
+#[test]
+fn both_servers_echo_lines_however_they_arrive() {
+    echoes_lines_however_they_arrive(start_threads_server().unwrap());
+    echoes_lines_however_they_arrive(start_tasks_server().unwrap());
+}
+
 #[test]
 fn the_c10k_tool_prints_its_table() {
     let output = Command::new(env!("CARGO_BIN_EXE_lab-11"))
@@ -107,7 +136,7 @@ fn the_c10k_tool_prints_its_table() {
         .expect("lab-11 starts");
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{table}");
-    for model in ["threads", "tasks"] {
+    for model in ["threads", "tasks", "bare"] {
         for connections in [10, 20] {
             let row = table.lines().find(|line| {
                 let words: Vec<&str> = line.split_whitespace().collect();

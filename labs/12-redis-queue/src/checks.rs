@@ -6,7 +6,7 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use crate::on_loom::store::MemoryRedis;
-use crate::{Commands, JOBS, JobId, Protocol};
+use crate::{Commands, JOBS, JobId, Pipelined, Protocol};
 use harness::sync::loom::{Arc, Mutex, thread};
 
 /// A worker process's connection: once the process is killed, its
@@ -55,13 +55,23 @@ impl Commands for Connection<'_> {
     }
 }
 
+/// A pipeline is not a transaction: its commands run one by one, each a
+/// step, with a death possible before any of them (the default).
+impl Pipelined for Connection<'_> {}
+
 /// One worker's life: claim, do, acknowledge, until the queue is empty
-/// (or, killed, until its commands stop reaching the server).
+/// (or, killed, until its commands stop reaching the server). As the real
+/// worker (`real.rs`) sends them: the work's effect and the ack pipelined
+/// with the next claim.
 fn work<P: Protocol>(redis: &MemoryRedis, worker: &str, killed: &Mutex<bool>) {
     let connection = Connection { redis, killed };
-    while let Some(job) = P::claim(&connection, worker) {
-        connection.count_done(job); // the work, and its effect
-        P::ack(&connection, worker, job);
+    let mut claimed = P::claim(&connection, worker);
+    while let Some(job) = claimed {
+        connection.pipelined(|connection| {
+            connection.count_done(job); // the work, and its effect
+            P::ack(connection, worker, job);
+        });
+        claimed = P::claim(&connection, worker);
     }
 }
 
@@ -145,3 +155,39 @@ pub fn two_workers_one_job<P: Protocol>() {
     assert!(times == 1, "job 1 was done {times} times");
 }
 // ANCHOR_END: two_workers_model
+
+// ANCHOR: repeats_model
+/// What a death costs, counted: jobs 1 and 2, worker `w1` killed at any
+/// moment, reaped, and the queue finished by `w2`, as in the kill model;
+/// but now the jobs done twice are counted too. None may be lost, and at
+/// most `most` done twice.
+pub fn kill_a_worker_redoing_at_most<P: Protocol>(most: usize) {
+    thread::name_current("supervisor");
+    let redis = Arc::new(MemoryRedis::new());
+    redis.lpush(JOBS, 1);
+    redis.lpush(JOBS, 2);
+    let killed = Arc::new(Mutex::new(false).named("killed"));
+    let w1 = {
+        let (redis, killed) = (Arc::clone(&redis), Arc::clone(&killed));
+        thread::spawn(move || {
+            thread::name_current("worker w1");
+            work::<P>(&redis, "w1", &killed);
+        })
+    };
+    *killed.lock().unwrap() = true; // kill -9 w1
+    w1.join().unwrap();
+    P::reap(&*redis, "w1");
+    work::<P>(&redis, "w2", &Mutex::new(false));
+    let done = redis.done();
+    assert!(done.len() == 2, "jobs lost; done: {done:?}");
+    let twice: Vec<_> = done
+        .iter()
+        .filter(|&(_, &n)| n > 1)
+        .map(|(j, _)| j)
+        .collect();
+    assert!(
+        twice.len() <= most,
+        "jobs done twice: {twice:?}, more than {most}; done: {done:?}"
+    );
+}
+// ANCHOR_END: repeats_model

@@ -10,7 +10,8 @@
 //!   and a reaper that requeues a dead worker's jobs);
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `real.rs`: the same protocols on a real Redis server, the server the
-//!   tests start, the workers, the reaper and events by pub/sub;
+//!   tests start, the workers (one round trip a job: [`Pipelined`]), the
+//!   reaper and events by pub/sub;
 //! - `exercise.rs`: your turn, a queue whose workers peek, work, then
 //!   remove (`solution.rs` has the reference answer: try first).
 
@@ -60,6 +61,25 @@ pub trait Commands: Sync {
     fn count_done(&self, job: JobId);
 }
 // ANCHOR_END: commands
+
+// ANCHOR: pipelined
+/// Commands sent together, in one round trip: a pipeline.
+pub trait Pipelined: Commands + Sized {
+    /// Runs the commands `batch` gives without waiting for their answers:
+    /// on a real server they go out with the next command that waits for
+    /// one, in the same round trip. A pipeline is not a transaction: the
+    /// server runs each command whole, in order, but another client's
+    /// commands may run between them, and if the sender is killed, the
+    /// commands after some point may never arrive. So each is still a
+    /// step of its own, with a death possible between any two: by
+    /// default, and in the loom models, they simply run, one by one.
+    /// `batch` must not act on their answers: on a real server, none has
+    /// come back yet (each answers "nothing").
+    fn pipelined(&self, batch: impl FnOnce(&Self)) {
+        batch(self)
+    }
+}
+// ANCHOR_END: pipelined
 
 /// A queue protocol: how a worker claims a job, acknowledges it done, and
 /// how a dead worker's jobs are taken back.

@@ -3,7 +3,7 @@
 //! the reaper that takes back a dead worker's jobs, and events by pub/sub.
 
 use crate::on_std::fixed::ReliableQueue;
-use crate::{Commands, DONE, JOBS, JobId, Protocol, processing};
+use crate::{Commands, DONE, JOBS, JobId, Pipelined, Protocol, processing};
 use std::fmt;
 use std::io;
 use std::net::TcpListener;
@@ -106,9 +106,40 @@ impl Drop for RedisServer {
 /// A connection to a real server, speaking [`Commands`]. A command that
 /// fails (the server went away) is remembered, not panicked on: the
 /// [`Commands`] answer "nothing", and [`RealRedis::failure`] says why.
+/// Commands sent [`pipelined`](Pipelined::pipelined) wait in the
+/// connection and go out with the next command that waits for its answer.
 pub struct RealRedis {
-    connection: Mutex<redis::Connection>,
+    link: Mutex<Link>,
     failure: Mutex<Option<redis::RedisError>>,
+}
+
+/// The connection, and the commands waiting to go out with the next one.
+struct Link {
+    connection: redis::Connection,
+    waiting: Vec<redis::Cmd>,
+    /// Inside [`Pipelined::pipelined`]: commands wait rather than go out.
+    pipelining: bool,
+}
+
+impl Link {
+    /// Sends the waiting commands and `command`, in one round trip;
+    /// `command`'s answer.
+    fn round_trip<T: redis::FromRedisValue>(
+        &mut self,
+        command: &redis::Cmd,
+    ) -> redis::RedisResult<T> {
+        if self.waiting.is_empty() {
+            return command.query(&mut self.connection);
+        }
+        let mut pipeline = redis::pipe();
+        for waiting in self.waiting.drain(..) {
+            pipeline.add_command(waiting).ignore();
+        }
+        let (answer,): (T,) = pipeline
+            .add_command(command.clone())
+            .query(&mut self.connection)?;
+        Ok(answer)
+    }
 }
 
 impl RealRedis {
@@ -116,20 +147,42 @@ impl RealRedis {
     pub fn connect(url: &str) -> redis::RedisResult<Self> {
         let connection = redis::Client::open(url)?.get_connection()?;
         Ok(Self {
-            connection: Mutex::new(connection),
+            link: Mutex::new(Link {
+                connection,
+                waiting: Vec::new(),
+                pipelining: false,
+            }),
             failure: Mutex::new(None),
         })
     }
 
-    /// Runs one command.
+    fn link(&self) -> std::sync::MutexGuard<'_, Link> {
+        self.link.lock().expect("no panic holds it")
+    }
+
+    /// Runs one command (after any that wait to go out with it, in the
+    /// same round trip).
     pub fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> redis::RedisResult<T> {
-        command.query(&mut *self.connection.lock().expect("no panic holds it"))
+        self.link().round_trip(command)
+    }
+
+    /// Queues `command` to go out with the next command that waits for
+    /// its answer, in the same round trip; its own answer is not awaited
+    /// (an error is, with that next command's).
+    pub fn send_later(&self, command: redis::Cmd) {
+        self.link().waiting.push(command);
     }
 
     /// Runs one command for [`Commands`]: on failure, remembers why and
-    /// answers `T::default()` (no job, nothing removed).
+    /// answers `T::default()` (no job, nothing removed). Inside
+    /// [`Pipelined::pipelined`], queues it and answers the same.
     fn run<T: redis::FromRedisValue + Default>(&self, command: &redis::Cmd) -> T {
-        self.query(command).unwrap_or_else(|error| {
+        let mut link = self.link();
+        if link.pipelining {
+            link.waiting.push(command.clone());
+            return T::default();
+        }
+        link.round_trip(command).unwrap_or_else(|error| {
             self.failure
                 .lock()
                 .expect("no panic holds it")
@@ -164,11 +217,16 @@ impl RealRedis {
 
     /// Pushes jobs `0..count` onto the queue, in one round trip.
     pub fn push_jobs(&self, count: JobId) -> redis::RedisResult<()> {
-        let mut pipeline = redis::pipe();
-        for job in 0..count {
-            pipeline.cmd("LPUSH").arg(JOBS).arg(job).ignore();
+        self.push_job_range(0..count)
+    }
+
+    /// Pushes the jobs `jobs` onto the queue, in order, in one round trip.
+    pub fn push_job_range(&self, jobs: std::ops::Range<JobId>) -> redis::RedisResult<()> {
+        for job in jobs {
+            self.send_later(redis::cmd("LPUSH").arg(JOBS).arg(job).clone());
         }
-        pipeline.query(&mut *self.connection.lock().expect("no panic holds it"))
+        self.query(&redis::cmd("PING")) // and the PING's answer, once all are in
+            .map(|_: String| ())
     }
 
     /// The results workers kept (`HGETALL results`), by job.
@@ -179,6 +237,14 @@ impl RealRedis {
     /// How many times each job was done (`HGETALL done`).
     pub fn done(&self) -> redis::RedisResult<std::collections::HashMap<JobId, u64>> {
         self.query(redis::cmd("HGETALL").arg(DONE))
+    }
+}
+
+impl Pipelined for RealRedis {
+    fn pipelined(&self, batch: impl FnOnce(&Self)) {
+        self.link().pipelining = true;
+        batch(self);
+        self.link().pipelining = false;
     }
 }
 
@@ -224,8 +290,9 @@ impl Commands for RealRedis {
 }
 
 // ANCHOR: worker
-/// A worker process's life: renew its lease, claim a job, do it, ack it,
-/// tell the world; until it is killed (or its server goes away).
+/// A worker process's life: claim a job, do it, then in one round trip
+/// count it done, ack it, tell the world, renew the lease if due, and
+/// claim the next; until it is killed (or its server goes away).
 pub fn run_worker(url: &str, name: &str, lease: Duration) -> redis::RedisResult<()> {
     run_worker_doing(url, name, lease, |_| None)
 }
@@ -239,31 +306,73 @@ pub fn run_worker_doing(
     mut work: impl FnMut(JobId) -> Option<u64>,
 ) -> redis::RedisResult<()> {
     let redis = RealRedis::connect(url)?;
+    let mut lease = Lease::new(name, lease);
+    let mut claimed = None;
     loop {
-        let ms = lease.as_millis() as u64;
-        redis.query::<()>(
-            redis::cmd("SET")
-                .arg(heartbeat(name))
-                .arg(1)
-                .arg("PX")
-                .arg(ms),
-        )?;
-        let claimed = ReliableQueue::claim(&redis, name);
+        let done = claimed.map(|job| (job, work(job)));
+        // Sent without waiting: these go out with the claim below.
+        redis.pipelined(|redis| {
+            if let Some((job, result)) = done {
+                if let Some(value) = result {
+                    redis.send_later(redis::cmd("HSET").arg(RESULTS).arg(job).arg(value).clone());
+                }
+                redis.count_done(job); // the work's effect: this count
+                ReliableQueue::ack(redis, name, job);
+                let event = format!("done {job} by {name}");
+                redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
+            }
+            lease.renew_if_due(redis);
+        });
+        claimed = ReliableQueue::claim(&redis, name); // the round trip
         redis.failure()?; // the server went away: nothing more to do
-        let Some(job) = claimed else {
-            continue; // nothing for 0.1 s: renew the lease, look again
-        };
-        if let Some(value) = work(job) {
-            redis.query::<()>(redis::cmd("HSET").arg(RESULTS).arg(job).arg(value))?;
-        }
-        redis.count_done(job); // the work's effect: this count
-        ReliableQueue::ack(&redis, name, job);
-        redis.failure()?;
-        let event = format!("done {job} by {name}");
-        redis.query::<()>(redis::cmd("PUBLISH").arg(EVENTS).arg(event))?;
     }
 }
 // ANCHOR_END: worker
+
+// ANCHOR: lease
+/// A worker's lease, the key `heartbeat:NAME` that expires unless renewed.
+/// It is renewed once a tenth of it has passed, with the next round trip
+/// the worker makes anyway: never a round trip of its own, nor a command
+/// a job. So a live worker is taken for dead only if a claim's wait (0.1
+/// s at most) and one job's work together take more than 0.9 of it.
+struct Lease {
+    key: String,
+    length: Duration,
+    renewed: Option<Instant>,
+}
+
+impl Lease {
+    fn new(worker: &str, length: Duration) -> Self {
+        Self {
+            key: heartbeat(worker),
+            length,
+            renewed: None,
+        }
+    }
+
+    /// `SET heartbeat:NAME 1 PX <lease>`, queued, if a tenth has passed.
+    fn renew_if_due(&mut self, redis: &RealRedis) {
+        if self
+            .renewed
+            .is_some_and(|at| at.elapsed() < self.length / 10)
+        {
+            return;
+        }
+        let ms = self.length.as_millis() as u64;
+        redis.send_later(
+            redis::cmd("SET")
+                .arg(&self.key)
+                .arg(1)
+                .arg("PX")
+                .arg(ms)
+                .clone(),
+        );
+        // Queued now, sent in a moment: the key lives at least `length`
+        // from here.
+        self.renewed = Some(Instant::now());
+    }
+}
+// ANCHOR_END: lease
 
 // ANCHOR: reaper
 /// Takes back the jobs of every worker whose lease has run out; returns
@@ -314,7 +423,8 @@ pub struct RunReport {
     pub jobs: u64,
     /// Jobs neither done nor still queued or claimed: gone.
     pub lost: u64,
-    /// Jobs still queued or claimed when the run gave up (patience).
+    /// Jobs still queued or claimed (or not yet pushed) when the run gave
+    /// up (patience).
     pub unfinished: u64,
     /// Extra times jobs were done (a job done twice counts one).
     pub done_twice: u64,
@@ -422,7 +532,23 @@ pub fn run_queue_with(
     redis
         .query::<()>(&redis::cmd("FLUSHALL"))
         .map_err(io::Error::other)?;
-    redis.push_jobs(jobs).map_err(io::Error::other)?;
+    // Killing, the queue gets `kill_every` jobs at a time, never more
+    // than that past the next kill: however fast the workers (or late
+    // this loop), one is killed each `kill_every` jobs done.
+    let batch = kill_every.unwrap_or(jobs);
+    let mut next_kill = kill_every.unwrap_or(u64::MAX);
+    let mut pushed = 0;
+    let mut feed = |next_kill: u64| -> io::Result<u64> {
+        while pushed < jobs && pushed < next_kill.saturating_add(batch) {
+            let upto = jobs.min(pushed + batch);
+            redis
+                .push_job_range(pushed..upto)
+                .map_err(io::Error::other)?;
+            pushed = upto;
+        }
+        Ok(jobs - pushed) // not yet pushed
+    };
+    feed(next_kill)?;
     let mut pool = Workers {
         program,
         args,
@@ -434,21 +560,22 @@ pub fn run_queue_with(
     for _ in 0..workers {
         pool.start_one()?;
     }
-    let (mut killed, mut requeued, mut next_kill) = (0, 0, kill_every.unwrap_or(u64::MAX));
+    let (mut killed, mut requeued) = (0, 0);
+    // When killing, look often, so the workers do not wait for jobs;
+    // otherwise seldom, not to slow the server being measured.
+    let pause = Duration::from_millis(if kill_every.is_some() { 2 } else { 20 });
     let mut unfinished_jobs;
     loop {
-        thread::sleep(Duration::from_millis(20));
+        thread::sleep(pause);
         pool.all_running()?;
         requeued += reap_dead_workers(&redis).map_err(io::Error::other)? as u64;
-        unfinished_jobs = unfinished(&redis).map_err(io::Error::other)?;
-        if unfinished_jobs == 0 || start.elapsed() > patience {
-            break; // done, or the report says how much was left
-        }
         let done: u64 = redis
             .query(redis::cmd("HLEN").arg(DONE))
             .map_err(io::Error::other)?;
-        if done >= next_kill {
-            next_kill = done + kill_every.unwrap_or(u64::MAX);
+        if let Some(every) = kill_every
+            && done >= next_kill
+        {
+            next_kill += every;
             let mut victim = pool.running.remove(killed as usize % pool.running.len());
             let pid = rustix::process::Pid::from_child(&victim);
             if rustix::process::kill_process(pid, rustix::process::Signal::KILL).is_ok() {
@@ -456,6 +583,11 @@ pub fn run_queue_with(
             }
             let _ = victim.wait();
             pool.start_one()?;
+        }
+        let not_pushed = feed(next_kill)?;
+        unfinished_jobs = unfinished(&redis).map_err(io::Error::other)? + not_pushed;
+        if unfinished_jobs == 0 || start.elapsed() > patience {
+            break; // done, or the report says how much was left
         }
     }
     let elapsed = start.elapsed();

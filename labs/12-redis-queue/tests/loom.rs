@@ -3,7 +3,7 @@
 //! job to one worker at a time.
 
 use harness::Check;
-use lab_12::checks::{kill_a_worker, two_workers_one_job};
+use lab_12::checks::{kill_a_worker, kill_a_worker_redoing_at_most, two_workers_one_job};
 use lab_12::on_loom::fixed::ReliableQueue;
 use lab_12::on_loom::racy::NaiveQueue;
 use lab_12::{Commands, JOBS, JobId, Protocol};
@@ -80,3 +80,53 @@ fn reaping_a_worker_that_is_only_slow_loses_no_job_and_ends() {
         .quiet()
         .must_pass(lab_12::checks::reap_a_live_worker::<ReliableQueue>);
 }
+
+// ANCHOR: redo_bound
+#[test]
+fn a_death_has_at_most_one_job_done_twice() {
+    Check::new("reliable queue, at most one job done twice")
+        .every_interleaving()
+        .must_pass(|| kill_a_worker_redoing_at_most::<ReliableQueue>(1));
+    // And one can be: the death falls between a job's count and its ack.
+    let failure = Check::new("reliable queue, a job done twice")
+        .every_interleaving()
+        .in_book()
+        .must_fail(|| kill_a_worker_redoing_at_most::<ReliableQueue>(0));
+    assert!(
+        failure.message.contains("done twice"),
+        "{}",
+        failure.message
+    );
+}
+
+/// Batched acks: a worker acknowledges every second job, the two at
+/// once, to save half of the acks' commands.
+struct AckTwoAtATime;
+
+impl Protocol for AckTwoAtATime {
+    fn claim(redis: &impl Commands, worker: &str) -> Option<JobId> {
+        ReliableQueue::claim(redis, worker)
+    }
+    fn ack(redis: &impl Commands, worker: &str, _job: JobId) {
+        if redis.llen(&lab_12::processing(worker)) == 2 {
+            redis.rpop(&lab_12::processing(worker));
+            redis.rpop(&lab_12::processing(worker));
+        }
+    }
+    fn reap(redis: &impl Commands, worker: &str) -> usize {
+        ReliableQueue::reap(redis, worker)
+    }
+}
+
+#[test]
+fn acks_two_at_a_time_lose_no_job_but_a_death_can_have_both_done_twice() {
+    Check::new("acks two at a time")
+        .every_interleaving()
+        .must_pass(kill_a_worker::<AckTwoAtATime>);
+    let failure = Check::new("acks two at a time, jobs done twice")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| kill_a_worker_redoing_at_most::<AckTwoAtATime>(1));
+    assert!(failure.message.contains("[1, 2]"), "{}", failure.message);
+}
+// ANCHOR_END: redo_bound

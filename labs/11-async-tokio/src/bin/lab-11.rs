@@ -1,6 +1,6 @@
 //! `lab-11`: the echo servers, and the C10k tool that measures them.
 //!
-//! - `lab-11 serve --model threads|tasks`: an echo server on 127.0.0.1;
+//! - `lab-11 serve --model threads|tasks|bare`: an echo server on 127.0.0.1;
 //! - `lab-11 c10k`: starts each server in a process of its own, opens 100,
 //!   1,000 and 10,000 idle connections to it, and prints, side by side,
 //!   the server's memory per connection and echo latency across them.
