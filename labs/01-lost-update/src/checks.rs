@@ -31,3 +31,33 @@ pub fn increments<C: Counter, const THREADS: u64>() {
     );
 }
 // ANCHOR_END: model
+
+// ANCHOR: busy_model
+/// A spawned thread increments the counter `OTHERS` times while main
+/// increments it once; then it must read `OTHERS + 1`.
+///
+/// In [`increments`] each thread increments once, so a compare-and-swap can
+/// fail at most once per other thread: a retry loop that gives up after
+/// that many tries passes. Here main's one increment can see its
+/// compare-and-swap fail `OTHERS` times in a row, so a loop that gives up
+/// after fewer retries than that loses main's update.
+pub fn increments_beside_a_busy_thread<C: Counter, const OTHERS: u64>() {
+    let counter = Arc::new(C::new());
+    let busy = {
+        let counter = Arc::clone(&counter);
+        thread::spawn(move || {
+            for _ in 0..OTHERS {
+                counter.increment();
+            }
+        })
+    };
+    counter.increment();
+    busy.join().unwrap();
+    let count = counter.get();
+    let expected = OTHERS + 1;
+    assert!(
+        count == expected,
+        "{expected} increments, but the count is {count}: an update was lost"
+    );
+}
+// ANCHOR_END: busy_model

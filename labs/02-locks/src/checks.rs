@@ -95,3 +95,52 @@ pub fn two_bookings<S: Booking>() {
     );
 }
 // ANCHOR_END: booking
+
+// ANCHOR: competing_transfers
+/// Two threads each transfer 80 from account 1, which holds 100, to
+/// account 2. Only one is covered: exactly one is paid, and the balances
+/// are 20 and 80. (In [`opposite_transfers`] every transfer is covered, so
+/// a transfer that checks the balance outside its critical section, or not
+/// at all, passes it.)
+pub fn competing_transfers<A: Transfer>() {
+    let one = Arc::new(A::open(1, 100));
+    let two = Arc::new(A::open(2, 0));
+    let (one_again, two_again) = (Arc::clone(&one), Arc::clone(&two));
+    let spawned = thread::spawn(move || A::transfer(&one_again, &two_again, 80));
+    let mine = A::transfer(&one, &two, 80);
+    let theirs = spawned.join().unwrap();
+    let balances = (one.balance(), two.balance());
+    assert!(
+        mine != theirs,
+        "of two transfers of 80 from 100, paid: {mine} and {theirs}"
+    );
+    assert!(
+        balances == (20, 80),
+        "after one transfer of 80 from 1 (holding 100) to 2 (holding 0): {balances:?}"
+    );
+}
+// ANCHOR_END: competing_transfers
+
+// ANCHOR: audit
+/// A thread transfers 10 from account 1 to account 2 while main audits
+/// the two: the audit must count all 200, and the transfer must land. The
+/// other models check only final balances, so money missing between two
+/// critical sections, and back by the end, passes them.
+pub fn transfer_while_auditing<A: Transfer>() {
+    let one = Arc::new(A::open(1, 100));
+    let two = Arc::new(A::open(2, 100));
+    let (one_again, two_again) = (Arc::clone(&one), Arc::clone(&two));
+    let spawned = thread::spawn(move || A::transfer(&one_again, &two_again, 10));
+    let total = A::total(&one, &two);
+    let paid = spawned.join().unwrap();
+    assert!(
+        total == 200,
+        "an auditor counted {total} in two accounts holding 200 between them"
+    );
+    let balances = (one.balance(), two.balance());
+    assert!(
+        paid && balances == (90, 110),
+        "after 10 from 1 to 2 (paid: {paid}): {balances:?}"
+    );
+}
+// ANCHOR_END: audit

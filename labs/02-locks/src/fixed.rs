@@ -62,6 +62,17 @@ impl crate::Transfer for SafeAccount {
     fn is_locked(&self) -> bool {
         self.balance.try_lock().is_err()
     }
+
+    fn total(one: &Self, two: &Self) -> i64 {
+        let (first, second) = if one.id < two.id {
+            (one, two)
+        } else {
+            (two, one)
+        };
+        let first = first.balance.lock().unwrap(); // the same global order
+        let second = second.balance.lock().unwrap();
+        *first + *second
+    }
 }
 
 // ANCHOR: one_lock

@@ -36,6 +36,11 @@ pub trait Transfer: BankAccount {
     /// Whether some thread holds this account's lock now (for the demo's
     /// watchdog, which cannot ask std's `Mutex` who holds it).
     fn is_locked(&self) -> bool;
+    /// The two accounts' balances added up at one instant, both locks
+    /// held at once: what an auditor sees. Money taken from one account in
+    /// one critical section and given to the other in a later one is
+    /// missing here in between.
+    fn total(one: &Self, two: &Self) -> i64;
 }
 
 /// Seats that people book; the exercise.

@@ -51,4 +51,10 @@ impl crate::Transfer for RacyAccount {
     fn is_locked(&self) -> bool {
         self.balance.try_lock().is_err()
     }
+
+    fn total(one: &Self, two: &Self) -> i64 {
+        let first = one.balance.lock().unwrap(); // in the order named, again
+        let second = two.balance.lock().unwrap();
+        *first + *second
+    }
 }

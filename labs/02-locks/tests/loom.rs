@@ -3,7 +3,10 @@
 
 use harness::sync::loom::Mutex;
 use harness::{Check, FailureKind, Verdict};
-use lab_02::checks::{opposite_transfers, opposite_transfers_in_one_bank, two_withdrawals};
+use lab_02::checks::{
+    competing_transfers, opposite_transfers, opposite_transfers_in_one_bank,
+    transfer_while_auditing, two_withdrawals,
+};
 use lab_02::on_loom::fixed::SafeAccount;
 use lab_02::on_loom::racy::RacyAccount;
 use lab_02::{BankAccount, Transfer};
@@ -142,6 +145,9 @@ impl Transfer for OrderedButBackwards {
     fn is_locked(&self) -> bool {
         self.balance.try_lock().is_err()
     }
+    fn total(one: &Self, two: &Self) -> i64 {
+        ordered_total(&one.balance, one.id, &two.balance, two.id)
+    }
 }
 
 #[test]
@@ -189,4 +195,190 @@ fn one_lock_for_the_whole_bank_never_deadlocks() {
         .every_interleaving()
         .in_book()
         .must_pass(opposite_transfers_in_one_bank);
+}
+
+// Every interleaving (5 executions): two threads, two locks each, nothing
+// left to bound.
+#[test]
+fn a_global_lock_order_never_pays_an_uncovered_transfer() {
+    Check::new("ordered transfers, one covered")
+        .every_interleaving()
+        .quiet()
+        .must_pass(competing_transfers::<SafeAccount>);
+}
+
+/// A wrong fix: takes both locks in the global order (so no deadlock), but
+/// checks the balance first, under the paying account's lock alone, and
+/// acts on that check after letting the lock go.
+struct CheckThenLockBoth {
+    id: u32,
+    balance: Mutex<i64>,
+}
+
+impl BankAccount for CheckThenLockBoth {
+    fn open(id: u32, balance: i64) -> Self {
+        Self {
+            id,
+            balance: Mutex::new(balance),
+        }
+    }
+    fn withdraw(&self, _amount: i64) -> bool {
+        unreachable!("the transfer models make no withdrawals")
+    }
+    fn balance(&self) -> i64 {
+        *self.balance.lock().unwrap()
+    }
+}
+
+impl Transfer for CheckThenLockBoth {
+    fn transfer(from: &Self, to: &Self, amount: i64) -> bool {
+        if *from.balance.lock().unwrap() < amount {
+            return false; // checked, and the lock let go: stale from here on
+        }
+        let (first, second) = if from.id < to.id {
+            (from, to)
+        } else {
+            (to, from)
+        };
+        let mut first_balance = first.balance.lock().unwrap();
+        let mut second_balance = second.balance.lock().unwrap();
+        let (paying, receiving) = if from.id < to.id {
+            (&mut *first_balance, &mut *second_balance)
+        } else {
+            (&mut *second_balance, &mut *first_balance)
+        };
+        *paying -= amount; // on the strength of a check made before the locks
+        *receiving += amount;
+        true
+    }
+    fn is_locked(&self) -> bool {
+        self.balance.try_lock().is_err()
+    }
+    fn total(one: &Self, two: &Self) -> i64 {
+        ordered_total(&one.balance, one.id, &two.balance, two.id)
+    }
+}
+
+#[test]
+fn the_covered_transfer_check_cannot_tell_a_check_before_the_locks() {
+    // Why `competing_transfers` exists: every transfer here is covered.
+    Check::new("check, then lock both; both covered")
+        .every_interleaving()
+        .quiet()
+        .must_pass(opposite_transfers::<CheckThenLockBoth>);
+}
+
+#[test]
+fn checking_the_balance_before_taking_both_locks_is_found_by_loom() {
+    let failure = Check::new("check, then lock both")
+        .every_interleaving()
+        .quiet()
+        .must_fail(competing_transfers::<CheckThenLockBoth>);
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    assert!(
+        failure.message.contains("paid: true and true"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn the_competing_transfer_check_fails_on_moving_money_the_wrong_way() {
+    // It never checks the balance either: the covered model cannot tell.
+    let failure = Check::new("ordered but backwards, one covered")
+        .every_interleaving()
+        .quiet()
+        .must_fail(competing_transfers::<OrderedButBackwards>);
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+}
+
+/// Both balances, locked in the global order (the wrong fixes here get
+/// their audit right, so that only their transfers are on trial).
+fn ordered_total(one: &Mutex<i64>, one_id: u32, two: &Mutex<i64>, two_id: u32) -> i64 {
+    let (first, second) = if one_id < two_id {
+        (one, two)
+    } else {
+        (two, one)
+    };
+    let first = first.lock().unwrap();
+    let second = second.lock().unwrap();
+    *first + *second
+}
+
+// Every interleaving: two threads, two locks each; few executions.
+#[test]
+fn a_global_lock_order_never_shows_an_auditor_money_in_flight() {
+    Check::new("ordered transfers, audited")
+        .every_interleaving()
+        .quiet()
+        .must_pass(transfer_while_auditing::<SafeAccount>);
+}
+
+/// A wrong fix for the deadlock: never hold two locks at once. Take the
+/// money out under the payer's lock, then put it in under the payee's:
+/// no deadlock, right final balances, and in between the money is nowhere.
+struct OneLockAtATime {
+    id: u32,
+    balance: Mutex<i64>,
+}
+
+impl BankAccount for OneLockAtATime {
+    fn open(id: u32, balance: i64) -> Self {
+        Self {
+            id,
+            balance: Mutex::new(balance),
+        }
+    }
+    fn withdraw(&self, _amount: i64) -> bool {
+        unreachable!("the transfer models make no withdrawals")
+    }
+    fn balance(&self) -> i64 {
+        *self.balance.lock().unwrap()
+    }
+}
+
+impl Transfer for OneLockAtATime {
+    fn transfer(from: &Self, to: &Self, amount: i64) -> bool {
+        {
+            let mut paying = from.balance.lock().unwrap();
+            if *paying < amount {
+                return false;
+            }
+            *paying -= amount;
+        } // the payer's lock let go: the money is in neither account
+        *to.balance.lock().unwrap() += amount;
+        true
+    }
+    fn is_locked(&self) -> bool {
+        self.balance.try_lock().is_err()
+    }
+    fn total(one: &Self, two: &Self) -> i64 {
+        ordered_total(&one.balance, one.id, &two.balance, two.id)
+    }
+}
+
+#[test]
+fn the_final_balance_checks_cannot_tell_one_lock_at_a_time() {
+    // Why `transfer_while_auditing` exists: final balances are right.
+    Check::new("one lock at a time, final balances")
+        .every_interleaving()
+        .quiet()
+        .must_pass(opposite_transfers::<OneLockAtATime>);
+    Check::new("one lock at a time, one covered")
+        .every_interleaving()
+        .quiet()
+        .must_pass(competing_transfers::<OneLockAtATime>);
+}
+
+#[test]
+fn money_in_flight_between_two_critical_sections_is_found_by_loom() {
+    let failure = Check::new("one lock at a time")
+        .every_interleaving()
+        .quiet()
+        .must_fail(transfer_while_auditing::<OneLockAtATime>);
+    assert!(
+        failure.message.contains("counted 190"),
+        "{}",
+        failure.message
+    );
 }

@@ -74,3 +74,64 @@ pub fn one_item<Q: Queue>() {
     assert!(popped == 7, "pushed 7, but the consumer popped {popped}");
 }
 // ANCHOR_END: one_item
+
+// ANCHOR: two_slots
+/// Two consumers each pop one item from a queue of two slots, into which
+/// main pushes two. With two slots, main's second push finds the queue
+/// not empty: a `push` that notifies only on the empty-to-non-empty
+/// transition wakes one of two sleeping consumers, and the other sleeps
+/// for ever beside an item. (With one slot every push is that transition,
+/// so the models above cannot tell.)
+pub fn two_consumers_two_slots<Q: Queue>() {
+    let queue = Arc::new(Q::with_capacity(2));
+    let consumers: Vec<_> = (0..2)
+        .map(|_| {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.pop())
+        })
+        .collect();
+    queue.push(1);
+    queue.push(2);
+    let mut popped: Vec<u32> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+    popped.sort();
+    assert!(
+        popped == [1, 2],
+        "pushed 1 and 2, but the consumers popped {popped:?}"
+    );
+    assert!(
+        queue.is_empty(),
+        "both items were popped, yet the queue holds some"
+    );
+}
+
+/// Main fills a queue of two slots, two producers each push one more item
+/// (so both wait for room), and main pops all four. Main's second pop
+/// finds the queue not full: a `pop` that notifies only on the
+/// full-to-not-full transition wakes one of two sleeping producers, and
+/// the other sleeps for ever while main waits for its item.
+pub fn two_producers_two_slots<Q: Queue>() {
+    let queue = Arc::new(Q::with_capacity(2));
+    queue.push(1);
+    queue.push(2);
+    let producers: Vec<_> = [3, 4]
+        .into_iter()
+        .map(|item| {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.push(item))
+        })
+        .collect();
+    let mut popped: Vec<u32> = (0..4).map(|_| queue.pop()).collect();
+    for producer in producers {
+        producer.join().unwrap();
+    }
+    popped.sort();
+    assert!(
+        popped == [1, 2, 3, 4],
+        "pushed 1, 2, 3 and 4, but main popped {popped:?}"
+    );
+    assert!(
+        queue.is_empty(),
+        "all four items were popped, yet the queue holds some"
+    );
+}
+// ANCHOR_END: two_slots

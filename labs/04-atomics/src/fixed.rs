@@ -142,6 +142,22 @@ unsafe impl Sync for RawSpinCounter {}
 /// A spin lock, step 3, with a guard: the lock owns the value, `lock`
 /// returns a guard that gives access to it, and dropping the guard is the
 /// only way to unlock. No `unsafe` is left for the caller to get wrong.
+///
+/// Threads can share the lock only if the value may move between them. A
+/// `Cell` inside is fine, as in std's `Mutex` (one thread at a time uses
+/// it); an `Rc` is not (its count is shared with clones left behind):
+///
+/// ```compile_fail,E0277
+/// use lab_04::on_std::fixed::SpinLock;
+/// fn share<T: Sync>(_: &T) {}
+/// share(&SpinLock::new(std::rc::Rc::new(0))); // `Rc` is not `Send`: refused
+/// ```
+///
+/// ```
+/// use lab_04::on_std::fixed::SpinLock;
+/// fn share<T: Sync>(_: &T) {}
+/// share(&SpinLock::new(std::cell::Cell::new(0))); // `Cell` is `Send`: shared
+/// ```
 pub struct SpinLock<T> {
     locked: AtomicBool,
     value: UnsafeCell<T>,

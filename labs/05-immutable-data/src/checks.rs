@@ -10,7 +10,7 @@ use harness::sync::loom::{Arc, thread};
 // ANCHOR: update_model
 /// One thread moves the service from `db-a:5432` to `db-b:6432` while the
 /// main thread reads the configuration: it must read one or the other,
-/// never a mix.
+/// never a mix; and once the update is joined, it must read the new one.
 pub fn update_while_reading<S: ConfigStore>() {
     let store = Arc::new(S::new(Config::primary()));
     let updater = {
@@ -23,6 +23,11 @@ pub fn update_while_reading<S: ConfigStore>() {
         "read {read:?}: half of one configuration and half of the other"
     );
     updater.join().unwrap();
+    let after = Config::clone(&store.read());
+    assert!(
+        after == Config::replica(),
+        "the update was joined, but the configuration is {after:?}: it never landed"
+    );
 }
 // ANCHOR_END: update_model
 

@@ -81,3 +81,36 @@ fn the_fix_check_fails_on_snapshots_published_one_field_at_a_time() {
         .must_fail(update_while_reading::<FieldByField>);
     assert!(failure.message.contains("half"), "{}", failure.message);
 }
+
+/// A wrong fix: snapshots, but `update` changes its own snapshot with
+/// `Arc::make_mut`. The store still holds that configuration too, so
+/// `make_mut` copies it, the copy gets the update, and the copy is
+/// dropped: every read is whole, and the update never lands.
+struct UpdatesACopy(Mutex<Arc<Config>>);
+
+impl ConfigStore for UpdatesACopy {
+    type Snapshot = Arc<Config>;
+    fn new(config: Config) -> Self {
+        Self(Mutex::new(Arc::new(config)))
+    }
+    fn update(&self, config: Config) {
+        let mut snapshot = self.read();
+        *Arc::make_mut(&mut snapshot) = config; // a copy, then dropped
+    }
+    fn read(&self) -> Arc<Config> {
+        Arc::clone(&self.0.lock().unwrap())
+    }
+}
+
+#[test]
+fn the_fix_check_fails_on_an_update_that_never_lands() {
+    let failure = Check::new("updates a copy")
+        .every_interleaving()
+        .quiet()
+        .must_fail(update_while_reading::<UpdatesACopy>);
+    assert!(
+        failure.message.contains("never landed"),
+        "{}",
+        failure.message
+    );
+}

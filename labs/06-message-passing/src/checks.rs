@@ -61,3 +61,39 @@ pub fn value_arrives_once<O: OneShot>() {
     );
 }
 // ANCHOR_END: value_arrives_once
+
+/// Jobs whose worker can take one job at a time: what
+/// [`job_arrives_before_stop`] needs to watch a job reach the worker with
+/// no `stop` (and its `notify_all`) to wake it.
+pub trait Receiving: Jobs {
+    /// The next job, waiting for one; `None` once stopped and empty.
+    fn recv(&self) -> Option<u32>;
+}
+
+impl Receiving for crate::on_loom::fixed::ClosingJobs {
+    fn recv(&self) -> Option<u32> {
+        crate::on_loom::fixed::ClosingJobs::recv(self)
+    }
+}
+
+// ANCHOR: job_arrives
+/// The worker waits for one job; main sends 1 and waits for the worker to
+/// have it, and only then says stop. In [`send_then_stop`] the `stop`
+/// always comes, and its `notify_all` wakes a worker that `send` left
+/// asleep: a `send` that never notifies passes it. Here nothing but
+/// `send` can wake the worker.
+pub fn job_arrives_before_stop<J: Receiving>() {
+    let jobs = Arc::new(J::new());
+    let worker = {
+        let jobs = Arc::clone(&jobs);
+        thread::spawn(move || jobs.recv())
+    };
+    jobs.send(1);
+    let received = worker.join().unwrap();
+    jobs.stop();
+    assert!(
+        received == Some(1),
+        "sent 1 and waited for it, but the worker received {received:?}"
+    );
+}
+// ANCHOR_END: job_arrives

@@ -1,10 +1,15 @@
 //! lab-06 under loom: the early stop and the flag-and-slot one-shot are
 //! found, and the fixes hold over every interleaving.
 
-use harness::Check;
-use lab_06::checks::{send_then_stop, value_arrives, value_arrives_once};
+use harness::sync::loom::{Condvar, Mutex};
+use harness::{Check, FailureKind};
+use lab_06::Jobs;
+use lab_06::checks::{
+    Receiving, job_arrives_before_stop, send_then_stop, value_arrives, value_arrives_once,
+};
 use lab_06::on_loom::fixed::{ClosingJobs, OneSlot};
 use lab_06::on_loom::racy::{FlagAndSlot, StopFlagJobs};
+use std::collections::VecDeque;
 
 // ANCHOR: lost_jobs_are_found
 #[test]
@@ -73,4 +78,76 @@ fn one_state_for_flag_and_slot_delivers_the_value_once() {
         .every_interleaving()
         .in_book()
         .must_pass(value_arrives_once::<OneSlot>);
+}
+
+/// A wrong fix: close, then drain (right), but `send` queues the job and
+/// never notifies: a waiting worker sleeps until `stop` wakes it.
+struct SendWithoutNotify {
+    queue: Mutex<(VecDeque<u32>, bool)>,
+    changed: Condvar,
+}
+
+impl Jobs for SendWithoutNotify {
+    fn new() -> Self {
+        Self {
+            queue: Mutex::new((VecDeque::new(), false)),
+            changed: Condvar::new(),
+        }
+    }
+    fn send(&self, job: u32) {
+        self.queue.lock().unwrap().0.push_back(job); // and no notify
+    }
+    fn stop(&self) {
+        self.queue.lock().unwrap().1 = true;
+        self.changed.notify_all();
+    }
+    fn work(&self) -> Vec<u32> {
+        let mut handled = Vec::new();
+        while let Some(job) = self.recv() {
+            handled.push(job);
+        }
+        handled
+    }
+}
+
+impl Receiving for SendWithoutNotify {
+    fn recv(&self) -> Option<u32> {
+        let mut queue = self.queue.lock().unwrap();
+        loop {
+            if let Some(job) = queue.0.pop_front() {
+                return Some(job);
+            }
+            if queue.1 {
+                return None;
+            }
+            queue = self.changed.wait(queue).unwrap();
+        }
+    }
+}
+
+// Every interleaving: one worker, one job, a handful of executions.
+#[test]
+fn a_sent_job_reaches_a_waiting_worker_without_a_stop() {
+    Check::new("close, then drain; one job, no stop yet")
+        .every_interleaving()
+        .quiet()
+        .must_pass(job_arrives_before_stop::<ClosingJobs>);
+}
+
+#[test]
+fn the_shutdown_check_cannot_tell_a_send_that_never_notifies() {
+    // Why `job_arrives_before_stop` exists: `stop`'s notify_all hides it.
+    Check::new("send without notify, then stop")
+        .every_interleaving()
+        .quiet()
+        .must_pass(send_then_stop::<SendWithoutNotify>);
+}
+
+#[test]
+fn a_send_that_never_notifies_is_found_by_loom() {
+    let failure = Check::new("send without notify")
+        .every_interleaving()
+        .quiet()
+        .must_fail(job_arrives_before_stop::<SendWithoutNotify>);
+    assert_eq!(failure.kind, FailureKind::Deadlock);
 }

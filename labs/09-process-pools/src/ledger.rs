@@ -7,16 +7,19 @@ use crate::{JobId, WorkerId};
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
-/// Every job is in exactly one place: queued, running on one worker, or
-/// finished (as long as the methods below are all that touch it).
+/// Every job is in exactly one place: queued, running on one worker,
+/// finished, or given up on (as long as the methods below are all that
+/// touch it).
 #[derive(Default)]
 pub struct Book {
     pub(crate) queue: VecDeque<JobId>,
     pub(crate) running: BTreeMap<WorkerId, JobId>,
     pub(crate) finished: Vec<JobId>,
+    pub(crate) given_up: Vec<JobId>,
 }
 
-/// Compact for traces: `queued [2] w1:1 done []` (worker 1 runs job 1).
+/// Compact for traces: `queued [2] w1:1 done []` (worker 1 runs job 1),
+/// and `failed [1]` after, once a job was given up on.
 impl fmt::Debug for Book {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let list = |jobs: &mut dyn Iterator<Item = &JobId>| {
@@ -27,7 +30,11 @@ impl fmt::Debug for Book {
         for (worker, job) in &self.running {
             write!(f, "w{worker}:{job} ")?;
         }
-        write!(f, "done {}", list(&mut self.finished.iter()))
+        write!(f, "done {}", list(&mut self.finished.iter()))?;
+        if !self.given_up.is_empty() {
+            write!(f, " failed {}", list(&mut self.given_up.iter()))?;
+        }
+        Ok(())
     }
 }
 
@@ -82,16 +89,22 @@ impl Book {
     }
 
     /// Takes back the lease of `worker`'s job without queueing it again:
-    /// the pool has given up on it (it is reported failed, not lost).
+    /// the pool has given up on it (it is reported failed, not lost, and
+    /// not finished either).
     pub fn give_up(&mut self, worker: WorkerId) -> Option<JobId> {
         let job = self.running.remove(&worker)?;
-        self.finished.push(job);
+        self.given_up.push(job);
         Some(job)
     }
 
-    /// The jobs finished (or given up on), in the order it happened.
+    /// The jobs finished, in the order it happened (not those given up on).
     pub fn finished(&self) -> &[JobId] {
         &self.finished
+    }
+
+    /// The jobs given up on, in the order it happened.
+    pub fn given_up(&self) -> &[JobId] {
+        &self.given_up
     }
 
     /// Whether any job is waiting to be handed out.
@@ -122,12 +135,13 @@ mod tests {
     }
 
     #[test]
-    fn a_job_given_up_on_is_finished_once_and_not_requeued() {
+    fn a_job_given_up_on_is_neither_finished_nor_requeued() {
         let mut book = Book::queued(&[1, 2]);
         book.hand_out(0);
         assert_eq!(book.give_up(0), Some(1));
         assert_eq!(book.requeue(0), None);
-        assert_eq!(book.finished(), [1]);
+        assert_eq!(book.given_up(), [1]);
+        assert!(book.finished().is_empty());
         assert_eq!(book.hand_out(0), Some(2));
     }
 }

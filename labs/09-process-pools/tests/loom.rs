@@ -85,3 +85,36 @@ fn the_fix_check_fails_checking_for_a_finished_job_then_recording() {
         .must_fail(kill_a_worker::<CheckThenRecord>);
     assert!(failure.message.contains("[1, 1, 2]"), "{}", failure.message);
 }
+
+/// A wrong fix: when a worker dies, give up on its job rather than queue
+/// it again ("it failed"). Nothing runs twice, and job 1, killed before
+/// it reported, is never finished.
+struct GivesUpOnTheDead(Mutex<Book>);
+
+impl Bookkeeping for GivesUpOnTheDead {
+    fn new(jobs: &[JobId]) -> Self {
+        Self(Mutex::new(Book::queued(jobs)))
+    }
+    fn take(&self, worker: WorkerId) -> Option<JobId> {
+        self.0.lock().unwrap().hand_out(worker)
+    }
+    fn finish(&self, worker: WorkerId, job: JobId) -> bool {
+        self.0.lock().unwrap().finish_if_leased(worker, job)
+    }
+    fn worker_died(&self, worker: WorkerId) {
+        self.0.lock().unwrap().give_up(worker);
+    }
+    fn finished(&self) -> Vec<JobId> {
+        self.0.lock().unwrap().finished().to_vec()
+    }
+}
+
+#[test]
+fn the_fix_check_fails_giving_up_on_a_dead_workers_job() {
+    // A job given up on is not finished: the model counts only reports.
+    let failure = Check::new("gives up on the dead")
+        .every_interleaving()
+        .quiet()
+        .must_fail(kill_a_worker::<GivesUpOnTheDead>);
+    assert!(failure.message.contains("are [2]"), "{}", failure.message);
+}

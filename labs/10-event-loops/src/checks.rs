@@ -86,3 +86,64 @@ pub fn receive_a_value<C: OneShot>() {
     sender.join().unwrap();
 }
 // ANCHOR_END: channel_model
+
+/// Polls once with a waker of its own, as an executor that then handed
+/// the task on (or a `select!` that polled it and moved on) would: the
+/// first of two wakers a task can be polled with. Returns the value if
+/// that poll was ready.
+fn poll_with_an_old_waker<T>(poll: &mut impl FnMut(&mut Context<'_>) -> Poll<T>) -> Option<T> {
+    let old = std::sync::Arc::new(Wakeup {
+        woken: Mutex::new(false).named("old waker woken"),
+        executor: Condvar::new().named("old waker woken"),
+    });
+    let waker = Waker::from(old);
+    match poll(&mut Context::from_waker(&waker)) {
+        Poll::Ready(value) => Some(value),
+        Poll::Pending => None,
+    }
+}
+
+// ANCHOR: new_waker_model
+/// As [`wait_for_an_event`], but the task is first polled with one waker,
+/// then waited for with another: when the event happens it must wake the
+/// waker of the latest poll. (With one waker for every poll, an event
+/// that keeps the first waker it was given, and ignores later ones,
+/// passes.)
+pub fn wait_with_a_new_waker<E: Event>() {
+    thread::name_current("executor");
+    let event = Arc::new(E::new());
+    let source = {
+        let event = Arc::clone(&event);
+        thread::spawn(move || {
+            thread::name_current("event source");
+            event.set();
+        })
+    };
+    let mut poll = |cx: &mut Context<'_>| event.poll_wait(cx);
+    if poll_with_an_old_waker(&mut poll).is_none() {
+        run_until_ready(poll);
+    }
+    source.join().unwrap();
+}
+// ANCHOR_END: new_waker_model
+
+/// As [`receive_a_value`], but the task is first polled with one waker,
+/// then waited for with another: `send` must wake the latest.
+pub fn receive_with_a_new_waker<C: OneShot>() {
+    thread::name_current("executor");
+    let channel = Arc::new(C::new());
+    let sender = {
+        let channel = Arc::clone(&channel);
+        thread::spawn(move || {
+            thread::name_current("sender");
+            channel.send(42);
+        })
+    };
+    let mut poll = |cx: &mut Context<'_>| channel.poll_recv(cx);
+    let value = match poll_with_an_old_waker(&mut poll) {
+        Some(value) => value,
+        None => run_until_ready(poll),
+    };
+    assert!(value == 42, "received {value}, not the 42 sent");
+    sender.join().unwrap();
+}

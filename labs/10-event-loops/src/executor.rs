@@ -318,106 +318,171 @@ pub async fn yield_now() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc::{self, RecvTimeoutError};
+
+    /// How long any of these tests may take: each takes milliseconds (the
+    /// ten thousand timers, well under a second, even unoptimised), so a
+    /// test still running after 10 s has hung, most likely on a lost
+    /// wakeup: the loop asleep in `poll(2)` with nothing left to wake it.
+    const LIMIT: Duration = Duration::from_secs(10);
+
+    /// Runs `test` on a thread of its own and returns what it returns, or
+    /// fails, saying so, if it has not finished within `limit`. A panic in
+    /// `test` fails this test with that panic. The stuck thread is left
+    /// behind; the test binary still exits when its tests are done.
+    fn within<T: Send + 'static>(limit: Duration, test: impl FnOnce() -> T + Send + 'static) -> T {
+        let (done, finished) = mpsc::channel();
+        let runner = thread::spawn(move || {
+            let _ = done.send(test());
+        });
+        match finished.recv_timeout(limit) {
+            Ok(value) => value,
+            Err(RecvTimeoutError::Disconnected) => match runner.join() {
+                Err(panic) => panic::resume_unwind(panic),
+                Ok(()) => unreachable!("the test thread ended without a result"),
+            },
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "the test did not finish within {limit:?}: the event loop is stuck, \
+                 most likely asleep on a wakeup that never comes"
+            ),
+        }
+    }
 
     #[test]
     fn tasks_run_and_timers_fire_in_order() {
-        let event_loop = EventLoop::new().unwrap();
-        let handle = event_loop.handle();
-        let order = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&order);
-        event_loop.run(async move {
-            for (name, ms) in [("late", 30), ("early", 10), ("middle", 20)] {
-                let (handle2, seen) = (handle.clone(), Arc::clone(&seen));
-                handle.spawn(async move {
-                    handle2.sleep(Duration::from_millis(ms)).await;
-                    seen.lock().unwrap().push(name);
-                });
-            }
+        within(LIMIT, || {
+            let event_loop = EventLoop::new().unwrap();
+            let handle = event_loop.handle();
+            let order = Arc::new(Mutex::new(Vec::new()));
+            let seen = Arc::clone(&order);
+            event_loop.run(async move {
+                for (name, ms) in [("late", 30), ("early", 10), ("middle", 20)] {
+                    let (handle2, seen) = (handle.clone(), Arc::clone(&seen));
+                    handle.spawn(async move {
+                        handle2.sleep(Duration::from_millis(ms)).await;
+                        seen.lock().unwrap().push(name);
+                    });
+                }
+            });
+            assert_eq!(*order.lock().unwrap(), ["early", "middle", "late"]);
         });
-        assert_eq!(*order.lock().unwrap(), ["early", "middle", "late"]);
     }
 
     #[test]
     fn blocking_work_on_a_thread_wakes_its_task_with_the_result() {
-        let event_loop = EventLoop::new().unwrap();
-        let handle = event_loop.handle();
-        let value = event_loop.run(async move {
-            handle
-                .spawn_blocking(|| {
-                    thread::sleep(Duration::from_millis(20));
-                    42
-                })
-                .await
+        within(LIMIT, || {
+            let event_loop = EventLoop::new().unwrap();
+            let handle = event_loop.handle();
+            let value = event_loop.run(async move {
+                handle
+                    .spawn_blocking(|| {
+                        thread::sleep(Duration::from_millis(20));
+                        42
+                    })
+                    .await
+            });
+            assert_eq!(value.unwrap(), 42);
         });
-        assert_eq!(value.unwrap(), 42);
     }
 
     #[test]
     fn yielding_lets_the_other_tasks_run_in_turn() {
-        let event_loop = EventLoop::new().unwrap();
-        let handle = event_loop.handle();
-        let order = Arc::new(Mutex::new(String::new()));
-        let seen = Arc::clone(&order);
-        event_loop.run(async move {
-            for name in ['a', 'b'] {
-                let seen = Arc::clone(&seen);
-                handle.spawn(async move {
-                    for _ in 0..3 {
-                        seen.lock().unwrap().push(name);
-                        yield_now().await;
-                    }
-                });
-            }
+        within(LIMIT, || {
+            let event_loop = EventLoop::new().unwrap();
+            let handle = event_loop.handle();
+            let order = Arc::new(Mutex::new(String::new()));
+            let seen = Arc::clone(&order);
+            event_loop.run(async move {
+                for name in ['a', 'b'] {
+                    let seen = Arc::clone(&seen);
+                    handle.spawn(async move {
+                        for _ in 0..3 {
+                            seen.lock().unwrap().push(name);
+                            yield_now().await;
+                        }
+                    });
+                }
+            });
+            assert_eq!(*order.lock().unwrap(), "ababab");
         });
-        assert_eq!(*order.lock().unwrap(), "ababab");
     }
 
     #[test]
     fn ten_thousand_tasks_all_finish() {
-        let event_loop = EventLoop::new().unwrap();
-        let handle = event_loop.handle();
-        let done = Arc::new(AtomicUsize::new(0));
-        let count = Arc::clone(&done);
-        event_loop.run(async move {
-            for _ in 0..10_000 {
-                let (count, handle2) = (Arc::clone(&count), handle.clone());
-                handle.spawn(async move {
-                    handle2.sleep(Duration::from_millis(1)).await;
-                    count.fetch_add(1, Ordering::Relaxed);
-                });
-            }
+        within(LIMIT, || {
+            let event_loop = EventLoop::new().unwrap();
+            let handle = event_loop.handle();
+            let done = Arc::new(AtomicUsize::new(0));
+            let count = Arc::clone(&done);
+            event_loop.run(async move {
+                for _ in 0..10_000 {
+                    let (count, handle2) = (Arc::clone(&count), handle.clone());
+                    handle.spawn(async move {
+                        handle2.sleep(Duration::from_millis(1)).await;
+                        count.fetch_add(1, Ordering::Relaxed);
+                    });
+                }
+            });
+            assert_eq!(done.load(Ordering::Relaxed), 10_000);
         });
-        assert_eq!(done.load(Ordering::Relaxed), 10_000);
     }
 
     #[test]
     fn a_panic_in_blocking_work_reaches_its_task_and_the_loop_goes_on() {
-        let event_loop = EventLoop::new().unwrap();
-        let handle = event_loop.handle();
-        let outcome = event_loop.run(async move {
-            let panicked = handle
-                .spawn_blocking(|| panic!("blocking work failed"))
-                .await;
-            let after = handle.spawn_blocking(|| 7).await.unwrap();
-            (panicked.is_err(), after)
+        within(LIMIT, || {
+            let event_loop = EventLoop::new().unwrap();
+            let handle = event_loop.handle();
+            let outcome = event_loop.run(async move {
+                let panicked = handle
+                    .spawn_blocking(|| panic!("blocking work failed"))
+                    .await;
+                let after = handle.spawn_blocking(|| 7).await.unwrap();
+                (panicked.is_err(), after)
+            });
+            assert_eq!(outcome, (true, 7));
         });
-        assert_eq!(outcome, (true, 7));
     }
 
     #[test]
     fn a_task_that_panics_ends_alone() {
-        let event_loop = EventLoop::new().unwrap();
-        let handle = event_loop.handle();
-        let done = Arc::new(AtomicUsize::new(0));
-        let count = Arc::clone(&done);
-        event_loop.run(async move {
-            handle.spawn(async { panic!("this task fails") });
-            let handle2 = handle.clone();
-            handle.spawn(async move {
-                handle2.sleep(Duration::from_millis(5)).await;
-                count.fetch_add(1, Ordering::Relaxed);
+        within(LIMIT, || {
+            let event_loop = EventLoop::new().unwrap();
+            let handle = event_loop.handle();
+            let done = Arc::new(AtomicUsize::new(0));
+            let count = Arc::clone(&done);
+            event_loop.run(async move {
+                handle.spawn(async { panic!("this task fails") });
+                let handle2 = handle.clone();
+                handle.spawn(async move {
+                    handle2.sleep(Duration::from_millis(5)).await;
+                    count.fetch_add(1, Ordering::Relaxed);
+                });
             });
+            assert_eq!(done.load(Ordering::Relaxed), 1);
         });
-        assert_eq!(done.load(Ordering::Relaxed), 1);
+    }
+
+    /// A wrong future: `Pending` without arranging for a wake-up. The flag
+    /// is set, but nothing tells the loop, which sleeps for ever: this test
+    /// proves such a hang ends as a failure, within a short limit.
+    #[test]
+    #[should_panic(expected = "did not finish within")]
+    fn a_task_pending_without_a_waker_fails_within_the_limit() {
+        within(Duration::from_millis(500), || {
+            let event_loop = EventLoop::new().unwrap();
+            let done = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&done);
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                flag.store(true, Ordering::SeqCst);
+            });
+            event_loop.run(std::future::poll_fn(move |_cx| {
+                if done.load(Ordering::SeqCst) {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending // and nobody will wake it
+                }
+            }));
+        });
     }
 }

@@ -4,7 +4,7 @@
 use harness::sync::loom::Mutex;
 use harness::sync::loom::atomic::{AtomicBool, Ordering};
 use harness::{Check, FailureKind};
-use lab_10::checks::wait_for_an_event;
+use lab_10::checks::{wait_for_an_event, wait_with_a_new_waker};
 use lab_10::on_loom::fixed::RegisterThenCheck;
 use lab_10::on_loom::racy::CheckThenRegister;
 use lab_10::{Event, Registered};
@@ -73,5 +73,67 @@ fn the_fix_check_fails_waking_before_recording_the_event() {
         .every_interleaving()
         .quiet()
         .must_fail(wait_for_an_event::<WakeThenStore>);
+    assert_eq!(failure.kind, FailureKind::Deadlock);
+}
+
+// Every interleaving: two threads, two polls; small enough to explore whole.
+#[test]
+fn registering_then_checking_wakes_the_latest_waker() {
+    Check::new("register, then check; a new waker")
+        .every_interleaving()
+        .quiet()
+        .must_pass(wait_with_a_new_waker::<RegisterThenCheck>);
+}
+
+/// A wrong fix: register, then check (right), but keep the first waker
+/// registered and ignore the later ones ("it is the same task"). A task
+/// polled again with another waker is woken through the old one.
+struct KeepsTheFirstWaker {
+    happened: AtomicBool,
+    waiting: Mutex<Registered>,
+}
+
+impl Event for KeepsTheFirstWaker {
+    fn new() -> Self {
+        Self {
+            happened: AtomicBool::new(false),
+            waiting: Mutex::new(Registered(None)),
+        }
+    }
+    fn set(&self) {
+        self.happened.store(true, Ordering::Release);
+        if let Some(waker) = self.waiting.lock().unwrap().0.take() {
+            waker.wake();
+        }
+    }
+    fn poll_wait(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut waiting = self.waiting.lock().unwrap();
+        if waiting.0.is_none() {
+            waiting.0 = Some(cx.waker().clone()); // a later waker is dropped
+        }
+        drop(waiting);
+        if self.happened.load(Ordering::Acquire) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn the_one_waker_check_cannot_tell_an_event_that_keeps_a_stale_waker() {
+    // Why `wait_with_a_new_waker` exists.
+    Check::new("keeps the first waker; one waker")
+        .every_interleaving()
+        .quiet()
+        .must_pass(wait_for_an_event::<KeepsTheFirstWaker>);
+}
+
+#[test]
+fn keeping_a_stale_waker_is_found_by_loom() {
+    let failure = Check::new("keeps the first waker")
+        .every_interleaving()
+        .quiet()
+        .must_fail(wait_with_a_new_waker::<KeepsTheFirstWaker>);
     assert_eq!(failure.kind, FailureKind::Deadlock);
 }
