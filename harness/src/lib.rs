@@ -18,6 +18,7 @@ pub mod book;
 mod check;
 mod child;
 pub mod exercise;
+mod fingerprint;
 mod record;
 mod render;
 pub mod sync;

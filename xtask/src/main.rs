@@ -6,7 +6,18 @@
 //! cargo xtask book           build the book; fail on any warning
 //! cargo xtask traces         regenerate the traces the book shows
 //! cargo xtask exercise 01    check your answer to lab 01's exercise
+//! cargo xtask progress       which exercises you have passed, and the next one
+//! cargo xtask doctor         is this machine ready for every chapter?
+//! cargo xtask prepare        fetch and build everything, once, for working offline
 //! ```
+
+mod doctor;
+// The harness's own fingerprint code, compiled here too: `progress` tells
+// an untouched starter from an edited one without building the harness.
+#[path = "../../harness/src/fingerprint.rs"]
+mod fingerprint;
+mod prepare;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -41,7 +52,18 @@ enum Task {
         /// The lab's number, e.g. 01.
         lab: String,
     },
+    /// Show which exercises you have passed, started or not, and the next one.
+    Progress,
+    /// Say whether this machine is ready for every chapter, and what to do
+    /// where not; exits 2 when something is to do.
+    Doctor,
+    /// Fetch every crate and build every lab's tests, examples and
+    /// benchmarks, and install mdbook: after it, the course works offline.
+    Prepare,
 }
+
+/// `doctor`'s exit code when the machine is not ready (1 is its own failure).
+const NOT_READY: u8 = 2;
 
 fn main() -> ExitCode {
     let root = workspace_root();
@@ -67,6 +89,24 @@ fn main() -> ExitCode {
             .args(["test", "--workspace", "--exclude", "course"])
             .env("RACE_HARNESS_BOOK", "write")),
         Task::Exercise { lab } => exercise(&root, &lab),
+        Task::Progress => progress::progress(&root),
+        Task::Doctor => {
+            println!(
+                "Is this machine ready for every chapter? Reading target/ (building nothing), and:"
+            );
+            println!(
+                "> rustc --version; mdbook --version; redis-server --version; python3 --version\n\
+                 > sh -c 'ulimit -Sn; ulimit -Hn'; df -Pk target\n"
+            );
+            let facts = doctor::facts(&root, find_mdbook(), pinned_mdbook());
+            let findings = doctor::verdict(&facts);
+            doctor::print(&findings);
+            if !doctor::ready(&findings) {
+                return ExitCode::from(NOT_READY);
+            }
+            Ok(())
+        }
+        Task::Prepare => prepare::prepare(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -120,34 +160,55 @@ fn shown(command: &Command) -> String {
     words.join(" ")
 }
 
+/// The version `MDBOOK_VERSION` names.
+fn pinned_mdbook() -> doctor::Version {
+    doctor::Version::find(MDBOOK_VERSION).expect("MDBOOK_VERSION is a version")
+}
+
+/// Where the pinned mdbook is installed by [`mdbook`]: a folder of its own
+/// under cargo's home.
+fn mdbook_tools() -> Result<PathBuf, String> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    Ok(cargo_home
+        .join("concurrency-course")
+        .join(format!("mdbook-{MDBOOK_VERSION}")))
+}
+
+fn is_pinned_mdbook(path: &Path) -> bool {
+    Command::new(path)
+        .arg("--version")
+        .output()
+        .map(|out| {
+            String::from_utf8_lossy(&out.stdout).trim() == format!("mdbook v{MDBOOK_VERSION}")
+        })
+        .unwrap_or(false)
+}
+
+/// The mdbook the book is built with, if it is installed: an `mdbook` on
+/// PATH at the pinned version, else the one [`mdbook`] installed.
+fn find_mdbook() -> Option<PathBuf> {
+    let installed = mdbook_tools()
+        .ok()
+        .map(|tools| tools.join("bin").join("mdbook"));
+    std::iter::once(PathBuf::from("mdbook"))
+        .chain(installed)
+        .find(|candidate| is_pinned_mdbook(candidate))
+}
+
 /// The path of mdbook at the pinned version, installing it if it is missing.
 ///
 /// An `mdbook` on PATH is used if it is the pinned version. Otherwise the
 /// pinned one is installed into a folder of its own under cargo's home, so
 /// a learner's own mdbook is never replaced, and later clones reuse it.
 fn mdbook(root: &Path) -> Result<PathBuf, String> {
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .ok_or("neither CARGO_HOME nor HOME is set")?;
-    let tools = cargo_home
-        .join("concurrency-course")
-        .join(format!("mdbook-{MDBOOK_VERSION}"));
-    let installed = tools.join("bin").join("mdbook");
-    let pinned = |path: &Path| {
-        Command::new(path)
-            .arg("--version")
-            .output()
-            .map(|out| {
-                String::from_utf8_lossy(&out.stdout).trim() == format!("mdbook v{MDBOOK_VERSION}")
-            })
-            .unwrap_or(false)
-    };
-    for candidate in [Path::new("mdbook"), installed.as_path()] {
-        if pinned(candidate) {
-            return Ok(candidate.to_path_buf());
-        }
+    if let Some(found) = find_mdbook() {
+        return Ok(found);
     }
+    let tools = mdbook_tools()?;
+    let installed = tools.join("bin").join("mdbook");
     println!(
         "mdbook {MDBOOK_VERSION} is not installed: building it from crates.io into {}. \
          This takes about 5 minutes on 2 cores, and happens once.",
@@ -163,7 +224,7 @@ fn mdbook(root: &Path) -> Result<PathBuf, String> {
         "--root",
         &tools_arg,
     ]))?;
-    if pinned(&installed) {
+    if is_pinned_mdbook(&installed) {
         Ok(installed)
     } else {
         Err(format!(
@@ -200,16 +261,37 @@ fn build_book(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The labs, in order: their number (`01`) and folder (`labs/01-lost-update`).
+fn labs(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut labs: Vec<(String, PathBuf)> = std::fs::read_dir(root.join("labs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let number = name.get(..2)?;
+            (number.chars().all(|c| c.is_ascii_digit()) && name.get(2..3) == Some("-"))
+                .then(|| (number.to_string(), entry.path()))
+        })
+        .collect();
+    labs.sort();
+    labs
+}
+
 fn exercise(root: &Path, lab: &str) -> Result<(), String> {
     let number: u32 = lab
         .parse()
         .map_err(|_| format!("`{lab}` is not a lab number: try `cargo xtask exercise 01`"))?;
     let package = format!("lab-{number:02}");
-    let folder = std::fs::read_dir(root.join("labs"))
-        .map_err(|e| format!("no labs/ folder: {e}"))?
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .find(|name| name.starts_with(&format!("{number:02}-")))
+    let folder = labs(root)
+        .into_iter()
+        .find(|(n, _)| *n == format!("{number:02}"))
+        .map(|(_, path)| {
+            path.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
         .ok_or_else(|| format!("there is no lab {number:02} yet"))?;
     println!("Checking labs/{folder}/src/exercise.rs with loom.");
     let test = ["-p", &package, "--test", "exercise"];
