@@ -52,7 +52,7 @@ pub fn steps(labs: &[(String, bool)]) -> Vec<Vec<String>> {
 pub fn prepare(root: &Path) -> Result<(), String> {
     println!(
         "Fetching and building everything the course runs, so that it works offline. \
-         From nothing this takes about {} minutes on 2 cores.",
+         From nothing this takes about {} minutes on 2 cores, plus downloading crates.",
         doctor::PREPARE_MINUTES_ON_2_CORES
     );
     let labs: Vec<(String, bool)> = crate::labs(root)

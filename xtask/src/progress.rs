@@ -117,6 +117,12 @@ pub fn progress(root: &Path) -> Result<(), String> {
             .map_or(String::new(), |(_, title)| title.clone());
         rows.push((lab, folder, title, status));
     }
+    if rows.is_empty() {
+        return Err(format!(
+            "no lab found under {}",
+            root.join("labs").display()
+        ));
+    }
     if !rows.iter().any(|row| row.3 != Status::NotStarted) {
         println!("Every exercise is its starter, untouched: no check to run.");
     }
@@ -179,6 +185,8 @@ fn check(root: &Path, lab: &str) -> Check {
         "--",
         "--ignored",
     ]);
+    // Its output is read, not shown: say what runs, as it may build first.
+    println!("checking lab {lab}'s exercise (it may build first)...");
     println!("> {}", crate::shown(&command));
     match command.output() {
         Ok(out) => {
