@@ -9,6 +9,7 @@
 //! cargo xtask progress       which exercises you have passed, and the next one
 //! cargo xtask doctor         is this machine ready for every chapter?
 //! cargo xtask prepare        fetch and build everything, once, for working offline
+//! cargo xtask mutants 01     mutation-test lab 01's fixes and solution (slow; not in CI)
 //! ```
 
 mod doctor;
@@ -16,6 +17,7 @@ mod doctor;
 // an untouched starter from an edited one without building the harness.
 #[path = "../../harness/src/fingerprint.rs"]
 mod fingerprint;
+mod mutants;
 mod prepare;
 mod progress;
 
@@ -60,6 +62,16 @@ enum Task {
     /// Fetch every crate and build every lab's tests, examples and
     /// benchmarks, and install mdbook: after it, the course works offline.
     Prepare,
+    /// Mutation-test a lab: run its tests against small changes to its
+    /// fixes, solution and protocol code (cargo-mutants, installed if
+    /// missing); a change the tests pass is listed for you to judge.
+    Mutants {
+        /// The lab's number, e.g. 01.
+        lab: String,
+        /// Only these files of the lab's src/ (e.g. fixed.rs); default: the
+        /// fixes, the solution and the protocol code.
+        files: Vec<String>,
+    },
 }
 
 /// `doctor`'s exit code when the machine is not ready (1 is its own failure).
@@ -107,6 +119,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Task::Prepare => prepare::prepare(&root),
+        Task::Mutants { lab, files } => mutants::mutants(&root, &lab, &files),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -165,73 +178,112 @@ fn pinned_mdbook() -> doctor::Version {
     doctor::Version::find(MDBOOK_VERSION).expect("MDBOOK_VERSION is a version")
 }
 
-/// Where the pinned mdbook is installed by [`mdbook`]: a folder of its own
-/// under cargo's home.
-fn mdbook_tools() -> Result<PathBuf, String> {
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .ok_or("neither CARGO_HOME nor HOME is set")?;
-    Ok(cargo_home
-        .join("concurrency-course")
-        .join(format!("mdbook-{MDBOOK_VERSION}")))
+/// A tool the course installs at a pinned version, with `cargo install
+/// --locked`, into a folder of its own under cargo's home: a learner's own
+/// copy is never replaced, and later clones reuse it.
+struct PinnedTool {
+    /// The crate, and the command it installs.
+    name: &'static str,
+    version: &'static str,
+    /// What `NAME --version` prints before the version.
+    version_prefix: &'static str,
+    /// The install's cost, said before it starts.
+    takes: &'static str,
 }
 
-fn is_pinned_mdbook(path: &Path) -> bool {
-    Command::new(path)
-        .arg("--version")
-        .output()
-        .map(|out| {
-            String::from_utf8_lossy(&out.stdout).trim() == format!("mdbook v{MDBOOK_VERSION}")
-        })
-        .unwrap_or(false)
+const MDBOOK: PinnedTool = PinnedTool {
+    name: "mdbook",
+    version: MDBOOK_VERSION,
+    version_prefix: "mdbook v",
+    takes: "about 5 minutes on 2 cores",
+};
+
+impl PinnedTool {
+    /// Where [`PinnedTool::install`] puts it.
+    fn folder(&self) -> Result<PathBuf, String> {
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+            .ok_or("neither CARGO_HOME nor HOME is set")?;
+        Ok(cargo_home
+            .join("concurrency-course")
+            .join(format!("{}-{}", self.name, self.version)))
+    }
+
+    /// The program, as `program --version` must show the pinned version.
+    fn runs(&self, program: &Path) -> bool {
+        let mut command = Command::new(program);
+        // cargo subcommands print their version when called through cargo.
+        if self.name.starts_with("cargo-") {
+            command.arg(&self.name["cargo-".len()..]);
+        }
+        command
+            .arg("--version")
+            .output()
+            .map(|out| {
+                String::from_utf8_lossy(&out.stdout).trim()
+                    == format!("{}{}", self.version_prefix, self.version)
+            })
+            .unwrap_or(false)
+    }
+
+    /// The tool at the pinned version, if installed: on PATH, else ours.
+    fn find(&self) -> Option<PathBuf> {
+        let installed = self
+            .folder()
+            .ok()
+            .map(|folder| folder.join("bin").join(self.name));
+        std::iter::once(PathBuf::from(self.name))
+            .chain(installed)
+            .find(|candidate| self.runs(candidate))
+    }
+
+    /// The tool's path, installing it first if it is missing.
+    fn install(&self, root: &Path) -> Result<PathBuf, String> {
+        if let Some(found) = self.find() {
+            return Ok(found);
+        }
+        let folder = self.folder()?;
+        let installed = folder.join("bin").join(self.name);
+        println!(
+            "{} {} is not installed: building it from crates.io into {}. \
+             This takes {}, and happens once.",
+            self.name,
+            self.version,
+            folder.display(),
+            self.takes
+        );
+        let folder_arg = folder.to_string_lossy().into_owned();
+        run(cargo(root).args([
+            "install",
+            "--locked",
+            self.name,
+            "--version",
+            self.version,
+            "--root",
+            &folder_arg,
+        ]))?;
+        if self.runs(&installed) {
+            Ok(installed)
+        } else {
+            Err(format!(
+                "{} {} was installed, but {} does not run",
+                self.name,
+                self.version,
+                installed.display()
+            ))
+        }
+    }
 }
 
-/// The mdbook the book is built with, if it is installed: an `mdbook` on
-/// PATH at the pinned version, else the one [`mdbook`] installed.
+/// The mdbook the book is built with, if it is installed.
 fn find_mdbook() -> Option<PathBuf> {
-    let installed = mdbook_tools()
-        .ok()
-        .map(|tools| tools.join("bin").join("mdbook"));
-    std::iter::once(PathBuf::from("mdbook"))
-        .chain(installed)
-        .find(|candidate| is_pinned_mdbook(candidate))
+    MDBOOK.find()
 }
 
 /// The path of mdbook at the pinned version, installing it if it is missing.
-///
-/// An `mdbook` on PATH is used if it is the pinned version. Otherwise the
-/// pinned one is installed into a folder of its own under cargo's home, so
-/// a learner's own mdbook is never replaced, and later clones reuse it.
 fn mdbook(root: &Path) -> Result<PathBuf, String> {
-    if let Some(found) = find_mdbook() {
-        return Ok(found);
-    }
-    let tools = mdbook_tools()?;
-    let installed = tools.join("bin").join("mdbook");
-    println!(
-        "mdbook {MDBOOK_VERSION} is not installed: building it from crates.io into {}. \
-         This takes about 5 minutes on 2 cores, and happens once.",
-        tools.display()
-    );
-    let tools_arg = tools.to_string_lossy().into_owned();
-    run(cargo(root).args([
-        "install",
-        "--locked",
-        "mdbook",
-        "--version",
-        MDBOOK_VERSION,
-        "--root",
-        &tools_arg,
-    ]))?;
-    if is_pinned_mdbook(&installed) {
-        Ok(installed)
-    } else {
-        Err(format!(
-            "mdbook {MDBOOK_VERSION} was installed, but {} does not run",
-            installed.display()
-        ))
-    }
+    MDBOOK.install(root)
 }
 
 fn build_book(root: &Path) -> Result<(), String> {
