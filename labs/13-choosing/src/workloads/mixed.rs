@@ -33,11 +33,21 @@ pub type CpuGate = crate::on_std::fixed::OneLock;
 /// One CPU job: about 20 ms of `crunch` on one core (release build).
 const ROUNDS: u64 = 13_000_000;
 
+/// A CPU job's rounds at `size`: at `tiny` (the tests' size, in a debug
+/// build) a tenth, so that a worker thread stuck on CPU jobs still starves
+/// the echo task for many milliseconds, not for seconds.
+fn rounds(size: Size) -> u64 {
+    match size {
+        Size::Tiny => ROUNDS / 10,
+        Size::Default | Size::Large => ROUNDS,
+    }
+}
+
 /// How long each row sends echo requests for (one every 2 ms, each after
 /// the previous one's answer).
 pub fn probe_time(size: Size) -> Duration {
     match size {
-        Size::Tiny => Duration::from_millis(1_500),
+        Size::Tiny => Duration::from_millis(300),
         Size::Default => Duration::from_secs(6),
         Size::Large => Duration::from_secs(20),
     }
@@ -83,7 +93,11 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                         n => format!("{n} echoes timed"),
                     };
                     figures.note = Some(format!(
-                        "{echoes}, {cpu_jobs} CPU jobs of ~20 ms done meanwhile"
+                        "{echoes}, {cpu_jobs} CPU jobs of {} done meanwhile",
+                        match ctx.size {
+                            Size::Tiny => "~2 ms (a tenth of the default size's)",
+                            Size::Default | Size::Large => "~20 ms",
+                        }
                     ));
                     Outcome::Measured(Box::new(figures))
                 }
@@ -116,7 +130,7 @@ fn run<G: Gate>(
     if place != Place::Nowhere {
         let (gate, jobs_done) = (Arc::clone(&gate), Arc::clone(&jobs_done));
         let pools = process_pools(place, ctx)?;
-        runtime.spawn(keep_cpu_busy(place, ctx.cores, gate, jobs_done, pools));
+        runtime.spawn(keep_cpu_busy(place, ctx.cores, rounds(ctx.size), gate, jobs_done, pools));
     }
     let times = time_echoes(address, probe_time(ctx.size), bar);
     // Stop the CPU jobs, and wait for the ones admitted, before the next
@@ -166,6 +180,7 @@ type Pools = (
 async fn keep_cpu_busy(
     place: Place,
     cores: usize,
+    rounds: u64,
     gate: Arc<impl Gate>,
     jobs_done: Arc<AtomicU64>,
     pools: Pools,
@@ -191,7 +206,7 @@ async fn keep_cpu_busy(
             drop(admitted);
             drop(slot);
         };
-        let work = move || std::hint::black_box(crunch(chunk, ROUNDS));
+        let work = move || std::hint::black_box(crunch(chunk, rounds));
         match place {
             Place::Nowhere => unreachable!("no CPU work is started"),
             // ANCHOR: mixed_tokio
@@ -217,7 +232,7 @@ async fn keep_cpu_busy(
                 let mut pool = take.recv().expect("one pool per slot");
                 let task = Task::Crunch {
                     chunk,
-                    rounds: ROUNDS,
+                    rounds,
                 };
                 let _ = pool.run(std::slice::from_ref(&task));
                 let _ = give.send(pool);
