@@ -74,6 +74,8 @@ pub fn mutants(root: &Path, lab: &str, only: &[String]) -> Result<(), String> {
         .join("target")
         .join("mutants")
         .join(format!("lab-{number}"));
+    std::fs::create_dir_all(&output)
+        .map_err(|e| format!("could not create {}: {e}", output.display()))?;
     println!(
         "Mutating {} in {} and running `cargo test -p lab-{number}` on each mutant, one at a time,\n\
          in a copy of the workspace (your files are not touched). Expect about 10 s per mutant.",

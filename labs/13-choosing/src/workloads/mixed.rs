@@ -130,7 +130,14 @@ fn run<G: Gate>(
     if place != Place::Nowhere {
         let (gate, jobs_done) = (Arc::clone(&gate), Arc::clone(&jobs_done));
         let pools = process_pools(place, ctx)?;
-        runtime.spawn(keep_cpu_busy(place, ctx.cores, rounds(ctx.size), gate, jobs_done, pools));
+        runtime.spawn(keep_cpu_busy(
+            place,
+            ctx.cores,
+            rounds(ctx.size),
+            gate,
+            jobs_done,
+            pools,
+        ));
     }
     let times = time_echoes(address, probe_time(ctx.size), bar);
     // Stop the CPU jobs, and wait for the ones admitted, before the next
@@ -230,10 +237,7 @@ async fn keep_cpu_busy(
             // ANCHOR: mixed_tokio_processes
             Place::Processes => drop(tokio::task::spawn_blocking(move || {
                 let mut pool = take.recv().expect("one pool per slot");
-                let task = Task::Crunch {
-                    chunk,
-                    rounds,
-                };
+                let task = Task::Crunch { chunk, rounds };
                 let _ = pool.run(std::slice::from_ref(&task));
                 let _ = give.send(pool);
                 finish();
