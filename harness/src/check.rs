@@ -26,6 +26,7 @@ pub struct Check {
     preemption_bound: Option<usize>,
     in_book: bool,
     quiet: bool,
+    stall_limit: std::time::Duration,
 }
 
 /// What a check explored: how many executions, within which bound.
@@ -102,7 +103,16 @@ impl Check {
             preemption_bound: Some(2),
             in_book: false,
             quiet: false,
+            stall_limit: child::STALL_LIMIT,
         }
+    }
+
+    /// Stops the check as blocked if one execution runs longer than
+    /// `limit` (default 20 s: loom runs one in milliseconds, so a longer one
+    /// has a thread blocked on something loom does not control).
+    pub fn stall_limit(mut self, limit: std::time::Duration) -> Self {
+        self.stall_limit = limit;
+        self
     }
 
     /// Explores executions with at most `bound` preemptions each: switches
@@ -160,7 +170,7 @@ impl Check {
         let verdict = match child::role(index) {
             child::Role::Replay(verdict) => return *verdict,
             child::Role::Run => child::report_and_exit(&run_here(self, model)),
-            child::Role::Parent { test } => child::run(&test, index),
+            child::Role::Parent { test } => child::run(&test, index, self.stall_limit),
             child::Role::Alone => run_here(self, model),
         };
         child::remember(&verdict);
@@ -283,6 +293,7 @@ where
     builder.preemption_bound = check.preemption_bound;
     builder.checkpoint_file = None;
     let counter = executions.clone();
+    let _progress = child::report_progress(executions.clone());
     IN_MODEL.with(|m| m.set(true));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         builder.check(move || {

@@ -15,15 +15,29 @@ use std::cell::RefCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const CHILD: &str = "RACE_HARNESS_CHILD";
 const REPORT: &str = "RACE_HARNESS_REPORT";
 const PRIOR: &str = "RACE_HARNESS_PRIOR";
+const PROGRESS: &str = "RACE_HARNESS_PROGRESS";
 
-/// The longest a child may run one model before it is stopped.
+/// The longest a child may run one model before it is stopped: the
+/// course's longest check takes seconds, so ten minutes means a model far
+/// too big for its bound.
 const TIME_LIMIT: Duration = Duration::from_secs(600);
+
+/// The longest one execution may take, by default, before the child is
+/// stopped as blocked. Loom runs an execution in microseconds to milliseconds, and it
+/// never blocks for real (a blocked loom thread is a deadlock it reports);
+/// an execution with no end after 20 s has a thread blocked on something
+/// loom does not control.
+pub(crate) const STALL_LIMIT: Duration = Duration::from_secs(20);
+
+/// How often the child writes how many executions it has started.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// What the current process does with the check numbered `index` in its test.
 pub(crate) enum Role {
@@ -76,6 +90,31 @@ pub(crate) fn remember(verdict: &Verdict) {
     EARLIER.with(|earlier| earlier.borrow_mut().push(verdict.clone()));
 }
 
+/// In the child: until the returned guard is dropped, writes how many
+/// executions have started (`executions`) where the parent reads it, so the
+/// parent can tell a model that is slow from one that is blocked.
+pub(crate) fn report_progress(executions: Arc<AtomicUsize>) -> Option<ProgressReporter> {
+    let path = std::env::var_os(PROGRESS)?;
+    let done = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&done);
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            let _ = fs::write(&path, executions.load(Ordering::Relaxed).to_string());
+            std::thread::sleep(PROGRESS_EVERY);
+        }
+    });
+    Some(ProgressReporter(done))
+}
+
+/// Stops [`report_progress`]'s thread when dropped.
+pub(crate) struct ProgressReporter(Arc<AtomicBool>);
+
+impl Drop for ProgressReporter {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// In the child: writes the verdict where the parent reads it, and exits.
 pub(crate) fn report_and_exit(verdict: &Verdict) -> ! {
     save_early(verdict);
@@ -91,7 +130,7 @@ pub(crate) fn save_early(verdict: &Verdict) {
 }
 
 /// In the parent: runs check `index` of `test` in a child and returns its verdict.
-pub(crate) fn run(test: &str, index: usize) -> Verdict {
+pub(crate) fn run(test: &str, index: usize, stall_limit: Duration) -> Verdict {
     static UNIQUE: AtomicUsize = AtomicUsize::new(0);
     let stem = format!(
         "race-harness-{}-{}",
@@ -99,7 +138,12 @@ pub(crate) fn run(test: &str, index: usize) -> Verdict {
         UNIQUE.fetch_add(1, Ordering::Relaxed)
     );
     let file = |suffix: &str| -> PathBuf { std::env::temp_dir().join(format!("{stem}{suffix}")) };
-    let (report, prior, output) = (file(".json"), file("-prior.json"), file(".stderr"));
+    let (report, prior, output, progress) = (
+        file(".json"),
+        file("-prior.json"),
+        file(".stderr"),
+        file("-progress"),
+    );
 
     let earlier = EARLIER.with(|earlier| earlier.borrow().clone());
     fs::write(
@@ -119,6 +163,7 @@ pub(crate) fn run(test: &str, index: usize) -> Verdict {
         .env(CHILD, index.to_string())
         .env(REPORT, &report)
         .env(PRIOR, &prior)
+        .env(PROGRESS, &progress)
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -127,30 +172,74 @@ pub(crate) fn run(test: &str, index: usize) -> Verdict {
         .expect("the test binary can run itself");
 
     let started = Instant::now();
-    let status = loop {
+    // The executions the child has started, and when that last changed.
+    let mut seen = (None::<String>, Instant::now());
+    let ended = loop {
         if let Some(status) = child.try_wait().expect("the child can be waited for") {
-            break status.to_string();
+            break Ended::Exited(status.to_string());
         }
-        if started.elapsed() > TIME_LIMIT {
+        let now = fs::read_to_string(&progress).ok();
+        if now.is_some() && now != seen.0 {
+            seen = (now, Instant::now());
+        }
+        let stopped = if seen.1.elapsed() > stall_limit {
+            Some(Ended::Stalled(seen.0.clone().unwrap_or_default()))
+        } else if started.elapsed() > TIME_LIMIT {
+            Some(Ended::TooLong(seen.0.clone().unwrap_or_default()))
+        } else {
+            None
+        };
+        if let Some(stopped) = stopped {
             let _ = child.kill();
             let _ = child.wait();
-            break format!("stopped after {} s", TIME_LIMIT.as_secs());
+            break stopped;
         }
         std::thread::sleep(Duration::from_millis(5));
     };
 
     let verdict: Option<Verdict> = read_json(&report);
     let printed = fs::read_to_string(&output).unwrap_or_default();
-    for path in [&report, &prior, &output] {
+    for path in [&report, &prior, &output, &progress] {
         let _ = fs::remove_file(path);
     }
-    verdict.unwrap_or_else(|| {
-        panic!(
-            "the child process running check {index} of `{test}` ended without a verdict \
-             ({status}). If it ran out of time, lower the check's preemption bound. \
-             It printed:\n{printed}"
-        )
-    })
+    if let Some(verdict) = verdict {
+        return verdict;
+    }
+    let why = match ended {
+        Ended::Stalled(executions) => format!(
+            "execution {} made no progress for {} s, so loom is not in control of it: \
+             a thread blocked outside loom. A std lock, a sleep, I/O or a std channel? \
+             Use the lab's sync types (`super::sync`), which loom schedules",
+            executions.parse::<usize>().unwrap_or(0).max(1),
+            stall_limit.as_secs()
+        ),
+        Ended::TooLong(executions) => format!(
+            "it was still exploring after {} s and {executions} executions: the model is too \
+             big for its bound; lower the check's preemption bound",
+            TIME_LIMIT.as_secs()
+        ),
+        Ended::Exited(status) => format!("it ended without a verdict ({status})"),
+    };
+    // The message is the test's failure: no backtrace of the harness.
+    let printed = printed.trim();
+    let printed = if printed.is_empty() {
+        String::new()
+    } else {
+        format!("\nIt printed:\n{printed}")
+    };
+    let message = format!("check {index} of `{test}` was stopped: {why}.{printed}");
+    eprintln!("{message}");
+    std::panic::resume_unwind(Box::new(message))
+}
+
+/// How a child without a verdict ended.
+enum Ended {
+    /// It exited: its exit status.
+    Exited(String),
+    /// One execution ran too long: the number of executions started.
+    Stalled(String),
+    /// The whole check ran too long: the number of executions started.
+    TooLong(String),
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {

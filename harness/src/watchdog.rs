@@ -54,3 +54,32 @@ impl Drop for Watchdog {
         self.stopped.store(true, Ordering::Relaxed);
     }
 }
+
+/// Runs `test` on a thread of its own and returns what it returns, or
+/// fails the calling test if it has not finished within `limit`, with
+/// `stuck`: what a test still running then has most likely hung on. A
+/// panic in `test` fails the caller with that panic. The stuck thread is
+/// left behind; a test binary still exits when its tests are done.
+///
+/// For tests on real threads, which can block for ever (a model under
+/// loom cannot: [`crate::Check`] stops one that does).
+pub fn within<T: Send + 'static>(
+    limit: Duration,
+    stuck: &str,
+    test: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, finished) = std::sync::mpsc::channel();
+    let runner = std::thread::spawn(move || {
+        let _ = done.send(test());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(value) => value,
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match runner.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the test thread ended without a result"),
+        },
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the test did not finish within {limit:?}: {stuck}")
+        }
+    }
+}

@@ -10,7 +10,8 @@ use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: withdrawals
 /// Two threads each withdraw 80 from an account holding 100. Exactly one
-/// is paid, and 20 is left: never a negative balance.
+/// is paid, and 20 is left: never a negative balance. Then the 20 left
+/// must come out, to the last unit: a check written `<=` refuses it.
 pub fn two_withdrawals<A: BankAccount>() {
     let account = Arc::new(A::open(1, 100));
     let other = Arc::clone(&account);
@@ -29,6 +30,11 @@ pub fn two_withdrawals<A: BankAccount>() {
     assert!(
         balance == 20,
         "one withdrawal of 80 from 100 was paid, but the balance is {balance}"
+    );
+    let emptied = account.withdraw(20);
+    assert!(
+        emptied,
+        "the account holds 20, but a withdrawal of 20 was refused"
     );
 }
 // ANCHOR_END: withdrawals
@@ -56,7 +62,9 @@ pub fn opposite_transfers<A: Transfer>() {
 }
 // ANCHOR_END: transfers
 
-/// The same two transfers in a bank with one lock for every account.
+/// The same two transfers in a bank with one lock for every account; then
+/// account 1 (holding 90) is asked for 91, which it must refuse, and for
+/// 90, which it must pay: the check covers exactly what is there.
 pub fn opposite_transfers_in_one_bank() {
     let bank = Arc::new(OneLockBank::new(vec![100, 100]));
     let other = Arc::clone(&bank);
@@ -71,6 +79,14 @@ pub fn opposite_transfers_in_one_bank() {
     assert!(
         balances == [110, 90],
         "after 10 from 0 to 1 and 20 from 1 to 0: {balances:?}"
+    );
+    let overdraft = bank.transfer(1, 0, 91);
+    let everything = bank.transfer(1, 0, 90);
+    assert!(
+        !overdraft && everything && bank.balances() == [200, 0],
+        "account 1 held 90: 91 paid: {overdraft}, then 90 paid: {everything}, \
+         leaving {:?}",
+        bank.balances()
     );
 }
 
@@ -101,7 +117,7 @@ pub fn two_bookings<S: Booking>() {
 /// account 2. Only one is covered: exactly one is paid, and the balances
 /// are 20 and 80. (In [`opposite_transfers`] every transfer is covered, so
 /// a transfer that checks the balance outside its critical section, or not
-/// at all, passes it.)
+/// at all, passes it.) Then the 20 left must move, to the last unit.
 pub fn competing_transfers<A: Transfer>() {
     let one = Arc::new(A::open(1, 100));
     let two = Arc::new(A::open(2, 0));
@@ -117,6 +133,11 @@ pub fn competing_transfers<A: Transfer>() {
     assert!(
         balances == (20, 80),
         "after one transfer of 80 from 1 (holding 100) to 2 (holding 0): {balances:?}"
+    );
+    let emptied = A::transfer(&one, &two, 20);
+    assert!(
+        emptied,
+        "account 1 holds 20, but a transfer of 20 was refused"
     );
 }
 // ANCHOR_END: competing_transfers

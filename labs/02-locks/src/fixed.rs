@@ -75,6 +75,18 @@ impl crate::Transfer for SafeAccount {
     }
 }
 
+#[cfg(test)]
+impl SafeAccount {
+    /// Holds this account's lock: for the test of `is_locked`.
+    #[allow(
+        dead_code,
+        reason = "the std copy's test uses it; the loom copy's does not"
+    )]
+    pub(crate) fn hold(&self) -> super::sync::MutexGuard<'_, i64> {
+        self.balance.lock().unwrap()
+    }
+}
+
 // ANCHOR: one_lock
 /// The other fix: every balance behind one lock. Nothing can deadlock, and
 /// nothing runs in parallel either: two transfers between four different

@@ -57,3 +57,21 @@ pub mod checks;
 pub mod maps;
 pub mod on_loom;
 pub mod on_std;
+
+#[cfg(test)]
+mod tests {
+    use crate::on_std::fixed::SafeAccount;
+    use crate::{BankAccount, Transfer};
+
+    /// The deadlock demo's watchdog reports each account's lock as held or
+    /// free through `is_locked`: it must tell the two apart.
+    #[test]
+    fn is_locked_says_whether_the_accounts_lock_is_held() {
+        let account = SafeAccount::open(1, 0);
+        assert!(!account.is_locked(), "a lock no one holds is reported held");
+        let held = account.hold();
+        assert!(account.is_locked(), "a held lock is reported free");
+        drop(held);
+        assert!(!account.is_locked(), "a released lock is reported held");
+    }
+}

@@ -135,3 +135,19 @@ pub fn two_producers_two_slots<Q: Queue>() {
     );
 }
 // ANCHOR_END: two_slots
+
+/// One thread pushes an item into a queue of one slot and pops it,
+/// asking its length after each: 1, then 0. The models above only bound
+/// the length (`<= 1`), which a `len` that always says 0 passes. One
+/// thread, so one execution: this checks the count, not a race.
+pub fn len_counts_what_it_holds<Q: Queue>() {
+    let queue = Q::with_capacity(1);
+    queue.push(1);
+    let full = queue.len();
+    let popped = queue.pop();
+    let empty = queue.len();
+    assert!(
+        (full, empty) == (1, 0) && popped == 1,
+        "pushed 1 and popped {popped}; the length was {full}, then {empty}"
+    );
+}

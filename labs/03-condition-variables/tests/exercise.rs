@@ -4,7 +4,7 @@
 use harness::exercise::Exercise;
 use harness::sync::loom::{Condvar, Mutex};
 use lab_03::Queue;
-use lab_03::checks::{two_consumers, two_producers};
+use lab_03::checks::{len_counts_what_it_holds, two_consumers, two_producers};
 use lab_03::on_loom::{exercise, solution};
 
 /// The exercise's check: two consumers, then two producers, each to
@@ -101,4 +101,10 @@ fn the_exercise_check_fails_a_mailbox_that_wakes_only_one_waiter() {
 #[test]
 fn the_exercise_check_fails_a_mailbox_whose_push_still_uses_if() {
     exercise().prove_wrong_answer_fails("only pop loops", two_producers::<OnlyPopLoops>);
+}
+
+/// The solution's mailbox is a whole `Queue`: its `len` must count.
+#[test]
+fn the_reference_solutions_mailbox_counts_its_letters() {
+    exercise().prove_solution_passes(len_counts_what_it_holds::<solution::Mailbox>);
 }

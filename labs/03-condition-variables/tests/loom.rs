@@ -5,7 +5,8 @@ use harness::sync::loom::{Condvar, Mutex};
 use harness::{Check, FailureKind};
 use lab_03::Queue;
 use lab_03::checks::{
-    one_item, two_consumers, two_consumers_two_slots, two_producers, two_producers_two_slots,
+    len_counts_what_it_holds, one_item, two_consumers, two_consumers_two_slots, two_producers,
+    two_producers_two_slots,
 };
 use lab_03::on_loom::fixed::BoundedQueue;
 use lab_03::on_loom::racy::{IfQueue, NotifyFirstQueue};
@@ -235,4 +236,11 @@ fn the_one_slot_models_cannot_tell_a_transition_only_notify() {
         .preemption_bound(2)
         .quiet()
         .must_pass(two_producers::<NotifyWhenWasFull>);
+}
+
+#[test]
+fn the_queue_counts_what_it_holds() {
+    Check::new("len after each push and pop")
+        .quiet()
+        .must_pass(len_counts_what_it_holds::<BoundedQueue>);
 }

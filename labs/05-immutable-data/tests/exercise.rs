@@ -3,7 +3,7 @@
 
 use harness::exercise::Exercise;
 use harness::sync::loom::{Arc, Mutex};
-use lab_05::checks::two_changes;
+use lab_05::checks::{two_changes, update_while_reading};
 use lab_05::on_loom::{exercise, solution};
 use lab_05::{Config, ConfigStore, CopyOnWrite};
 
@@ -27,6 +27,13 @@ fn the_starter_fails_the_exercise_check() {
 #[test]
 fn the_reference_solution_passes_the_exercise_check() {
     exercise().prove_solution_passes(two_changes::<solution::CopyOnWriteStore>);
+}
+
+/// The solution's store is a whole `ConfigStore`: its `update` (which the
+/// exercise leaves as it is) must land too, as the fixed stores' does.
+#[test]
+fn the_reference_solutions_update_lands() {
+    exercise().prove_solution_passes(update_while_reading::<solution::CopyOnWriteStore>);
 }
 
 /// Plausible wrong answers. `MAKE_MUT_ON_A_SNAPSHOT`: copy on write with

@@ -6,7 +6,7 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use crate::Output;
-use crate::model::{ModelChild, chatty, echo};
+use crate::model::{ModelChild, chatty, echo, head};
 use std::io;
 
 /// How a parent collects a child's output: `wait_then_read`,
@@ -42,3 +42,20 @@ pub fn feed_a_filter(communicate: Communicate) {
     assert!(output == input, "sent {input:?}, got back {output:?}");
 }
 // ANCHOR_END: communicate_model
+
+// ANCHOR: stops_reading_model
+/// The parent runs `communicate` on a [`head`] child, which reads 2 of the
+/// 6 bytes and exits: at most 4 bytes (2 read, 2 in the pipe) can ever be
+/// written, so writing the rest fails with a broken pipe. The parent must
+/// report that error, not return the 2 bytes as if the child had read all
+/// its input: a writer thread that is never joined loses it.
+pub fn feed_a_child_that_stops_reading(communicate: Communicate) {
+    let child = ModelChild::spawn(head);
+    let result = communicate(child, vec![1, 2, 3, 4, 5, 6]);
+    let reported = matches!(&result, Err(error) if error.kind() == io::ErrorKind::BrokenPipe);
+    assert!(
+        reported,
+        "the child read 2 of 6 bytes and exited, yet communicate returned {result:?}"
+    );
+}
+// ANCHOR_END: stops_reading_model

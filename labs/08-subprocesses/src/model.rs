@@ -210,4 +210,13 @@ pub fn echo(mut stdin: PipeReader, mut stdout: PipeWriter, _stderr: PipeWriter) 
         }
     }
 }
+
+/// `head -c 2`: copies the first 2 bytes of its stdin to its stdout and
+/// exits, closing its stdin early: the parent's next write is a broken pipe.
+pub fn head(mut stdin: PipeReader, mut stdout: PipeWriter, _stderr: PipeWriter) {
+    let mut first = [0; 2];
+    if stdin.read_exact(&mut first).is_ok() {
+        let _ = stdout.write_all(&first);
+    }
+}
 // ANCHOR_END: programs

@@ -15,8 +15,9 @@ pub fn communicate(mut child: impl Child, input: Vec<u8>) -> io::Result<Vec<u8>>
         // `stdin` is dropped here: end of input.
     });
     let output = read_all(stdout)?;
-    writer.join().expect("the writer thread panicked")?;
-    child.wait()?;
+    let written = writer.join().expect("the writer thread panicked");
+    child.wait()?; // reap the child whatever happened to its input
+    written?; // a child that stopped reading early: say so
     Ok(output)
 }
 // ANCHOR_END: solution

@@ -3,7 +3,7 @@
 
 use harness::exercise::Exercise;
 use harness::sync::loom::thread;
-use lab_08::checks::feed_a_filter;
+use lab_08::checks::{feed_a_child_that_stops_reading, feed_a_filter};
 use lab_08::model::ModelChild;
 use lab_08::on_loom::{exercise, solution};
 use lab_08::{Child, read_all};
@@ -19,6 +19,19 @@ fn exercise() -> Exercise {
 #[ignore = "the exercise: run `cargo xtask exercise 08` to check your fix"]
 fn your_parent_feeds_a_filter_and_gets_everything_back() {
     exercise().check_answer(|| feed_a_filter(exercise::communicate));
+}
+
+/// The exercise's second check: a child that reads 2 bytes and exits; the
+/// write error must reach the caller. Same bound, for the same reason.
+#[test]
+#[ignore = "the exercise: run `cargo xtask exercise 08` to check your fix"]
+fn your_parent_reports_a_child_that_stops_reading() {
+    exercise().check_answer(|| feed_a_child_that_stops_reading(exercise::communicate));
+}
+
+#[test]
+fn the_reference_solution_passes_the_stops_reading_check() {
+    exercise().prove_solution_passes(|| feed_a_child_that_stops_reading(solution::communicate));
 }
 
 #[test]
@@ -65,4 +78,23 @@ fn the_exercise_check_fails_joining_the_writer_before_reading() {
 #[test]
 fn the_exercise_check_fails_leaving_stdin_open() {
     exercise().prove_wrong_answer_fails("stdin left open", || feed_a_filter(keeps_stdin_open));
+}
+
+/// A wrong answer: the writer thread is never joined, so its broken pipe
+/// is dropped with it and the caller gets the 2 bytes as a success. (It
+/// passes the first check: with an echo child every write succeeds.)
+fn never_joins_the_writer(mut child: ModelChild, input: Vec<u8>) -> io::Result<Vec<u8>> {
+    let mut stdin = child.stdin()?;
+    let stdout = child.stdout()?;
+    thread::spawn(move || stdin.write_all(&input));
+    let output = read_all(stdout)?;
+    child.wait()?;
+    Ok(output)
+}
+
+#[test]
+fn the_stops_reading_check_fails_a_writer_never_joined() {
+    exercise().prove_wrong_answer_fails("the writer never joined", || {
+        feed_a_child_that_stops_reading(never_joins_the_writer)
+    });
 }

@@ -318,7 +318,6 @@ pub async fn yield_now() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc::{self, RecvTimeoutError};
 
     /// How long any of these tests may take: each takes milliseconds (the
     /// ten thousand timers, well under a second, even unoptimised), so a
@@ -326,26 +325,13 @@ mod tests {
     /// wakeup: the loop asleep in `poll(2)` with nothing left to wake it.
     const LIMIT: Duration = Duration::from_secs(10);
 
-    /// Runs `test` on a thread of its own and returns what it returns, or
-    /// fails, saying so, if it has not finished within `limit`. A panic in
-    /// `test` fails this test with that panic. The stuck thread is left
-    /// behind; the test binary still exits when its tests are done.
+    /// Runs `test`, failing if it is still running after `limit`.
     fn within<T: Send + 'static>(limit: Duration, test: impl FnOnce() -> T + Send + 'static) -> T {
-        let (done, finished) = mpsc::channel();
-        let runner = thread::spawn(move || {
-            let _ = done.send(test());
-        });
-        match finished.recv_timeout(limit) {
-            Ok(value) => value,
-            Err(RecvTimeoutError::Disconnected) => match runner.join() {
-                Err(panic) => panic::resume_unwind(panic),
-                Ok(()) => unreachable!("the test thread ended without a result"),
-            },
-            Err(RecvTimeoutError::Timeout) => panic!(
-                "the test did not finish within {limit:?}: the event loop is stuck, \
-                 most likely asleep on a wakeup that never comes"
-            ),
-        }
+        harness::watchdog::within(
+            limit,
+            "the event loop is stuck, most likely asleep on a wakeup that never comes",
+            test,
+        )
     }
 
     #[test]
