@@ -208,8 +208,9 @@ pub(crate) fn run(test: &str, index: usize, stall_limit: Duration) -> Verdict {
     let why = match ended {
         Ended::Stalled(executions) => format!(
             "execution {} made no progress for {} s, so loom is not in control of it: \
-             a thread blocked outside loom. A std lock, a sleep, I/O or a std channel? \
-             Use the lab's sync types (`super::sync`), which loom schedules",
+             a thread blocked outside loom (a std lock, a sleep, I/O or a std channel? \
+             use the lab's sync types, `super::sync`, which loom schedules), or one \
+             looping for ever without a lock, an atomic or anything else loom sees",
             executions.parse::<usize>().unwrap_or(0).max(1),
             stall_limit.as_secs()
         ),

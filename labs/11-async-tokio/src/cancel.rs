@@ -62,30 +62,92 @@ mod tests {
     }
 
     // ANCHOR: cancelled
-    /// Runs `transfer` of 30 under a 5 ms timeout (the ledger takes 10 ms),
+    /// Runs `transfer` of 30, dropped after `after` (the clock is tokio's
+    /// paused test clock: each run is the same), lets anything left run,
     /// and says whether the accounts are as before or fully moved.
-    async fn all_or_nothing<F: Future<Output = ()>>(transfer: impl FnOnce(Arc<Bank>) -> F) -> bool {
+    async fn all_or_nothing<F>(after: Duration, transfer: impl FnOnce(Arc<Bank>) -> F) -> bool
+    where
+        F: Future<Output = ()>,
+    {
         let bank = bank();
-        let gave_up = timeout(Duration::from_millis(5), transfer(Arc::clone(&bank))).await;
-        assert!(gave_up.is_err(), "the timeout fired");
-        tokio::time::sleep(Duration::from_millis(20)).await; // anything left runs
+        let _ = timeout(after, transfer(Arc::clone(&bank))).await;
+        tokio::time::sleep(Duration::from_millis(100)).await; // anything left runs
         let balances = *bank.balances.lock().unwrap();
         balances == [100, 0] || balances == [70, 30]
     }
 
+    /// Drops the transfer at every point of its life: before it starts,
+    /// at each 5 ms up to 50 ms (each ledger call takes 10 ms, so every
+    /// `.await` of a transfer with up to four of them), and never. A
+    /// transfer that is safe to drop at its first `.await` only is not
+    /// cancel-safe: `TWO_AWAITS` below is one.
+    async fn all_or_nothing_whenever_dropped<F>(transfer: impl Fn(Arc<Bank>) -> F) -> bool
+    where
+        F: Future<Output = ()>,
+    {
+        for millis in (0..=50).step_by(5) {
+            let after = Duration::from_millis(millis);
+            if !all_or_nothing(after, &transfer).await {
+                return false;
+            }
+        }
+        true
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_transfer_cancelled_between_its_updates_loses_the_money() {
-        assert!(!all_or_nothing(async |bank| transfer(&bank, 30).await).await);
+        assert!(!all_or_nothing_whenever_dropped(async |bank| transfer(&bank, 30).await).await);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_cancel_safe_transfer_moves_all_or_nothing() {
-        assert!(all_or_nothing(async |bank| transfer_cancel_safe(&bank, 30).await).await);
+        assert!(
+            all_or_nothing_whenever_dropped(async |bank| transfer_cancel_safe(&bank, 30).await)
+                .await
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_transfer_in_its_own_task_finishes_though_its_caller_gave_up() {
-        assert!(all_or_nothing(async |bank| transfer_in_a_task(bank, 30).await).await);
+        assert!(
+            all_or_nothing_whenever_dropped(async |bank| transfer_in_a_task(bank, 30).await).await
+        );
     }
     // ANCHOR_END: cancelled
+
+    /// A wrong fix: record first (safe to drop there), but then record the
+    /// withdrawal too, between the two updates.
+    async fn records_twice(bank: &Bank, amount: i64) {
+        record("transfer").await;
+        bank.balances.lock().unwrap()[0] -= amount;
+        record("withdrawal").await; // dropped here: half a transfer
+        bank.balances.lock().unwrap()[1] += amount;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_transfer_safe_only_at_its_first_await_is_caught() {
+        // Dropped at 5 ms, inside the first ledger call, it looks safe...
+        assert!(
+            all_or_nothing(Duration::from_millis(5), async |bank| records_twice(
+                &bank, 30
+            )
+            .await)
+            .await
+        );
+        // ...dropped at 15 ms, inside the second, it is not.
+        assert!(
+            !all_or_nothing_whenever_dropped(async |bank| records_twice(&bank, 30).await).await
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_transfer_never_dropped_moves_the_money() {
+        // The checks above accept "as before": this one sees the money move.
+        let safe = bank();
+        transfer_cancel_safe(&safe, 30).await;
+        assert_eq!(*safe.balances.lock().unwrap(), [70, 30]);
+        let in_a_task = bank();
+        transfer_in_a_task(Arc::clone(&in_a_task), 30).await;
+        assert_eq!(*in_a_task.balances.lock().unwrap(), [70, 30]);
+    }
 }

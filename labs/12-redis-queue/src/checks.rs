@@ -6,7 +6,7 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use crate::on_loom::store::MemoryRedis;
-use crate::{Commands, JOBS, JobId, Pipelined, Protocol};
+use crate::{Commands, JOBS, JobId, Pipelined, Protocol, processing};
 use harness::sync::loom::{Arc, Mutex, thread};
 
 /// A worker process's connection: once the process is killed, its
@@ -102,8 +102,28 @@ pub fn kill_a_worker<P: Protocol>() {
         .filter(|j| !done.contains_key(j))
         .collect();
     assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+    assert_all_acknowledged(&*redis);
 }
 // ANCHOR_END: kill_model
+
+/// Once every job is done, every list is empty: nothing queued, nothing
+/// left in a worker's processing list. An acknowledgement that counts a
+/// job done but leaves it in the processing list loses nothing, and the
+/// next reap hands the job out again: only this catches it.
+fn assert_all_acknowledged(redis: &impl Commands) {
+    let left: Vec<(String, usize)> = [JOBS.to_string(), processing("w1"), processing("w2")]
+        .into_iter()
+        .map(|list| {
+            let len = redis.llen(&list);
+            (list, len)
+        })
+        .filter(|(_, len)| *len > 0)
+        .collect();
+    assert!(
+        left.is_empty(),
+        "every job is done, yet lists still hold jobs: {left:?}"
+    );
+}
 
 // ANCHOR: live_model
 /// Jobs 1 and 2. Worker `w1` is only slow, not dead, but its lease ran
@@ -132,6 +152,7 @@ pub fn reap_a_live_worker<P: Protocol>() {
         .filter(|j| !done.contains_key(j))
         .collect();
     assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+    assert_all_acknowledged(&*redis);
 }
 // ANCHOR_END: live_model
 

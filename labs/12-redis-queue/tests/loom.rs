@@ -100,7 +100,8 @@ fn a_death_has_at_most_one_job_done_twice() {
 }
 
 /// Batched acks: a worker acknowledges every second job, the two at
-/// once, to save half of the acks' commands.
+/// once, to save half of the acks' commands (and the last job alone, when
+/// the queue is empty, so none is left unacknowledged).
 struct AckTwoAtATime;
 
 impl Protocol for AckTwoAtATime {
@@ -108,9 +109,9 @@ impl Protocol for AckTwoAtATime {
         ReliableQueue::claim(redis, worker)
     }
     fn ack(redis: &impl Commands, worker: &str, _job: JobId) {
-        if redis.llen(&lab_12::processing(worker)) == 2 {
-            redis.rpop(&lab_12::processing(worker));
-            redis.rpop(&lab_12::processing(worker));
+        let processing = lab_12::processing(worker);
+        if redis.llen(&processing) == 2 || redis.llen(lab_12::JOBS) == 0 {
+            while redis.rpop(&processing).is_some() {}
         }
     }
     fn reap(redis: &impl Commands, worker: &str) -> usize {
@@ -130,3 +131,32 @@ fn acks_two_at_a_time_lose_no_job_but_a_death_can_have_both_done_twice() {
     assert!(failure.message.contains("[1, 2]"), "{}", failure.message);
 }
 // ANCHOR_END: redo_bound
+
+/// A wrong fix: the acknowledgement is left out (the job is done and
+/// counted, but stays in the worker's processing list). Nothing is lost,
+/// and the done counts look right; only the model's last look at the
+/// lists sees it, where the next reap would hand the job out again.
+struct NeverAcks;
+
+impl Protocol for NeverAcks {
+    fn claim(redis: &impl Commands, worker: &str) -> Option<JobId> {
+        ReliableQueue::claim(redis, worker)
+    }
+    fn ack(_redis: &impl Commands, _worker: &str, _job: JobId) {}
+    fn reap(redis: &impl Commands, worker: &str) -> usize {
+        ReliableQueue::reap(redis, worker)
+    }
+}
+
+#[test]
+fn the_fix_check_fails_an_ack_that_leaves_the_job_in_processing() {
+    let failure = Check::new("no ack")
+        .every_interleaving()
+        .quiet()
+        .must_fail(kill_a_worker::<NeverAcks>);
+    assert!(
+        failure.message.contains("lists still hold jobs"),
+        "{}",
+        failure.message
+    );
+}
