@@ -10,6 +10,7 @@
 //! cargo xtask doctor         is this machine ready for every chapter?
 //! cargo xtask prepare        fetch and build everything, once, for working offline
 //! cargo xtask mutants 01     mutation-test lab 01's fixes and solution (slow; not in CI)
+//! cargo xtask repeat 20      the whole suite 20 times: is any test flaky? (slow; not in CI)
 //! ```
 
 mod doctor;
@@ -20,6 +21,7 @@ mod fingerprint;
 mod mutants;
 mod prepare;
 mod progress;
+mod repeat;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -72,6 +74,12 @@ enum Task {
         /// fixes, the solution and the protocol code.
         files: Vec<String>,
     },
+    /// Run every package's tests N times and name any test that failed in
+    /// some runs and passed in others (flaky); exits 1 if any test failed.
+    Repeat {
+        /// How many runs, e.g. 20.
+        runs: u32,
+    },
 }
 
 /// `doctor`'s exit code when the machine is not ready (1 is its own failure).
@@ -120,6 +128,7 @@ fn main() -> ExitCode {
         }
         Task::Prepare => prepare::prepare(&root),
         Task::Mutants { lab, files } => mutants::mutants(&root, &lab, &files),
+        Task::Repeat { runs } => repeat::repeat(&root, runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -57,3 +57,34 @@ fn the_exercise_check_fails_check_create_check() {
         race_for_the_lock(check_create_check)
     });
 }
+
+/// A file system whose every call fails as a full or read-only disk does.
+struct BrokenDisk;
+
+impl lab_09::fs::Fs for BrokenDisk {
+    fn exists(&self, _name: &str) -> bool {
+        false
+    }
+    fn create(&self, _name: &str, _contents: &str) -> io::Result<()> {
+        Err(io::ErrorKind::PermissionDenied.into())
+    }
+    fn create_new(&self, _name: &str, _contents: &str) -> io::Result<()> {
+        Err(io::ErrorKind::PermissionDenied.into())
+    }
+    fn read(&self, _name: &str) -> io::Result<String> {
+        Err(io::ErrorKind::PermissionDenied.into())
+    }
+}
+
+/// "Someone else holds the lock" is `AlreadyExists` only: any other error
+/// (a read-only disk, a missing folder) must reach the caller as an error,
+/// not pass for a lock someone holds, or a job waits for ever for a lock
+/// no one can take. (No race: one call, on std.)
+#[test]
+fn the_reference_solution_reports_an_error_that_is_not_someone_elses_lock() {
+    let outcome = lab_09::on_std::solution::try_lock(&BrokenDisk, "job.lock", "a");
+    assert!(
+        matches!(&outcome, Err(error) if error.kind() == io::ErrorKind::PermissionDenied),
+        "create_new failed with PermissionDenied, and try_lock returned {outcome:?}"
+    );
+}
