@@ -94,6 +94,20 @@ impl Verdict {
     }
 }
 
+impl Failure {
+    /// The failure in one line for the learner: loom's own deadlock report
+    /// (`deadlock; threads = [(Id(0), Blocked(Location(None)))…`) names
+    /// threads by loom's numbers; the trace says it better.
+    pub fn summary(&self) -> String {
+        match self.kind {
+            FailureKind::Deadlock => String::from(
+                "a deadlock: no thread can go on (the trace above shows what each waits for)",
+            ),
+            _ => self.message.clone(),
+        }
+    }
+}
+
 impl Check {
     /// A check titled `title` (shown in its output), explored to the
     /// default preemption bound of 2, as tokio's CI does.
@@ -225,7 +239,7 @@ impl Check {
                 "loom found a failing interleaving in `{}` after {} (printed above): {}",
                 failure.explored.title,
                 render::explored_text(&failure.explored),
-                failure.message,
+                failure.summary(),
             )),
         }
     }

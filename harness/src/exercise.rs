@@ -42,8 +42,15 @@ impl Exercise {
     }
 
     /// The learner's check: passes only if `model` passes every interleaving.
+    ///
+    /// Its title names the model, so that of two checks the learner knows
+    /// which one failed: the model function's name, or else the test's.
     pub fn check_answer<F: Fn() + Send + Sync + 'static>(&self, model: F) {
-        self.check("your answer").must_pass(model);
+        let model_name = model_name::<F>()
+            .or_else(|| std::thread::current().name().map(str::to_string))
+            .map(|name| format!("your answer, {}", name.replace('_', " ")))
+            .unwrap_or_else(|| String::from("your answer"));
+        self.check(&model_name).must_pass(model);
     }
 
     /// Proves the starter fails the check, showing the failure in the book;
@@ -104,3 +111,33 @@ pub fn starter_untouched(file: &str, starter: u64) -> bool {
 }
 
 pub use crate::fingerprint::fingerprint;
+
+/// The name of the model function `F`, as in `two_consumers` for
+/// `checks::two_consumers::<exercise::Mailbox>`; `None` for a closure.
+fn model_name<F>() -> Option<String> {
+    let full = std::any::type_name::<F>();
+    if full.contains("{{closure}}") {
+        return None;
+    }
+    let path = full.split('<').next()?;
+    path.rsplit("::").next().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::model_name;
+
+    fn two_consumers<T>() {}
+
+    #[test]
+    fn a_model_is_named_by_its_function_and_a_closure_is_not() {
+        fn name_of<F: Fn()>(_: F) -> Option<String> {
+            model_name::<F>()
+        }
+        assert_eq!(
+            name_of(two_consumers::<u32>).as_deref(),
+            Some("two_consumers")
+        );
+        assert_eq!(name_of(|| ()), None);
+    }
+}

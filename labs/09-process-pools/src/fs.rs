@@ -84,17 +84,23 @@ impl Default for ModelFs {
     }
 }
 
+// `#[track_caller]`: each call is one step in a trace, shown at the line
+// that made it (your `try_lock`), not at the line in this file that takes
+// the model's lock.
 impl Fs for ModelFs {
+    #[track_caller]
     fn exists(&self, name: &str) -> bool {
         self.files.lock().unwrap().0.contains_key(name)
     }
 
+    #[track_caller]
     fn create(&self, name: &str, contents: &str) -> io::Result<()> {
         let files = &mut self.files.lock().unwrap().0;
         files.insert(name.to_string(), contents.to_string());
         Ok(())
     }
 
+    #[track_caller]
     fn create_new(&self, name: &str, contents: &str) -> io::Result<()> {
         let files = &mut self.files.lock().unwrap().0;
         if files.contains_key(name) {
@@ -104,6 +110,7 @@ impl Fs for ModelFs {
         Ok(())
     }
 
+    #[track_caller]
     fn read(&self, name: &str) -> io::Result<String> {
         let files = &self.files.lock().unwrap().0;
         files
