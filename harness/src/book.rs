@@ -94,8 +94,11 @@ pub fn keep_current(relative: &std::path::Path, content: &str) {
             let current = std::fs::read_to_string(&path).unwrap_or_default();
             assert!(
                 current == content,
-                "the book's copy of this output, {}, is stale (or missing): \
-                 run `cargo xtask traces` and commit the result",
+                "the book's copy of this output, {}, is not what the lab prints now. \
+                 Learner: you changed a lab's code, so its trace changed; `git status` shows \
+                 what you changed, and `git checkout -- <file>` puts a file back as the course \
+                 ships it (your exercise.rs does not cause this). Course author: run \
+                 `cargo xtask traces` and commit the result",
                 relative.display()
             );
         }

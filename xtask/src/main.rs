@@ -22,6 +22,7 @@ mod mutants;
 mod prepare;
 mod progress;
 mod repeat;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -88,20 +89,23 @@ const NOT_READY: u8 = 2;
 fn main() -> ExitCode {
     let root = workspace_root();
     let result = match Cli::parse().task {
-        Task::Test => run(cargo(&root)
-            .args(["test", "--workspace"])
-            .env("RACE_HARNESS_BOOK", "check")),
+        Task::Test => test::test(&root),
         Task::Serve { port } => mdbook(&root).and_then(|mdbook| {
-            println!("Serving the book on http://127.0.0.1:{port} (Ctrl-C to stop).");
+            println!(
+                "Serving the book on http://127.0.0.1:{port}: read the chapters there (as files, \
+                 they show {{{{#include}}}} lines, not code). Ctrl-C stops it."
+            );
             let port = port.to_string();
-            run(Command::new(mdbook).current_dir(&root).args([
+            let mut serve = Command::new(mdbook);
+            serve.current_dir(&root).args([
                 "serve",
                 "book",
                 "--hostname",
                 "127.0.0.1",
                 "--port",
                 &port,
-            ]))
+            ]);
+            serve_in_place(&mut serve)
         }),
         Task::Book => build_book(&root),
         // The course's own checks read the traces, so they run later, in `test`.
@@ -150,6 +154,26 @@ fn cargo(root: &Path) -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(root);
     command
+}
+
+/// Runs mdbook as this very process on Unix (`exec`), so that stopping
+/// `cargo xtask serve` by its process id stops the server too, not only
+/// this wrapper; elsewhere, as a child.
+fn serve_in_place(command: &mut Command) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        println!("> {}", shown(command));
+        let error = command.exec(); // returns only if mdbook could not start
+        Err(format!(
+            "could not start {:?}: {error}",
+            command.get_program()
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        run(command)
+    }
 }
 
 /// Prints a command the way a shell would show it, then runs it.

@@ -134,3 +134,19 @@ pub fn two_tasks_book_the_last_seat<B: Booking>() {
     );
 }
 // ANCHOR_END: booking_model
+
+/// One booking at a time, on a show of one seat: 1 left, a booking that
+/// succeeds, 0 left, a booking that is refused. The two-task model always
+/// ends with 0 left, which a `seats_left` that always says 0 passes. One
+/// thread: this checks the count, not a race.
+pub fn seats_are_counted<B: Booking>() {
+    let show = B::new(1);
+    let before = show.seats_left();
+    let first = show.book(&|| ());
+    let after = show.seats_left();
+    let second = show.book(&|| ());
+    assert!(
+        (before, first, after, second) == (1, true, 0, false),
+        "one seat: {before} left, booked {first}, {after} left, booked again {second}"
+    );
+}

@@ -4,7 +4,7 @@
 use harness::exercise::Exercise;
 use harness::sync::loom::Mutex;
 use lab_11::Booking;
-use lab_11::checks::two_tasks_book_the_last_seat;
+use lab_11::checks::{seats_are_counted, two_tasks_book_the_last_seat};
 use lab_11::on_loom::{exercise, solution};
 
 /// The exercise's check: two bookings for the last seat on a one-thread
@@ -60,4 +60,10 @@ fn the_exercise_check_fails_holding_the_lock_across_the_payment() {
         "the lock held across the payment",
         two_tasks_book_the_last_seat::<LockedAcrossTheAwait>,
     );
+}
+
+/// The solution's show is a whole `Booking`: its `seats_left` must count.
+#[test]
+fn the_reference_solutions_show_counts_its_seats() {
+    exercise().prove_solution_passes(seats_are_counted::<solution::SeatBooking>);
 }
