@@ -153,9 +153,14 @@ fn every_rust_listing_is_included_from_a_compiled_file() {
                     .by_ref()
                     .take_while(|l| !l.starts_with("```"))
                     .collect();
+                // The labs and the template for one's own code: both tested.
                 assert!(
-                    body.len() == 1 && body[0].starts_with("{{#include ../../labs/"),
-                    "{page}: a Rust listing must be one include of a lab's file, found {body:?}"
+                    body.len() == 1
+                        && ["{{#include ../../labs/", "{{#include ../../templates/"]
+                            .iter()
+                            .any(|prefix| body[0].starts_with(prefix)),
+                    "{page}: a Rust listing must be one include of a lab's or a template's \
+                     file, found {body:?}"
                 );
                 assert!(
                     line.contains("ignore"),

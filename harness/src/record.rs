@@ -72,11 +72,17 @@ pub enum Op {
     Load {
         /// The value loaded.
         value: String,
+        /// Its memory ordering (`Acquire`), if known.
+        #[serde(default)]
+        order: Option<String>,
     },
     /// An atomic store.
     Store {
         /// The value stored.
         value: String,
+        /// Its memory ordering (`Release`), if known.
+        #[serde(default)]
+        order: Option<String>,
     },
     /// An atomic read-modify-write: `fetch_add`, `swap`, `compare_exchange`...
     Update {
@@ -86,6 +92,10 @@ pub enum Op {
         args: String,
         /// What it returned.
         returned: String,
+        /// Its memory ordering(s): `AcqRel`, or `AcqRel, Acquire` for a
+        /// compare-and-swap's success and failure orderings.
+        #[serde(default)]
+        order: Option<String>,
     },
     /// `Condvar::wait`: released the mutex and went to sleep.
     Wait {
@@ -166,7 +176,7 @@ impl Trace {
             .iter()
             .take_while(|event| !matches!(event.op, Op::Write { .. } | Op::Store { .. }))
             .filter_map(|event| match &event.op {
-                Op::Read { value } | Op::Load { value } => Some((event.thread, value.clone())),
+                Op::Read { value } | Op::Load { value, .. } => Some((event.thread, value.clone())),
                 _ => None,
             })
             .collect()

@@ -6,10 +6,6 @@ use crate::record::{Event, Op, Trace};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The widest a cell's text may be: a thread that spins would otherwise
-/// push the table off any screen.
-const CELL_WIDTH: usize = 56;
-
 /// `12 executions (preemption bound 2)`.
 pub(crate) fn explored_text(explored: &Explored) -> String {
     let n = explored.executions;
@@ -80,16 +76,8 @@ impl Row {
                 }
             })
             .collect();
-        cut(&ops.join(", "), CELL_WIDTH)
+        ops.join(", ")
     }
-}
-
-fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(width - 1).collect();
-    format!("{kept}…")
 }
 
 fn render_failure(failure: &Failure) -> String {
@@ -109,18 +97,60 @@ fn render_failure(failure: &Failure) -> String {
         .max()
         .unwrap_or(0);
     for (file, line) in &lines {
-        let code = cut(
-            &source_statement(file, *line).unwrap_or_default(),
-            2 * CELL_WIDTH,
-        );
+        let code = source_statement(file, *line).unwrap_or_default();
         let entry = format!(" {:<width$}  {code}", short(file, *line));
-        out.push_str(entry.trim_end());
-        out.push('\n');
+        out.push_str(&hanging(entry.trim_end(), width + 3));
     }
     if !lines.is_empty() {
         out.push('\n');
     }
-    out.push_str(&verdict_lines(failure));
+    let notes = notes(trace);
+    if notes.stale {
+        out.push_str(
+            " (stale): the load returned an older value than the latest store above it, as its\n \
+             memory ordering allows: the rows are the order loom ran the threads in, not the order\n \
+             memory took.\n",
+        );
+        if notes.stale_seq_cst {
+            out.push_str(
+                " loom runs SeqCst as AcqRel (a limit its documentation states), so this execution\n \
+                 may be one that SeqCst forbids.\n",
+            );
+        }
+        out.push('\n');
+    }
+    for line in verdict_lines(failure).lines() {
+        let indent = line.len() - line.trim_start().len();
+        // "     at lab.rs:12  assert!(...)": go on under the code.
+        let indent = match line.trim_start().strip_prefix("at ") {
+            Some(rest) => indent + 3 + rest.find("  ").map_or(0, |i| i + 2),
+            None if line.trim_start().starts_with("failed: ") => indent + "failed: ".len(),
+            None => indent,
+        };
+        out.push_str(&hanging(line, indent));
+    }
+    out
+}
+
+/// `line` wrapped to [`PAGE_WIDTH`], its later lines indented by `indent`
+/// spaces; each line ends with a newline.
+fn hanging(line: &str, indent: usize) -> String {
+    if line.chars().count() <= PAGE_WIDTH {
+        return format!("{line}\n");
+    }
+    let indent = indent.min(PAGE_WIDTH / 2);
+    let head: String = line.chars().take(indent).collect();
+    let body: String = line.chars().skip(indent).collect();
+    let mut out = String::new();
+    for (i, part) in wrap(&body, PAGE_WIDTH - indent).iter().enumerate() {
+        let lead = if i == 0 {
+            head.clone()
+        } else {
+            " ".repeat(indent)
+        };
+        out.push_str(format!("{lead}{}", part.trim_start()).trim_end());
+        out.push('\n');
+    }
     out
 }
 
@@ -133,6 +163,9 @@ fn shown(trace: &Trace, event: &Event) -> bool {
     let last = trace.events.iter().rposition(|e| e.thread == event.thread);
     last.is_some_and(|i| std::ptr::eq(&trace.events[i], event))
 }
+
+/// Events with their index in the trace.
+type Numbered<'a> = Vec<(usize, &'a Event)>;
 
 fn rows(trace: &Trace) -> Vec<Row> {
     // An object is named only when its kind has more than one in the trace:
@@ -150,15 +183,17 @@ fn rows(trace: &Trace) -> Vec<Row> {
     let labels = touched.iter().any(|&o| named(o));
     // A request a thread is still blocked on when the execution stops goes
     // last: loom may run other threads between the request and the block.
-    let (blocked, ran): (Vec<&Event>, Vec<&Event>) = trace
+    let (blocked, ran): (Numbered, Numbered) = trace
         .events
         .iter()
-        .filter(|e| shown(trace, e))
-        .partition(|e| matches!(e.op, Op::WantLock | Op::WantJoin { .. }));
+        .enumerate()
+        .filter(|(_, e)| shown(trace, e))
+        .partition(|(_, e)| matches!(e.op, Op::WantLock | Op::WantJoin { .. }));
+    let notes = notes(trace);
     let mut rows: Vec<Row> = Vec::new();
     let mut last_object: Option<usize> = None;
     let mut alone = false; // the previous operation wants a row to itself
-    for event in ran.into_iter().chain(blocked) {
+    for (index, event) in ran.into_iter().chain(blocked) {
         let location = match event.op {
             // A guard unlocks where it is dropped, which the harness cannot
             // see: after its last use, at the end of its scope.
@@ -166,7 +201,7 @@ fn rows(trace: &Trace) -> Vec<Row> {
             _ => short(&event.file, event.line),
         };
         let own_row = matches!(event.op, Op::Wait { .. } | Op::Woken { .. });
-        let mut text = op_text(trace, &event.op, labels);
+        let mut text = op_text(trace, &event.op, labels) + &notes.text[index];
         let same_row = !own_row
             && !alone
             && rows.last().is_some_and(|row| {
@@ -241,6 +276,79 @@ fn collapse_loops(rows: Vec<Row>) -> Vec<Row> {
     out
 }
 
+/// What an operation's own text cannot say, from the events before it:
+/// whom a notify woke, and which loads returned an older value than the
+/// latest store above them.
+struct Notes {
+    /// By event: text to add after the operation's own (or nothing).
+    text: Vec<String>,
+    /// Whether some load is marked stale.
+    stale: bool,
+    /// Whether a stale load, or the store it missed, is `SeqCst`.
+    stale_seq_cst: bool,
+}
+
+/// Marks a load that missed the latest store above it: allowed by weak
+/// memory orderings, and the table is loom's schedule, not memory's order.
+const STALE: &str = " (stale)";
+
+fn notes(trace: &Trace) -> Notes {
+    let mut text = vec![String::new(); trace.events.len()];
+    let (mut stale, mut stale_seq_cst) = (false, false);
+    // By atomic: the latest value stored, and its ordering, while known.
+    let mut stored: Vec<Option<(String, Option<String>)>> = vec![None; trace.objects.len()];
+    // By condition variable: the threads waiting on it, first first.
+    let mut waiting: Vec<Vec<usize>> = vec![Vec::new(); trace.objects.len()];
+    for (index, event) in trace.events.iter().enumerate() {
+        let Some(object) = event.object.filter(|&o| o < trace.objects.len()) else {
+            continue;
+        };
+        match &event.op {
+            Op::Store { value, order } => stored[object] = Some((value.clone(), order.clone())),
+            Op::Update { method, args, .. } if method == "swap" => {
+                let value = args.split(", ").next().unwrap_or_default().to_string();
+                stored[object] = Some((value, None));
+            }
+            Op::Update { .. } => stored[object] = None, // its new value is not recorded
+            Op::Load { value, order } => {
+                if let Some((latest, store_order)) = &stored[object]
+                    && latest != value
+                {
+                    text[index] = String::from(STALE);
+                    stale = true;
+                    let seq_cst = |o: &Option<String>| o.as_deref() == Some("SeqCst");
+                    stale_seq_cst |= seq_cst(order) || seq_cst(store_order);
+                }
+            }
+            Op::Wait { .. } => waiting[object].push(event.thread),
+            Op::Woken { .. } => waiting[object].retain(|&t| t != event.thread),
+            Op::Notify { all } => {
+                // loom wakes the first waiter (its `notify_one` takes the
+                // front of its queue of waiters).
+                let woken: Vec<usize> = if *all {
+                    std::mem::take(&mut waiting[object])
+                } else if waiting[object].is_empty() {
+                    Vec::new()
+                } else {
+                    vec![waiting[object].remove(0)]
+                };
+                text[index] = if woken.is_empty() {
+                    String::from(" (no one waits)")
+                } else {
+                    let names: Vec<String> = woken.iter().map(|&t| trace.thread_label(t)).collect();
+                    format!(" → wakes {}", names.join(", "))
+                };
+            }
+            _ => {}
+        }
+    }
+    Notes {
+        text,
+        stale,
+        stale_seq_cst,
+    }
+}
+
 fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
     let several_mutexes = labels && trace.objects.iter().filter(|o| o.kind == "mutex").count() > 1;
     let mutex = |mutex: &Option<usize>| match mutex {
@@ -266,13 +374,27 @@ fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
         // thread first, and then the value written is not known.
         Op::Write { value } if value.is_empty() => String::from("write"),
         Op::Write { value } => format!("write ← {value}"),
-        Op::Load { value } => format!("load → {value}"),
-        Op::Store { value } => format!("store ← {value}"),
+        Op::Load { value, order } => match order {
+            Some(order) => format!("load({order}) → {value}"),
+            None => format!("load → {value}"),
+        },
+        Op::Store { value, order } => match order {
+            Some(order) => format!("store({value}, {order})"),
+            None => format!("store ← {value}"),
+        },
         Op::Update {
             method,
             args,
             returned,
-        } => format!("{method}({args}) → {returned}"),
+            order,
+        } => {
+            let args = match (args.is_empty(), order) {
+                (_, None) => args.clone(),
+                (true, Some(order)) => order.clone(),
+                (false, Some(order)) => format!("{args}, {order}"),
+            };
+            format!("{method}({args}) → {returned}")
+        }
         Op::Wait { mutex: m } => format!("wait (unlocks{})", mutex(m)),
         Op::Woken { mutex: m } => format!("woken (locks{})", mutex(m)),
         Op::Notify { all: false } => String::from("notify_one"),
@@ -283,53 +405,136 @@ fn op_text(trace: &Trace, op: &Op, labels: bool) -> String {
     }
 }
 
+/// The widest a trace's line may be: what the book's content column holds
+/// at 1280 px with the sidebar open.
+pub const PAGE_WIDTH: usize = 119;
+
+/// The narrowest a thread's column gets, however many threads there are.
+const NARROWEST: usize = 18;
+
+/// The table: a step number, one column per thread (only the thread that
+/// acts in a row has text in it), and the row's source line last, once.
+/// A cell too wide for its column wraps inside it, at a comma if it can.
 fn table(trace: &Trace, rows: &[Row]) -> String {
     let threads = trace.threads.max(1);
     let thread_name = |thread: usize| trace.thread_label(thread);
     let len = |s: &str| s.chars().count();
     let texts: Vec<String> = rows.iter().map(Row::text).collect();
-    let mut text_width = vec![0; threads];
-    let mut location_width = vec![0; threads];
+    let at_width = rows
+        .iter()
+        .map(|row| len(&row.location))
+        .chain([len("at")])
+        .max()
+        .unwrap_or(0);
+    // " step │ ", then each column and the " │ " after it, then the line.
+    let fixed = 8 + 3 * threads + at_width;
+    let room = PAGE_WIDTH.saturating_sub(fixed);
+    let mut natural = vec![0; threads];
     for (row, text) in rows.iter().zip(&texts) {
-        text_width[row.thread] = text_width[row.thread].max(len(text));
-        location_width[row.thread] = location_width[row.thread].max(len(&row.location));
+        natural[row.thread] = natural[row.thread].max(len(text));
     }
-    let width: Vec<usize> = (0..threads)
-        .map(|t| (text_width[t] + 2 + location_width[t]).max(len(&thread_name(t))))
-        .collect();
+    for (t, width) in natural.iter_mut().enumerate() {
+        *width = (*width).max(len(&thread_name(t)));
+    }
+    let width = fit(&natural, room);
 
-    let line = |cells: Vec<String>, step: &str| -> String {
+    let line = |cells: &[String], step: &str, at: &str| -> String {
         let cells: Vec<String> = cells
             .iter()
             .zip(&width)
-            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - len(cell))))
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w.saturating_sub(len(cell)))))
             .collect();
-        format!(" {step:>4} │ {}", cells.join(" │ "))
+        format!(" {step:>4} │ {} │ {at}", cells.join(" │ "))
             .trim_end()
             .to_string()
             + "\n"
     };
     let rule = |joint: &str| -> String {
         let parts: Vec<String> = width.iter().map(|w| "─".repeat(w + 2)).collect();
-        format!("──────{joint}{}\n", parts.join(joint))
+        format!(
+            "──────{joint}{}{joint}{}\n",
+            parts.join(joint),
+            "─".repeat(at_width + 1)
+        )
     };
 
-    let mut out = line((0..threads).map(thread_name).collect(), "step");
+    let names: Vec<String> = (0..threads).map(thread_name).collect();
+    let mut out = line(&names, "step", "at");
     out.push_str(&rule("┼"));
     for (step, (row, text)) in rows.iter().zip(&texts).enumerate() {
-        let cells = (0..threads)
-            .map(|t| {
-                if t != row.thread {
-                    return String::new();
-                }
-                let pad = text_width[t] - len(text) + 2;
-                format!("{text}{}{}", " ".repeat(pad), row.location)
-            })
-            .collect();
-        out.push_str(&line(cells, &(step + 1).to_string()));
+        let wrapped = wrap(text, width[row.thread]);
+        for (i, part) in wrapped.iter().enumerate() {
+            let cells: Vec<String> = (0..threads)
+                .map(|t| {
+                    if t == row.thread {
+                        part.clone()
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect();
+            let (step, at) = if i == 0 {
+                ((step + 1).to_string(), row.location.as_str())
+            } else {
+                (String::new(), "")
+            };
+            out.push_str(&line(&cells, &step, at));
+        }
     }
     out.push_str(&rule("┴"));
     out
+}
+
+/// Column widths that fit in `room`: each column keeps its natural width
+/// if all fit; otherwise the widest are narrowed, never below
+/// [`NARROWEST`], until they fit (or cannot narrow further).
+fn fit(natural: &[usize], room: usize) -> Vec<usize> {
+    let mut width = natural.to_vec();
+    while width.iter().sum::<usize>() > room {
+        let widest = *width.iter().max().unwrap_or(&0);
+        if widest <= NARROWEST {
+            break;
+        }
+        let next = width
+            .iter()
+            .filter(|&&w| w < widest)
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let over = width.iter().sum::<usize>() - room;
+        let count = width.iter().filter(|&&w| w == widest).count();
+        // Narrow every widest column to the next width down, or by just
+        // enough to fit, whichever is less.
+        let step = (widest - next).min(over.div_ceil(count)).max(1);
+        let target = (widest - step).max(NARROWEST);
+        for w in width.iter_mut().filter(|w| **w == widest) {
+            *w = target;
+        }
+    }
+    width
+}
+
+/// `text` in lines of at most `width` characters: broken after a comma
+/// if it can, else at a space, else anywhere.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let len = |s: &str| s.chars().count();
+    let width = width.max(8); // room for the two spaces that start a continuation
+    let mut lines = Vec::new();
+    let mut rest = text.trim().to_string();
+    while len(&rest) > width {
+        let chars: Vec<char> = rest.chars().collect();
+        let head: String = chars[..=width.min(chars.len() - 1)].iter().collect();
+        let cut = head
+            .rfind(", ")
+            .map(|i| i + 1)
+            .or_else(|| head.rfind(' '))
+            .filter(|&i| i > 0)
+            .unwrap_or_else(|| chars[..width].iter().collect::<String>().len());
+        lines.push(rest[..cut].trim_end().to_string());
+        rest = format!("  {}", rest[cut..].trim_start());
+    }
+    lines.push(rest);
+    lines
 }
 
 fn verdict_lines(failure: &Failure) -> String {
@@ -425,7 +630,9 @@ fn short(file: &str, line: u32) -> String {
     format!("{name}:{line}")
 }
 
-/// The workspace root: source paths in `Location`s are relative to it.
+/// The course's workspace root (the harness's own, fixed when the harness
+/// is compiled): where the book's files are. Not where a model's source
+/// is: see [`source_path`].
 pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -433,12 +640,32 @@ pub(crate) fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The lines of the course's own code (not loom's or std's) from `line` on.
-fn source_lines(file: &str, line: u32) -> Option<Vec<String>> {
+/// Where the source file a `Location` names is on disk. Its path is
+/// relative to the root of the workspace that compiled the caller, which
+/// is the running test's workspace, not the harness's: a model may live in
+/// a crate outside the course. Cargo runs a test with `CARGO_MANIFEST_DIR`
+/// set to its package's folder, and the workspace root is that folder or
+/// one above it: the first of them that holds `file` is taken. Without the
+/// variable (a test binary run by hand), the current folder and those
+/// above it. An absolute path (a registry crate's, std's) is not the
+/// model's own code, and is left out.
+fn source_path(file: &str) -> Option<PathBuf> {
     if file.is_empty() || Path::new(file).is_absolute() {
         return None;
     }
-    let text = std::fs::read_to_string(workspace_root().join(file)).ok()?;
+    let package = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let current = std::env::current_dir().ok();
+    package.into_iter().chain(current).find_map(|start| {
+        start
+            .ancestors()
+            .map(|folder| folder.join(file))
+            .find(|path| path.is_file())
+    })
+}
+
+/// The lines of the model's own code (not loom's or std's) from `line` on.
+fn source_lines(file: &str, line: u32) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(source_path(file)?).ok()?;
     let from = line.checked_sub(1)? as usize;
     let lines: Vec<String> = text
         .lines()

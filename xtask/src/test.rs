@@ -30,16 +30,20 @@ pub fn test(root: &Path) -> Result<(), String> {
 
     let mut summary = Summary::default();
     let mut filter = EmptyDocTests::default();
+    let mut blank = false; // the last line shown was blank: show no second
+    let mut show = |line: String| {
+        let is_blank = line.trim().is_empty();
+        if !(is_blank && blank) {
+            println!("{line}");
+        }
+        blank = is_blank;
+    };
     for line in BufReader::new(reader).lines() {
         let line = line.map_err(|e| format!("reading cargo's output: {e}"))?;
         summary.read(&line);
-        for shown in filter.pass(line) {
-            println!("{shown}");
-        }
+        filter.pass(line).into_iter().for_each(&mut show);
     }
-    for shown in filter.finish() {
-        println!("{shown}");
-    }
+    filter.finish().into_iter().for_each(&mut show);
     let status = child
         .wait()
         .map_err(|e| format!("waiting for cargo: {e}"))?;

@@ -75,6 +75,7 @@ mod arc {
                 method: String::from("Arc::make_mut"),
                 args: String::new(),
                 returned,
+                order: None,
             };
             record(op, None, Location::caller());
             loom::sync::Arc::get_mut(&mut this.0).expect("this Arc was just made unique")
@@ -122,7 +123,7 @@ pub mod atomic {
             #[doc = concat!("Loom's `", stringify!($name), "`, recorded.")]
             pub struct $name {
                 inner: loom::sync::atomic::$name,
-                object: Option<usize>,
+                pub(crate) object: Option<usize>,
             }
 
             impl $name {
@@ -135,8 +136,8 @@ pub mod atomic {
                 }
 
                 #[track_caller]
-                fn update(&self, method: &str, args: String, returned: String) {
-                    let op = Op::Update { method: method.to_string(), args, returned };
+                fn update(&self, method: &str, args: String, returned: String, order: String) {
+                    let op = Op::Update { method: method.to_string(), args, returned, order: Some(order) };
                     record(op, self.object, Location::caller());
                 }
 
@@ -144,7 +145,7 @@ pub mod atomic {
                 #[track_caller]
                 pub fn load(&self, order: Ordering) -> $value {
                     let value = self.inner.load(order);
-                    record(Op::Load { value: show(&value) }, self.object, Location::caller());
+                    record(Op::Load { value: show(&value), order: Some(format!("{order:?}")) }, self.object, Location::caller());
                     value
                 }
 
@@ -152,14 +153,14 @@ pub mod atomic {
                 #[track_caller]
                 pub fn store(&self, value: $value, order: Ordering) {
                     self.inner.store(value, order);
-                    record(Op::Store { value: show(&value) }, self.object, Location::caller());
+                    record(Op::Store { value: show(&value), order: Some(format!("{order:?}")) }, self.object, Location::caller());
                 }
 
                 /// Stores `value`, returning the previous value.
                 #[track_caller]
                 pub fn swap(&self, value: $value, order: Ordering) -> $value {
                     let old = self.inner.swap(value, order);
-                    self.update("swap", show(&value), show(&old));
+                    self.update("swap", show(&value), show(&old), format!("{order:?}"));
                     old
                 }
 
@@ -173,7 +174,7 @@ pub mod atomic {
                     failure: Ordering,
                 ) -> Result<$value, $value> {
                     let result = self.inner.compare_exchange(current, new, success, failure);
-                    self.update("compare_exchange", format!("{current:?}, {new:?}"), show(&result));
+                    self.update("compare_exchange", format!("{current:?}, {new:?}"), show(&result), format!("{success:?}, {failure:?}"));
                     result
                 }
 
@@ -187,7 +188,7 @@ pub mod atomic {
                     failure: Ordering,
                 ) -> Result<$value, $value> {
                     let result = self.inner.compare_exchange_weak(current, new, success, failure);
-                    self.update("compare_exchange_weak", format!("{current:?}, {new:?}"), show(&result));
+                    self.update("compare_exchange_weak", format!("{current:?}, {new:?}"), show(&result), format!("{success:?}, {failure:?}"));
                     result
                 }
 
@@ -203,7 +204,7 @@ pub mod atomic {
                     F: FnMut($value) -> Option<$value>,
                 {
                     let result = self.inner.fetch_update(set_order, fetch_order, f);
-                    self.update("fetch_update", String::from("f"), show(&result));
+                    self.update("fetch_update", String::from("f"), show(&result), format!("{set_order:?}, {fetch_order:?}"));
                     result
                 }
 
@@ -217,7 +218,7 @@ pub mod atomic {
                     #[track_caller]
                     pub fn $fetch(&self, value: $value, order: Ordering) -> $value {
                         let old = self.inner.$fetch(value, order);
-                        self.update(stringify!($fetch), show(&value), show(&old));
+                        self.update(stringify!($fetch), show(&value), show(&old), format!("{order:?}"));
                         old
                     }
                 )*
@@ -407,13 +408,6 @@ impl<T: Debug> Mutex<T> {
         }
     }
 
-    /// Names this mutex in traces (`stdout: lock`): for models with several
-    /// mutexes whose numbers would not say which is which. Loom-only.
-    pub fn named(self, name: &str) -> Self {
-        name_object(self.object, name);
-        self
-    }
-
     /// Takes the lock, waiting for it if another thread holds it.
     #[track_caller]
     pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
@@ -514,12 +508,6 @@ impl Condvar {
             inner: loom::sync::Condvar::new(),
             object: register_object("condvar"),
         }
-    }
-
-    /// Names this condition variable in traces, like [`Mutex::named`].
-    pub fn named(self, name: &str) -> Self {
-        name_object(self.object, name);
-        self
     }
 
     /// Releases the guard's mutex and sleeps until notified; then takes the
@@ -667,7 +655,7 @@ pub mod cell {
     /// each one (tokio's API; [`crate::sync::std::cell::UnsafeCell`] matches it).
     pub struct UnsafeCell<T> {
         inner: loom::cell::UnsafeCell<T>,
-        object: Option<usize>,
+        pub(crate) object: Option<usize>,
     }
 
     impl<T> UnsafeCell<T> {
@@ -703,3 +691,57 @@ pub mod cell {
         }
     }
 }
+
+/// Names a recorded object in traces (`killed: lock`) instead of its
+/// number (`mutex 3`): for models with several objects of a kind. std's
+/// facade has the same trait, doing nothing, so code compiled on both can
+/// name its objects: `use super::sync::Named;`.
+pub trait Named: Sized {
+    /// This object, called `name` in traces.
+    fn named(self, name: &str) -> Self;
+}
+
+macro_rules! named_by_object {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl Named for $ty {
+                fn named(self, name: &str) -> Self {
+                    name_object(self.object, name);
+                    self
+                }
+            }
+        )*
+    };
+}
+
+impl<T: Debug> Named for Mutex<T> {
+    fn named(self, name: &str) -> Self {
+        name_object(self.object, name);
+        self
+    }
+}
+
+impl<T: Debug> Named for RwLock<T> {
+    fn named(self, name: &str) -> Self {
+        name_object(self.object, name);
+        self
+    }
+}
+
+impl<T> Named for cell::UnsafeCell<T> {
+    fn named(self, name: &str) -> Self {
+        name_object(self.object, name);
+        self
+    }
+}
+
+named_by_object!(
+    Condvar,
+    atomic::AtomicBool,
+    atomic::AtomicUsize,
+    atomic::AtomicIsize,
+    atomic::AtomicU32,
+    atomic::AtomicU64,
+    atomic::AtomicI32,
+    atomic::AtomicI64,
+);

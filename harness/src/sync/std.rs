@@ -6,6 +6,18 @@
 
 pub use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+/// Names an object in traces: does nothing here (std's types are not
+/// recorded), so that code compiled on both facades can name its objects
+/// for the loom copy: `Mutex::new(false).named("killed")`.
+pub trait Named: Sized {
+    /// This object, unchanged.
+    fn named(self, _name: &str) -> Self {
+        self
+    }
+}
+
+impl<T> Named for T {}
+
 /// std's atomics.
 pub mod atomic {
     pub use std::sync::atomic::{

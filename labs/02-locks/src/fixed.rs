@@ -1,7 +1,7 @@
 //! The fixes: the check and the act in one critical section; locks always
 //! taken in one global order; or one lock for the whole bank.
 
-use super::sync::Mutex;
+use super::sync::{Mutex, Named};
 
 /// An account whose withdrawals and transfers are both correct.
 pub struct SafeAccount {
@@ -13,7 +13,7 @@ impl crate::BankAccount for SafeAccount {
     fn open(id: u32, balance: i64) -> Self {
         Self {
             id,
-            balance: Mutex::new(balance),
+            balance: Mutex::new(balance).named(&format!("account {id}")),
         }
     }
 

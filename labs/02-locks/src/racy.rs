@@ -1,7 +1,7 @@
 //! The bugs: a check and the act it justifies under two lock acquisitions,
 //! and two locks taken in whatever order the caller named them.
 
-use super::sync::Mutex;
+use super::sync::{Mutex, Named};
 
 /// An account whose every access is locked, and which is still wrong twice.
 pub struct RacyAccount {
@@ -9,10 +9,11 @@ pub struct RacyAccount {
 }
 
 impl crate::BankAccount for RacyAccount {
-    fn open(_id: u32, balance: i64) -> Self {
-        // This account has no use for its number: see `transfer`.
+    fn open(id: u32, balance: i64) -> Self {
+        // This account uses its number only for its name in traces: see
+        // `transfer`, which locks in the order it is called with.
         Self {
-            balance: Mutex::new(balance),
+            balance: Mutex::new(balance).named(&format!("account {id}")),
         }
     }
 

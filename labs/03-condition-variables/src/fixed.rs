@@ -1,7 +1,7 @@
 //! The fix: wait in a loop until the condition holds, and change the state
 //! under the lock before notifying (under it, as here, or just after it).
 
-use super::sync::{Condvar, Mutex};
+use super::sync::{Condvar, Mutex, Named};
 use std::collections::VecDeque;
 
 /// A bounded queue whose threads wait correctly.
@@ -16,8 +16,8 @@ impl crate::Queue for BoundedQueue {
     fn with_capacity(capacity: usize) -> Self {
         Self {
             items: Mutex::new(VecDeque::with_capacity(capacity)),
-            not_empty: Condvar::new(),
-            not_full: Condvar::new(),
+            not_empty: Condvar::new().named("not_empty"),
+            not_full: Condvar::new().named("not_full"),
             capacity,
         }
     }

@@ -1,7 +1,7 @@
 //! The bugs: waiting with `if` instead of `while`, and notifying before
 //! the change that the notification announces.
 
-use super::sync::{Condvar, Mutex};
+use super::sync::{Condvar, Mutex, Named};
 use std::collections::VecDeque;
 
 /// A bounded queue: items behind a mutex, and a condition variable for
@@ -17,8 +17,8 @@ impl crate::Queue for IfQueue {
     fn with_capacity(capacity: usize) -> Self {
         Self {
             items: Mutex::new(VecDeque::new()),
-            not_empty: Condvar::new(),
-            not_full: Condvar::new(),
+            not_empty: Condvar::new().named("not_empty"),
+            not_full: Condvar::new().named("not_full"),
             capacity,
         }
     }
@@ -65,8 +65,8 @@ impl crate::Queue for NotifyFirstQueue {
     fn with_capacity(capacity: usize) -> Self {
         Self {
             items: Mutex::new(VecDeque::new()),
-            not_empty: Condvar::new(),
-            not_full: Condvar::new(),
+            not_empty: Condvar::new().named("not_empty"),
+            not_full: Condvar::new().named("not_full"),
             capacity,
         }
     }

@@ -39,7 +39,7 @@ fn lost_wakeup_is_found_by_loom() {
     // The consumer sleeps on the condition variable; main waits for it.
     let text = harness::render("lab-03", &harness::Verdict::Failed(failure));
     assert!(
-        text.contains("thread 1 waits on condvar 1, which no thread will notify"),
+        text.contains("thread 1 waits on not_empty, which no thread will notify"),
         "{text}"
     );
 }

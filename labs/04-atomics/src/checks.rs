@@ -8,7 +8,7 @@
 
 use crate::{LazyValue, Mailbox};
 use harness::sync::loom::atomic::{AtomicUsize, Ordering};
-use harness::sync::loom::{Arc, hint, thread};
+use harness::sync::loom::{Arc, Named, hint, thread};
 
 /// What the writer publishes: anything but the mailbox's initial 0.
 pub const PUBLISHED: u64 = 42;
@@ -41,7 +41,7 @@ pub fn publish_then_read<M: Mailbox>() {
 /// it must be computed exactly once.
 pub fn initialise_once<L: LazyValue>() {
     let lazy = Arc::new(L::new());
-    let inits = Arc::new(AtomicUsize::new(0));
+    let inits = Arc::new(AtomicUsize::new(0).named("inits"));
     let get = {
         let (lazy, inits) = (Arc::clone(&lazy), Arc::clone(&inits));
         move || {

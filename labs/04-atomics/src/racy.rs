@@ -5,6 +5,7 @@
 // why it is not), and loom checks every access through the `UnsafeCell`.
 #![allow(unsafe_code, reason = "chapter 4 shows unsafe code loom checks")]
 
+use super::sync::Named;
 use super::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use super::sync::cell::UnsafeCell;
 use super::sync::hint;
@@ -21,8 +22,8 @@ pub struct RelaxedMailbox {
 impl crate::Mailbox for RelaxedMailbox {
     fn new() -> Self {
         Self {
-            data: AtomicU64::new(0),
-            ready: AtomicBool::new(false),
+            data: AtomicU64::new(0).named("data"),
+            ready: AtomicBool::new(false).named("ready"),
         }
     }
 
@@ -56,8 +57,8 @@ pub struct RelaxedCellMailbox {
 impl crate::Mailbox for RelaxedCellMailbox {
     fn new() -> Self {
         Self {
-            data: UnsafeCell::new(0),
-            ready: AtomicBool::new(false),
+            data: UnsafeCell::new(0).named("data"),
+            ready: AtomicBool::new(false).named("ready"),
         }
     }
 

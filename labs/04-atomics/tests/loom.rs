@@ -27,7 +27,7 @@ fn loads_by(trace: &Trace, thread: usize) -> Vec<String> {
     let events = trace.events.iter().filter(|event| event.thread == thread);
     events
         .filter_map(|event| match &event.op {
-            Op::Load { value } => Some(value.clone()),
+            Op::Load { value, .. } => Some(value.clone()),
             _ => None,
         })
         .collect()
@@ -38,7 +38,7 @@ fn stores_by(trace: &Trace, thread: usize) -> Vec<String> {
     let events = trace.events.iter().filter(|event| event.thread == thread);
     events
         .filter_map(|event| match &event.op {
-            Op::Store { value } => Some(value.clone()),
+            Op::Store { value, .. } => Some(value.clone()),
             _ => None,
         })
         .collect()

@@ -1,7 +1,7 @@
 //! The bug: one configuration held as two fields, each under its own lock.
 //! Every access is locked, and a reader still sees half of an update.
 
-use super::sync::Mutex;
+use super::sync::{Mutex, Named};
 use crate::Config;
 
 // ANCHOR: two_locks
@@ -17,8 +17,8 @@ impl crate::ConfigStore for TwoLocksStore {
 
     fn new(config: Config) -> Self {
         Self {
-            address: Mutex::new(config.address),
-            port: Mutex::new(config.port),
+            address: Mutex::new(config.address).named("address"),
+            port: Mutex::new(config.port).named("port"),
         }
     }
 

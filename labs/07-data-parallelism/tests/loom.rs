@@ -21,7 +21,9 @@ fn lost_count_is_found_by_loom() {
         .trace
         .events
         .iter()
-        .filter(|e| e.object == bucket_0 && e.op == Op::Store { value: "1".into() })
+        .filter(|e| {
+            e.object == bucket_0 && matches!(&e.op, Op::Store { value, .. } if value == "1")
+        })
         .map(|e| e.thread)
         .collect();
     assert_eq!(threads_that_stored_1.len(), 2, "{threads_that_stored_1:?}");

@@ -14,7 +14,7 @@
 
 use crate::Child;
 use harness::sync::loom::thread::{self, JoinHandle};
-use harness::sync::loom::{Arc, Condvar, Mutex};
+use harness::sync::loom::{Arc, Condvar, Mutex, Named};
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read, Write};

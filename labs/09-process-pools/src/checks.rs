@@ -8,7 +8,7 @@
 
 use crate::fs::{Fs, ModelFs};
 use crate::{Bookkeeping, JobId};
-use harness::sync::loom::{Arc, Mutex, thread};
+use harness::sync::loom::{Arc, Mutex, Named, thread};
 use std::io;
 
 // ANCHOR: kill_model

@@ -2,7 +2,7 @@
 //! always written down somewhere: queued, running on one worker, or
 //! finished; and only the worker that holds a job's lease can finish it.
 
-use super::sync::Mutex;
+use super::sync::{Mutex, Named};
 use crate::ledger::Book;
 use crate::{JobId, WorkerId};
 
@@ -18,7 +18,7 @@ pub struct LeasedBook {
 impl crate::Bookkeeping for LeasedBook {
     fn new(jobs: &[JobId]) -> Self {
         Self {
-            state: Mutex::new(Book::queued(jobs)),
+            state: Mutex::new(Book::queued(jobs)).named("book"),
         }
     }
 

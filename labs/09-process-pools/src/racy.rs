@@ -1,7 +1,7 @@
 //! The bugs: a pool's bookkeeping that loses a job when a worker dies, and
 //! one that fixes that by requeueing, and then runs a job twice.
 
-use super::sync::Mutex;
+use super::sync::{Mutex, Named};
 use crate::ledger::Book;
 use crate::{JobId, WorkerId};
 use std::collections::VecDeque;
@@ -17,8 +17,8 @@ pub struct ForgetfulBook {
 impl crate::Bookkeeping for ForgetfulBook {
     fn new(jobs: &[JobId]) -> Self {
         Self {
-            queue: Mutex::new(jobs.iter().copied().collect()),
-            finished: Mutex::new(Vec::new()),
+            queue: Mutex::new(jobs.iter().copied().collect()).named("queue"),
+            finished: Mutex::new(Vec::new()).named("finished"),
         }
     }
 
@@ -53,7 +53,7 @@ pub struct TrustingBook {
 impl crate::Bookkeeping for TrustingBook {
     fn new(jobs: &[JobId]) -> Self {
         Self {
-            state: Mutex::new(Book::queued(jobs)),
+            state: Mutex::new(Book::queued(jobs)).named("book"),
         }
     }
 

@@ -7,7 +7,7 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use crate::{Event, OneShot};
-use harness::sync::loom::{Arc, Condvar, Mutex, thread};
+use harness::sync::loom::{Arc, Condvar, Mutex, Named, thread};
 use std::task::{Context, Poll, Wake, Waker};
 
 /// What calling the model's waker does: marks the task woken, and wakes

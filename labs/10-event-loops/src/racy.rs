@@ -1,8 +1,8 @@
 //! The bug: a task checks whether its event happened, and only then leaves
 //! its waker. An event that happens in between finds no waker to call.
 
-use super::sync::Mutex;
 use super::sync::atomic::{AtomicBool, Ordering};
+use super::sync::{Mutex, Named};
 use crate::Registered;
 use std::task::{Context, Poll};
 
@@ -17,7 +17,7 @@ impl crate::Event for CheckThenRegister {
     fn new() -> Self {
         Self {
             happened: AtomicBool::new(false),
-            waiting: Mutex::new(Registered(None)),
+            waiting: Mutex::new(Registered(None)).named("waker slot"),
         }
     }
 

@@ -8,7 +8,7 @@
 
 use crate::{Awaits, Booking, Cache};
 use harness::sync::loom::atomic::{AtomicU64, Ordering};
-use harness::sync::loom::{Arc, Condvar, Mutex, thread};
+use harness::sync::loom::{Arc, Condvar, Mutex, Named, thread};
 
 // ANCHOR: runtime
 /// A one-thread runtime, modelled: a task runs only while it holds the

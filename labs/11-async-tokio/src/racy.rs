@@ -2,7 +2,7 @@
 //! it. Another task runs at the `.await`, misses the same key, and loads it
 //! again: check-then-act across an `.await`.
 
-use super::sync::Mutex;
+use super::sync::{Mutex, Named};
 use crate::Awaits;
 use std::collections::HashMap;
 
@@ -15,7 +15,7 @@ pub struct CheckThenLoad {
 impl crate::Cache for CheckThenLoad {
     fn new() -> Self {
         Self {
-            values: Mutex::new(HashMap::new()),
+            values: Mutex::new(HashMap::new()).named("cache"),
         }
     }
 

@@ -7,7 +7,7 @@
 
 use crate::on_loom::store::MemoryRedis;
 use crate::{Commands, JOBS, JobId, Pipelined, Protocol, processing};
-use harness::sync::loom::{Arc, Mutex, thread};
+use harness::sync::loom::{Arc, Mutex, Named, thread};
 
 /// A worker process's connection: once the process is killed, its
 /// commands stop reaching the server. A command already sent when the kill
@@ -95,7 +95,7 @@ pub fn kill_a_worker<P: Protocol>() {
     *killed.lock().unwrap() = true; // kill -9 w1
     w1.join().unwrap(); // its process is gone
     P::reap(&*redis, "w1");
-    work::<P>(&redis, "w2", &Mutex::new(false));
+    work::<P>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
     let done = redis.done();
     let lost: Vec<_> = [1, 2]
         .into_iter()
@@ -138,14 +138,14 @@ pub fn reap_a_live_worker<P: Protocol>() {
         let redis = Arc::clone(&redis);
         thread::spawn(move || {
             thread::name_current("worker w1");
-            work::<P>(&redis, "w1", &Mutex::new(false));
+            work::<P>(&redis, "w1", &Mutex::new(false).named("w1 killed"));
         })
     };
     P::reap(&*redis, "w1"); // its lease expired: declared dead
-    work::<P>(&redis, "w2", &Mutex::new(false));
+    work::<P>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
     w1.join().unwrap();
     P::reap(&*redis, "w1"); // anything it claimed after the first reap
-    work::<P>(&redis, "w2", &Mutex::new(false));
+    work::<P>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
     let done = redis.done();
     let lost: Vec<_> = [1, 2]
         .into_iter()
@@ -162,7 +162,7 @@ pub fn two_workers_one_job<P: Protocol>() {
     thread::name_current("worker w1");
     let redis = Arc::new(MemoryRedis::new());
     redis.lpush(JOBS, 1);
-    let never = || Arc::new(Mutex::new(false));
+    let never = || Arc::new(Mutex::new(false).named("never killed"));
     let w2 = {
         let (redis, alive) = (Arc::clone(&redis), never());
         thread::spawn(move || {
@@ -198,7 +198,7 @@ pub fn kill_a_worker_redoing_at_most<P: Protocol>(most: usize) {
     *killed.lock().unwrap() = true; // kill -9 w1
     w1.join().unwrap();
     P::reap(&*redis, "w1");
-    work::<P>(&redis, "w2", &Mutex::new(false));
+    work::<P>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
     let done = redis.done();
     assert!(done.len() == 2, "jobs lost; done: {done:?}");
     let twice: Vec<_> = done

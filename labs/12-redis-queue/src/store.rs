@@ -2,7 +2,7 @@
 //! critical section, as the real server runs each command whole. Loom
 //! checks the queue protocols on it; the real server is in `real.rs`.
 
-use super::sync::Mutex;
+use super::sync::{Mutex, Named};
 use crate::{Commands, DONE, JobId};
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
@@ -36,7 +36,7 @@ impl MemoryRedis {
     /// An empty server.
     pub fn new() -> Self {
         Self {
-            data: Mutex::new(Data::default()),
+            data: Mutex::new(Data::default()).named("redis"),
         }
     }
 

@@ -7,7 +7,7 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use crate::Gate;
-use harness::sync::loom::{Arc, Mutex, thread};
+use harness::sync::loom::{Arc, Mutex, Named, thread};
 
 // ANCHOR: admit_then_drain
 /// `submitters` threads each ask the gate to run a job of row 1 while the

@@ -3,7 +3,7 @@
 //! no job in flight and returns; then the job is counted, and runs after
 //! the drain said none was left: a job of one measured row runs in the next.
 
-use super::sync::{Condvar, Mutex};
+use super::sync::{Condvar, Mutex, Named};
 
 // ANCHOR: check_then_count
 /// A gate made of a flag and a count, each behind its own lock: every read
@@ -17,8 +17,8 @@ pub struct CheckThenCount {
 impl crate::Gate for CheckThenCount {
     fn new() -> Self {
         Self {
-            closed: Mutex::new(false),
-            in_flight: Mutex::new(0),
+            closed: Mutex::new(false).named("closed"),
+            in_flight: Mutex::new(0).named("in flight"),
             all_left: Condvar::new(),
         }
     }

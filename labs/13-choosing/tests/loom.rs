@@ -32,11 +32,11 @@ fn a_job_admitted_between_the_check_and_the_count_runs_after_the_drain() {
     // job in flight, and started row 2; only then was the job counted in.
     let printed = harness::render("lab-13", &harness::Verdict::Failed(failure.clone()));
     let steps = [
-        "mutex 1: lock, read → false",
-        "mutex 1: lock, write ← true",
-        "mutex 2: read → 0",
+        "closed: lock, read → false",
+        "closed: lock, write ← true",
+        "in flight: read → 0",
         "row: lock, write ← 2",
-        "mutex 2: lock, write ← 1",
+        "in flight: lock, write ← 1",
         "row: lock, read → 2",
     ];
     let at: Vec<Option<usize>> = steps.iter().map(|step| printed.find(step)).collect();
