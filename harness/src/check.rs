@@ -220,9 +220,21 @@ impl Check {
             Verdict::Failed(failure) => failure,
             Verdict::Passed(explored) => fail_test(format!(
                 "no race found in `{}`: loom explored {} and every one passed, \
-                 so this check cannot fail and proves nothing",
+                 so this check cannot fail and proves nothing.{}",
                 explored.title,
                 render::explored_text(&explored),
+                match explored.preemption_bound {
+                    Some(bound) => format!(
+                        " If the race needs more preemptions than {bound}, try \
+                         `.preemption_bound({})` (each one more multiplies the executions), \
+                         or `.every_interleaving()` for a small model.",
+                        bound + 1
+                    ),
+                    None => String::from(
+                        " Every interleaving was explored: the model never runs the racy code \
+                         in a way that fails (is the assertion checking the right thing?).",
+                    ),
+                }
             )),
         }
     }

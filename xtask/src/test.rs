@@ -8,6 +8,7 @@
 use crate::{cargo, shown};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 pub fn test(root: &Path) -> Result<(), String> {
     let mut command = cargo(root);
@@ -26,7 +27,8 @@ pub fn test(root: &Path) -> Result<(), String> {
         .stderr(writer_too)
         .spawn()
         .map_err(|e| format!("could not start cargo: {e}"))?;
-    drop(command); // its copies of the pipe's writing end: EOF when cargo ends
+    // The command's copies of the pipe's writing end: EOF when cargo ends.
+    command.stdout(Stdio::null()).stderr(Stdio::null());
 
     let mut summary = Summary::default();
     let mut filter = EmptyDocTests::default();
@@ -162,6 +164,57 @@ impl EmptyDocTests {
     }
 }
 
+/// Runs `command` with its stdout and stderr merged, showing each line
+/// `noise` does not drop; fails if the command fails.
+pub fn run_filtered(command: &mut Command, noise: fn(&str) -> bool) -> Result<(), String> {
+    println!("> {}", shown(command));
+    let (reader, writer) = std::io::pipe().map_err(|e| format!("could not make a pipe: {e}"))?;
+    let writer_too = writer
+        .try_clone()
+        .map_err(|e| format!("could not make a pipe: {e}"))?;
+    let mut child = command
+        .stdout(writer)
+        .stderr(writer_too)
+        .spawn()
+        .map_err(|e| format!("could not start {:?}: {e}", command.get_program()))?;
+    // The command's own copies of the pipe's writing end: let them go, or
+    // the reading below never sees the end.
+    command.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut blank = false; // the last line shown was blank: show no second
+    for line in BufReader::new(reader).lines() {
+        let line = line.map_err(|e| format!("reading the output: {e}"))?;
+        let is_blank = line.trim().is_empty();
+        let repeated_blank = is_blank && blank;
+        if !noise(&line) && !repeated_blank {
+            println!("{line}");
+            blank = is_blank;
+        }
+    }
+    let status = child.wait().map_err(|e| format!("waiting: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", shown(command)))
+    }
+}
+
+/// What libtest and cargo print around an exercise's check that says
+/// nothing to the learner, or misleads: the dots of `-q`, test counts, and
+/// cargo's "to rerun pass `-p lab-03 --test exercise`", which would run
+/// the course's tests, not the learner's (those are `--ignored`).
+pub fn exercise_noise(line: &str) -> bool {
+    let line = line.trim();
+    (!line.is_empty() && line.chars().all(|c| matches!(c, '.' | 'i' | 'F')))
+        || line.starts_with("running ")
+        || line.starts_with("test result: ")
+        || line.starts_with("error: test failed, to rerun pass")
+        || line == "failures:"
+        || line.ends_with(" --- FAILED")
+        || (line.starts_with("----") && line.ends_with("stdout ----"))
+        // libtest's closing list of failed tests: one name per line
+        || (!line.is_empty() && line.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{EmptyDocTests, Summary};
@@ -207,5 +260,30 @@ mod tests {
                 .line(false)
                 .contains("7 passed, 2 failed, 1 ignored")
         );
+    }
+}
+
+#[cfg(test)]
+mod noise_tests {
+    use super::exercise_noise;
+
+    #[test]
+    fn libtest_noise_is_dropped_and_the_verdict_kept() {
+        for noise in [
+            "..i",
+            "running 2 tests",
+            "error: test failed, to rerun pass `-p lab-03 --test exercise`",
+            "your_mailbox_never_hands_out_a_letter_twice_or_none --- FAILED",
+            "    your_mailbox_never_hands_out_a_letter_twice_or_none",
+        ] {
+            assert!(exercise_noise(noise), "{noise}");
+        }
+        for kept in [
+            " failed: took a letter from an empty mailbox",
+            "lab-03 · exercise: your answer, two consumers · loom found a failing interleaving",
+            "    3 │ lock │ │ racy.rs:12",
+        ] {
+            assert!(!exercise_noise(kept), "{kept}");
+        }
     }
 }
