@@ -111,3 +111,82 @@ pub fn read_mostly<M: SharedMap>(map: &M, threads: u64, operations: u64, keys: u
     })
 }
 // ANCHOR_END: workload
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `read_mostly` returns on one thread, worked out on a plain map.
+    fn one_thread_sum(operations: u64, keys: u64) -> u64 {
+        let mut map: HashMap<u64, u64> = (0..keys).map(|key| (key, key)).collect();
+        let mut sum = 0;
+        for i in 0..operations {
+            let key = (i * 7) % keys;
+            if i % 10 == 0 {
+                map.insert(key, i);
+            } else {
+                sum += map[&key];
+            }
+        }
+        sum
+    }
+
+    /// Each map holds `key → key`, reads back what is written, and knows
+    /// no key it was not given; on one thread the benchmark's workload sums
+    /// to what a plain map gives; on four, every key ends with its first
+    /// value or one a worker wrote to it.
+    fn behaves_like_a_map<M: SharedMap>() {
+        let map = M::with_keys(100);
+        for key in 0..100 {
+            assert_eq!(map.get(key), Some(key), "key {key} after with_keys");
+        }
+        assert_eq!(map.get(100), None, "a key never inserted");
+        map.insert(37, 1_000);
+        assert_eq!(map.get(37), Some(1_000), "a key just written");
+        assert_eq!(map.get(38), Some(38), "its neighbour, untouched");
+        map.insert(500, 5);
+        assert_eq!(map.get(500), Some(5), "a new key");
+
+        let map = M::with_keys(64);
+        assert_eq!(read_mostly(&map, 1, 1_000, 64), one_thread_sum(1_000, 64));
+
+        let (threads, operations, keys) = (4, 1_000, 64);
+        let map = M::with_keys(keys);
+        read_mostly(&map, threads, operations, keys);
+        for key in 0..keys {
+            let value = map.get(key).expect("every key stays");
+            let written = (0..threads).any(|worker| {
+                (0..operations)
+                    .any(|i| i % 10 == 0 && i == value && (i * 7 + worker * 13) % keys == key)
+            });
+            assert!(
+                value == key || written,
+                "key {key} holds {value}, which no one wrote to it"
+            );
+        }
+    }
+
+    #[test]
+    fn the_mutex_map_is_a_map() {
+        behaves_like_a_map::<MutexMap>();
+    }
+
+    #[test]
+    fn the_rwlock_map_is_a_map() {
+        behaves_like_a_map::<RwLockMap>();
+    }
+
+    #[test]
+    fn the_sharded_map_is_a_map() {
+        behaves_like_a_map::<ShardedMap>();
+    }
+
+    #[test]
+    fn the_sharded_map_spreads_keys_over_every_shard() {
+        let map = ShardedMap::with_keys(SHARDS * 4);
+        for (shard, lock) in map.0.iter().enumerate() {
+            let keys = lock.lock().unwrap().len();
+            assert_eq!(keys, 4, "shard {shard} holds {keys} of {} keys", SHARDS * 4);
+        }
+    }
+}

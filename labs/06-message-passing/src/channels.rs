@@ -45,3 +45,41 @@ impl Channel for MutexVecDeque {
         receiver.recv().expect("the producers send every message")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The benchmark's pipe on real threads, through each channel: every
+    /// message arrives exactly once (a send that loses messages, or a recv
+    /// that makes them up, would let the benchmark time the wrong thing).
+    fn every_message_arrives_once<C: Channel + 'static>() {
+        for producers in [1, 3] {
+            let mut received = harness::watchdog::within(
+                std::time::Duration::from_secs(60),
+                "a consumer is waiting for a message no one will send",
+                move || pipe::<C>(producers, 2_000, 16),
+            );
+            received.sort_unstable();
+            assert!(
+                received.iter().copied().eq(0..2_000),
+                "{producers} producer(s): not each of 2,000 messages once"
+            );
+        }
+    }
+
+    #[test]
+    fn the_mutex_vecdeque_delivers_every_message_once() {
+        every_message_arrives_once::<MutexVecDeque>();
+    }
+
+    #[test]
+    fn crossbeams_unbounded_channel_delivers_every_message_once() {
+        every_message_arrives_once::<CrossbeamUnbounded>();
+    }
+
+    #[test]
+    fn std_mpsc_delivers_every_message_once() {
+        every_message_arrives_once::<StdMpsc>();
+    }
+}
