@@ -1,5 +1,6 @@
 //! Running a loom model as a check, and what it found.
 
+use crate::explore::{self, Exploration};
 use crate::record::{self, Trace};
 use crate::{book, child, render};
 use serde::{Deserialize, Serialize};
@@ -181,12 +182,18 @@ impl Check {
         F: Fn() + Send + Sync + 'static,
     {
         let index = next_check_index();
-        let verdict = match child::role(index) {
+        let (verdict, exploration) = match child::role(index) {
             child::Role::Replay(verdict) => return *verdict,
-            child::Role::Run => child::report_and_exit(&run_here(self, model)),
+            child::Role::Run => {
+                let (verdict, exploration) = run_here(self, model);
+                child::report_and_exit(&verdict, exploration.as_ref())
+            }
             child::Role::Parent { test } => child::run(&test, index, self.stall_limit),
             child::Role::Alone => run_here(self, model),
         };
+        if let Some(exploration) = &exploration {
+            explore::publish(self, exploration);
+        }
         child::remember(&verdict);
         let text = render::render(&lab_name(), &verdict);
         if self.quiet {
@@ -301,7 +308,30 @@ pub(crate) fn show_to_learner(text: &str) {
 }
 
 /// Runs the model in this process, under loom.
-pub(crate) fn run_here<F>(check: &Check, model: F) -> Verdict
+pub(crate) fn run_here<F>(check: &Check, model: F) -> (Verdict, Option<Exploration>)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    // Every execution's trace and outcome, when this run explores.
+    let runs = explore::wanted(check).then(|| Arc::new(std::sync::Mutex::new(Vec::new())));
+    let verdict = run_model(check, model, runs.clone());
+    let exploration = runs.map(|runs| {
+        let mut runs = std::mem::take(&mut *runs.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Verdict::Failed(failure) = &verdict {
+            // The failing execution's own name for its outcome, if it gave
+            // one before it failed; else what failed.
+            let named = explore::take_outcome().unwrap_or_else(|| failure.summary());
+            runs.push((failure.trace.clone(), Some(named), true));
+        }
+        explore::build(check, verdict.explored(), runs)
+    });
+    (verdict, exploration)
+}
+
+/// Each execution's trace, the outcome it named, and whether it failed.
+type Runs = Arc<std::sync::Mutex<Vec<(Trace, Option<String>, bool)>>>;
+
+fn run_model<F>(check: &Check, model: F, runs: Option<Runs>) -> Verdict
 where
     F: Fn() + Send + Sync + 'static,
 {
@@ -325,7 +355,12 @@ where
         builder.check(move || {
             counter.fetch_add(1, Ordering::Relaxed);
             record::begin_execution();
+            explore::take_outcome();
             model();
+            if let Some(runs) = &runs {
+                let run = (record::snapshot(), explore::take_outcome(), false);
+                runs.lock().unwrap_or_else(|e| e.into_inner()).push(run);
+            }
         })
     }));
     IN_MODEL.with(|m| m.set(false));

@@ -11,6 +11,7 @@
 //! written from the panic hook too, so it survives an abort.
 
 use crate::check::Verdict;
+use crate::explore::Exploration;
 use std::cell::RefCell;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -116,8 +117,12 @@ impl Drop for ProgressReporter {
 }
 
 /// In the child: writes the verdict where the parent reads it, and exits.
-pub(crate) fn report_and_exit(verdict: &Verdict) -> ! {
+pub(crate) fn report_and_exit(verdict: &Verdict, exploration: Option<&Exploration>) -> ! {
     save_early(verdict);
+    if let (Some(exploration), Ok(report)) = (exploration, std::env::var(REPORT)) {
+        let json = serde_json::to_string(exploration).expect("an exploration serialises");
+        let _ = fs::write(format!("{report}.explore"), json);
+    }
     std::process::exit(0)
 }
 
@@ -130,7 +135,11 @@ pub(crate) fn save_early(verdict: &Verdict) {
 }
 
 /// In the parent: runs check `index` of `test` in a child and returns its verdict.
-pub(crate) fn run(test: &str, index: usize, stall_limit: Duration) -> Verdict {
+pub(crate) fn run(
+    test: &str,
+    index: usize,
+    stall_limit: Duration,
+) -> (Verdict, Option<Exploration>) {
     static UNIQUE: AtomicUsize = AtomicUsize::new(0);
     let stem = format!(
         "race-harness-{}-{}",
@@ -198,12 +207,14 @@ pub(crate) fn run(test: &str, index: usize, stall_limit: Duration) -> Verdict {
     };
 
     let verdict: Option<Verdict> = read_json(&report);
+    let explored = PathBuf::from(format!("{}.explore", report.display()));
+    let exploration: Option<Exploration> = read_json(&explored);
     let printed = fs::read_to_string(&output).unwrap_or_default();
-    for path in [&report, &prior, &output, &progress] {
+    for path in [&report, &prior, &output, &progress, &explored] {
         let _ = fs::remove_file(path);
     }
     if let Some(verdict) = verdict {
-        return verdict;
+        return (verdict, exploration);
     }
     let why = match ended {
         Ended::Stalled(executions) => format!(

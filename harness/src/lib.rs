@@ -18,6 +18,7 @@ pub mod book;
 mod check;
 mod child;
 pub mod exercise;
+pub mod explore;
 mod fingerprint;
 mod record;
 mod render;
@@ -25,5 +26,6 @@ pub mod sync;
 pub mod watchdog;
 
 pub use check::{Check, Explored, Failure, FailureKind, Verdict};
+pub use explore::outcome;
 pub use record::{Event, Object, Op, Trace};
 pub use render::{headline, render};

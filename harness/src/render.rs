@@ -164,10 +164,33 @@ fn shown(trace: &Trace, event: &Event) -> bool {
     last.is_some_and(|i| std::ptr::eq(&trace.events[i], event))
 }
 
+/// The trace's rows, one per step, loops not collapsed: `(thread, what it
+/// did, where)`, for the explorer and the stepper.
+pub(crate) fn steps(trace: &Trace) -> Vec<(usize, String, String)> {
+    uncollapsed_rows(trace)
+        .into_iter()
+        .map(|row| (row.thread, row.text(), row.location))
+        .collect()
+}
+
+/// The trace's table alone, as a failure prints it.
+pub(crate) fn table_of(trace: &Trace) -> String {
+    table(trace, &rows(trace))
+}
+
+/// The code at `file:line`, as the list under a table shows it.
+pub(crate) fn code_at(file: &str, line: u32) -> String {
+    source_statement(file, line).unwrap_or_default()
+}
+
 /// Events with their index in the trace.
 type Numbered<'a> = Vec<(usize, &'a Event)>;
 
 fn rows(trace: &Trace) -> Vec<Row> {
+    collapse_loops(uncollapsed_rows(trace))
+}
+
+fn uncollapsed_rows(trace: &Trace) -> Vec<Row> {
     // An object is named only when its kind has more than one in the trace:
     // with one mutex, "lock" is clear; with two, "mutex 2: lock".
     let touched: BTreeSet<usize> = trace.events.iter().filter_map(|e| e.object).collect();
@@ -236,7 +259,7 @@ fn rows(trace: &Trace) -> Vec<Row> {
             }),
         }
     }
-    collapse_loops(rows)
+    rows
 }
 
 /// A thread spinning in a loop repeats the same few rows: keep one copy of

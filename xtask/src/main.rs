@@ -11,9 +11,12 @@
 //! cargo xtask prepare        fetch and build everything, once, for working offline
 //! cargo xtask mutants 01     mutation-test lab 01's fixes and solution (slow; not in CI)
 //! cargo xtask repeat 20      the whole suite 20 times: is any test flaky? (slow; not in CI)
+//! cargo xtask explore 01     every outcome loom reached in lab 01's checks, and how often
+//! cargo xtask schedule 01    be the scheduler: pick the thread that runs next
 //! ```
 
 mod doctor;
+mod explore;
 // The harness's own fingerprint code, compiled here too: `progress` tells
 // an untouched starter from an edited one without building the harness.
 #[path = "../../harness/src/fingerprint.rs"]
@@ -75,6 +78,25 @@ enum Task {
         /// fixes, the solution and the protocol code.
         files: Vec<String>,
     },
+    /// Show every outcome loom reached in a lab's checks: how many
+    /// executions reached it, whether it failed, and (--show) the shortest.
+    Explore {
+        /// The lab's number, e.g. 01.
+        lab: String,
+        /// Only the checks whose title contains this, e.g. "racy counter".
+        check: Option<String>,
+        /// Print the shortest execution of each outcome.
+        #[arg(long)]
+        show: bool,
+    },
+    /// Be the scheduler of a lab's check: pick which thread runs next, among
+    /// the continuations loom explored, until the check passes or fails.
+    Schedule {
+        /// The lab's number, e.g. 01.
+        lab: String,
+        /// The check whose title contains this; default: the first that can fail.
+        check: Option<String>,
+    },
     /// Run every package's tests N times and name any test that failed in
     /// some runs and passed in others (flaky); exits 1 if any test failed.
     Repeat {
@@ -133,6 +155,8 @@ fn main() -> ExitCode {
         Task::Prepare => prepare::prepare(&root),
         Task::Mutants { lab, files } => mutants::mutants(&root, &lab, &files),
         Task::Repeat { runs } => repeat::repeat(&root, runs),
+        Task::Explore { lab, check, show } => explore::explore(&root, &lab, check.as_deref(), show),
+        Task::Schedule { lab, check } => explore::schedule(&root, &lab, check.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

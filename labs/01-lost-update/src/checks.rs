@@ -25,6 +25,7 @@ pub fn increments<C: Counter, const THREADS: u64>() {
         thread.join().unwrap();
     }
     let count = counter.get();
+    harness::outcome(format!("count = {count}")); // for `cargo xtask explore`
     assert!(
         count == THREADS,
         "{THREADS} increments, but the count is {count}: an update was lost"

@@ -28,6 +28,7 @@ pub fn publish_then_read<M: Mailbox>() {
             None => hint::spin_loop(), // lets loom run the writer
         }
     };
+    harness::outcome(format!("data read: {read}")); // for `cargo xtask explore`
     assert!(
         read == PUBLISHED,
         "the flag was up, but the data read was {read}, not {PUBLISHED}: a stale value"
