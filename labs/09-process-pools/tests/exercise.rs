@@ -88,3 +88,50 @@ fn the_reference_solution_reports_an_error_that_is_not_someone_elses_lock() {
         "create_new failed with PermissionDenied, and try_lock returned {outcome:?}"
     );
 }
+
+/// What both file systems must do, one call at a time: the exercise's
+/// checks trust the model to behave as the real one does, and the demo
+/// trusts the real one.
+fn behaves_like_a_file_system(fs: &impl Fs) {
+    assert!(!fs.exists("a.lock"), "a file never created exists");
+    assert_eq!(
+        fs.read("a.lock").map_err(|e| e.kind()),
+        Err(io::ErrorKind::NotFound)
+    );
+    fs.create("a.lock", "process A").expect("create");
+    assert!(fs.exists("a.lock"), "a file just created does not exist");
+    assert_eq!(fs.read("a.lock").expect("read"), "process A");
+    fs.create("a.lock", "process B").expect("create again");
+    assert_eq!(
+        fs.read("a.lock").expect("read"),
+        "process B",
+        "create replaces"
+    );
+    let again = fs.create_new("a.lock", "process C").map_err(|e| e.kind());
+    assert_eq!(again, Err(io::ErrorKind::AlreadyExists));
+    assert_eq!(
+        fs.read("a.lock").expect("read"),
+        "process B",
+        "a refused create_new changes nothing"
+    );
+    fs.create_new("b.lock", "process C")
+        .expect("create_new of a new file");
+    assert_eq!(fs.read("b.lock").expect("read"), "process C");
+}
+
+#[test]
+fn the_model_file_system_behaves_like_one() {
+    // One thread: one execution, the semantics, not a race.
+    harness::Check::new("model file system")
+        .quiet()
+        .must_pass(|| behaves_like_a_file_system(&ModelFs::new()));
+}
+
+#[test]
+fn the_real_file_system_behaves_like_one() {
+    let dir = std::env::temp_dir().join(format!("lab-09-fs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let fs = lab_09::fs::RealFs { dir: dir.clone() };
+    behaves_like_a_file_system(&fs);
+    let _ = std::fs::remove_dir_all(&dir);
+}

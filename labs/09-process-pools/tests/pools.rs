@@ -248,3 +248,20 @@ fn of_sixteen_processes_racing_for_the_lock_file_exactly_one_gets_it() {
     assert_eq!(holder, format!("racer {}", winners[0]));
 }
 // ANCHOR_END: lock_race
+
+/// What a caller reads when a job fails: the error says how.
+#[test]
+fn a_job_error_says_what_happened() {
+    let failed = JobError::Failed {
+        attempts: 2,
+        last: String::from("killed by signal 9"),
+    };
+    assert_eq!(
+        failed.to_string(),
+        "failed after 2 attempts; last: killed by signal 9"
+    );
+    assert_eq!(
+        JobError::Panicked(String::from("boom")).to_string(),
+        "panicked: boom"
+    );
+}
