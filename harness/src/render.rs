@@ -320,9 +320,25 @@ fn notes(trace: &Trace) -> Notes {
     let (mut stale, mut stale_seq_cst) = (false, false);
     // By atomic: the latest value stored, and its ordering, while known.
     let mut stored: Vec<Option<(String, Option<String>)>> = vec![None; trace.objects.len()];
-    // By condition variable: the threads waiting on it, first first.
-    let mut waiting: Vec<Vec<usize>> = vec![Vec::new(); trace.objects.len()];
+    // By condition variable: the threads waiting on it, first first, and
+    // the mutex each released.
+    let mut waiting: Vec<Vec<(usize, Option<usize>)>> = vec![Vec::new(); trace.objects.len()];
+    // By thread: the locks it holds.
+    let mut held: Vec<Vec<usize>> = vec![Vec::new(); trace.threads.max(1)];
     for (index, event) in trace.events.iter().enumerate() {
+        if let Some(locks) = held.get_mut(event.thread) {
+            match (&event.op, event.object) {
+                (Op::Lock | Op::ReadLock, Some(lock)) => locks.push(lock),
+                (Op::Unlock, Some(lock)) => {
+                    if let Some(at) = locks.iter().rposition(|&l| l == lock) {
+                        locks.remove(at);
+                    }
+                }
+                (Op::Wait { mutex: Some(lock) }, _) => locks.retain(|&l| l != *lock),
+                (Op::Woken { mutex: Some(lock) }, _) => locks.push(*lock),
+                _ => {}
+            }
+        }
         let Some(object) = event.object.filter(|&o| o < trace.objects.len()) else {
             continue;
         };
@@ -343,23 +359,46 @@ fn notes(trace: &Trace) -> Notes {
                     stale_seq_cst |= seq_cst(order) || seq_cst(store_order);
                 }
             }
-            Op::Wait { .. } => waiting[object].push(event.thread),
-            Op::Woken { .. } => waiting[object].retain(|&t| t != event.thread),
+            Op::Wait { mutex } => waiting[object].push((event.thread, *mutex)),
+            Op::Woken { .. } => waiting[object].retain(|&(t, _)| t != event.thread),
             Op::Notify { all } => {
-                // loom wakes the first waiter (its `notify_one` takes the
-                // front of its queue of waiters).
-                let woken: Vec<usize> = if *all {
-                    std::mem::take(&mut waiting[object])
-                } else if waiting[object].is_empty() {
-                    Vec::new()
-                } else {
-                    vec![waiting[object].remove(0)]
+                let had_waiters = !waiting[object].is_empty();
+                // A waiter whose mutex the notifier holds has surely joined
+                // the condition variable's queue: it let go of the mutex
+                // only after joining. One whose mutex is free may not have
+                // joined yet (loom's wait is a scheduling point before it
+                // joins), so a lock-free notify wakes it only if it does
+                // wake later. loom's `notify_one` wakes the first waiter.
+                let notifier_holds = |mutex: Option<usize>| {
+                    mutex.is_some_and(|m| held.get(event.thread).is_some_and(|h| h.contains(&m)))
                 };
-                text[index] = if woken.is_empty() {
-                    String::from(" (no one waits)")
+                let wakes_later = |thread: usize| {
+                    trace.events[index + 1..].iter().any(|e| {
+                        e.thread == thread
+                            && e.object == Some(object)
+                            && matches!(e.op, Op::Woken { .. })
+                    })
+                };
+                let wakes = |&(t, m): &(usize, Option<usize>)| notifier_holds(m) || wakes_later(t);
+                let woken: Vec<usize> = if *all {
+                    let (woken, left): (Vec<_>, Vec<_>) = std::mem::take(&mut waiting[object])
+                        .into_iter()
+                        .partition(wakes);
+                    waiting[object] = left;
+                    woken.into_iter().map(|(t, _)| t).collect()
                 } else {
+                    match waiting[object].iter().position(wakes) {
+                        Some(at) => vec![waiting[object].remove(at).0],
+                        None => Vec::new(),
+                    }
+                };
+                text[index] = if !woken.is_empty() {
                     let names: Vec<String> = woken.iter().map(|&t| trace.thread_label(t)).collect();
                     format!(" → wakes {}", names.join(", "))
+                } else if had_waiters {
+                    String::from(" (wakes no one: no thread is waiting yet)")
+                } else {
+                    String::from(" (no one waits)")
                 };
             }
             _ => {}
