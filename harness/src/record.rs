@@ -297,6 +297,14 @@ pub(crate) fn name_thread(name: &str) {
     });
 }
 
+/// Names thread number `thread` in the trace (for a thread named when it
+/// is spawned, before it runs).
+pub(crate) fn name_thread_number(thread: usize, name: &str) {
+    with_recorder(|recorder| {
+        recorder.trace.thread_names.insert(thread, name.to_string());
+    });
+}
+
 /// Registers a new shared object of `kind`; returns its index.
 pub(crate) fn register_object(kind: &str) -> Option<usize> {
     with_recorder(|recorder| {

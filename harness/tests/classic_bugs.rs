@@ -197,3 +197,21 @@ fn a_flag_checked_outside_the_lock_loses_the_wakeup() {
         ],
     );
 }
+
+/// A thread named when it is spawned is called by its name from the first
+/// row, even in an execution that fails before it runs.
+#[test]
+fn a_thread_named_at_spawn_is_named_before_it_runs() {
+    let failure = Check::new("named at spawn")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| {
+            let _worker = thread::Builder::new()
+                .name(String::from("worker w1"))
+                .spawn(|| ())
+                .unwrap();
+            panic!("main gave up before the worker ran");
+        });
+    let text = rendered(failure);
+    assert_shows(&text, &["spawn worker w1", "│ worker w1"]);
+}

@@ -627,6 +627,44 @@ pub mod thread {
         crate::record::name_thread(name);
     }
 
+    /// std's `thread::Builder`, for loom: a thread given a name here is
+    /// called by it from the trace's first row (the `spawn` that started
+    /// it), even if it never runs; [`name_current`] names a thread only
+    /// once it runs.
+    #[derive(Debug, Default)]
+    pub struct Builder {
+        name: Option<String>,
+    }
+
+    impl Builder {
+        /// A builder with no name set.
+        pub fn new() -> Self {
+            Self::default()
+        }
+
+        /// Names the thread, in traces as std names it in panics.
+        pub fn name(mut self, name: String) -> Self {
+            self.name = Some(name);
+            self
+        }
+
+        /// Starts the thread; never fails under loom (std's can).
+        #[track_caller]
+        pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let inner = loom::thread::spawn(f);
+            let number = register_thread(inner.thread().id()).unwrap_or(0);
+            if let Some(name) = &self.name {
+                crate::record::name_thread_number(number, name);
+            }
+            record(Op::Spawn { child: number }, None, Location::caller());
+            Ok(JoinHandle { inner, number })
+        }
+    }
+
     /// Lets another thread run: in loom, a point where the schedule may switch.
     #[track_caller]
     pub fn yield_now() {

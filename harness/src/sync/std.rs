@@ -28,7 +28,7 @@ pub mod atomic {
 
 /// std's threads.
 pub mod thread {
-    pub use std::thread::{JoinHandle, spawn, yield_now};
+    pub use std::thread::{Builder, JoinHandle, spawn, yield_now};
 }
 
 /// std's spin-loop hint.
