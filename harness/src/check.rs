@@ -28,6 +28,7 @@ pub struct Check {
     in_book: bool,
     quiet: bool,
     stall_limit: std::time::Duration,
+    record_all: bool,
 }
 
 /// What a check explored: how many executions, within which bound.
@@ -119,6 +120,7 @@ impl Check {
             in_book: false,
             quiet: false,
             stall_limit: child::STALL_LIMIT,
+            record_all: false,
         }
     }
 
@@ -160,6 +162,25 @@ impl Check {
         self
     }
 
+    /// Runs `model` recording every execution, as `cargo xtask explore`
+    /// does: the verdict, and every execution's steps and outcome.
+    pub fn run_recorded<F>(mut self, model: F) -> (Verdict, Exploration)
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.record_all = true;
+        let verdict = self.run(model);
+        let exploration = LAST_EXPLORATION
+            .with(|last| last.borrow_mut().take())
+            .expect("a recorded run keeps its exploration");
+        (verdict, exploration)
+    }
+
+    /// Whether this check records every execution whatever the environment.
+    pub(crate) fn records_all(&self) -> bool {
+        self.record_all
+    }
+
     /// The check's title.
     pub fn title(&self) -> &str {
         &self.title
@@ -194,6 +215,7 @@ impl Check {
         if let Some(exploration) = &exploration {
             explore::publish(self, exploration);
         }
+        LAST_EXPLORATION.with(|last| *last.borrow_mut() = exploration);
         child::remember(&verdict);
         let text = render::render(&lab_name(), &verdict);
         if self.quiet {
@@ -274,6 +296,8 @@ fn fail_test(message: String) -> ! {
 }
 
 thread_local! {
+    /// The exploration of the last check run on this thread, if it recorded.
+    static LAST_EXPLORATION: RefCell<Option<Exploration>> = const { RefCell::new(None) };
     /// How many checks the current test has run: identifies a check when
     /// the test is run again in a child process.
     static CHECKS_RUN: Cell<usize> = const { Cell::new(0) };

@@ -44,7 +44,8 @@ pub(crate) fn take_outcome() -> Option<String> {
 
 /// Whether `check` records every execution in this run.
 pub(crate) fn wanted(check: &Check) -> bool {
-    std::env::var_os(EXPLORE).is_some()
+    check.records_all()
+        || std::env::var_os(EXPLORE).is_some()
         || (check.is_in_book() && std::env::var_os("RACE_HARNESS_BOOK").is_some())
 }
 

@@ -26,6 +26,6 @@ pub mod sync;
 pub mod watchdog;
 
 pub use check::{Check, Explored, Failure, FailureKind, Verdict};
-pub use explore::outcome;
+pub use explore::{Exploration, outcome};
 pub use record::{Event, Object, Op, Trace};
 pub use render::{headline, render};

@@ -1,0 +1,105 @@
+//! The recorded executions agree with the check that recorded them: as
+//! many as it counted, the failing one among them, every path in the tree
+//! a whole execution, and the tree's counts adding up.
+
+use harness::explore::Node;
+use harness::sync::loom::atomic::{AtomicUsize, Ordering};
+use harness::sync::loom::{Arc, thread};
+use harness::{Check, Exploration, Verdict};
+
+/// Two threads load then store: a lost update in some executions.
+fn racy_increments() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let other = Arc::clone(&count);
+    let spawned = thread::spawn(move || {
+        let seen = other.load(Ordering::SeqCst);
+        other.store(seen + 1, Ordering::SeqCst);
+    });
+    let seen = count.load(Ordering::SeqCst);
+    count.store(seen + 1, Ordering::SeqCst);
+    spawned.join().unwrap();
+    let total = count.load(Ordering::SeqCst);
+    harness::outcome(format!("count = {total}"));
+    assert_eq!(total, 2, "an update was lost");
+}
+
+/// Every execution that reaches `node` goes on to a child or ends there:
+/// its count is its children's plus the executions ending at it, which
+/// then have an outcome. Returns the node's count.
+fn check_counts(node: &Node, exploration: &Exploration) -> usize {
+    let Node(_, executions, outcome, children) = node;
+    let below: usize = children.iter().map(|c| check_counts(c, exploration)).sum();
+    assert!(
+        *executions >= below,
+        "more executions below a node than through it"
+    );
+    if *executions > below {
+        assert!(*outcome >= 0, "executions end at a node without an outcome");
+        assert!((*outcome as usize) < exploration.outcomes.len());
+    }
+    for child in children {
+        assert!(child.0 >= 0 && (child.0 as usize) < exploration.steps.len());
+    }
+    *executions
+}
+
+#[test]
+fn the_recorded_executions_are_the_ones_the_check_counted() {
+    let (verdict, exploration) = Check::new("racy increments, recorded")
+        .every_interleaving()
+        .quiet()
+        .run_recorded(racy_increments);
+    let Verdict::Failed(failure) = verdict else {
+        panic!("the racy model passed: {verdict:?}");
+    };
+    assert_eq!(exploration.executions, failure.explored.executions);
+    let counted: usize = exploration.outcomes.iter().map(|o| o.executions).sum();
+    assert_eq!(
+        counted, exploration.executions,
+        "outcomes count every execution once"
+    );
+    let through_root = check_counts(&exploration.tree, &exploration);
+    assert_eq!(
+        through_root, exploration.executions,
+        "every execution is in the tree"
+    );
+    // The failing execution is among them, named by the model, and its
+    // table is the one the failure printed.
+    let failed: Vec<_> = exploration.outcomes.iter().filter(|o| o.failed).collect();
+    assert_eq!(failed.len(), 1, "{:?}", exploration.outcomes);
+    assert_eq!(failed[0].outcome, "count = 1");
+    let printed = harness::render("harness", &Verdict::Failed(failure));
+    assert!(
+        printed.contains(failed[0].shortest.trim_end()),
+        "the failing outcome's execution is not the failure's:\n{}\n---\n{printed}",
+        failed[0].shortest
+    );
+}
+
+#[test]
+fn a_passing_check_records_only_allowed_outcomes() {
+    let (verdict, exploration) = Check::new("fetch_add increments, recorded")
+        .every_interleaving()
+        .quiet()
+        .run_recorded(|| {
+            let count = Arc::new(AtomicUsize::new(0));
+            let other = Arc::clone(&count);
+            let spawned = thread::spawn(move || {
+                other.fetch_add(1, Ordering::SeqCst);
+            });
+            count.fetch_add(1, Ordering::SeqCst);
+            spawned.join().unwrap();
+            let total = count.load(Ordering::SeqCst);
+            harness::outcome(format!("count = {total}"));
+            assert_eq!(total, 2);
+        });
+    assert!(matches!(verdict, Verdict::Passed(_)), "{verdict:?}");
+    assert_eq!(exploration.outcomes.len(), 1, "{:?}", exploration.outcomes);
+    assert_eq!(exploration.outcomes[0].outcome, "count = 2");
+    assert!(!exploration.outcomes[0].failed);
+    assert_eq!(exploration.outcomes[0].executions, exploration.executions);
+    assert_eq!(
+        check_counts(&exploration.tree, &exploration),
+        exploration.executions
+    );
+}
