@@ -70,6 +70,10 @@ pub struct Failure {
     pub line: u32,
     /// Every recorded operation of the failing execution, in order.
     pub trace: Trace,
+    /// What the model printed (`println!`) in the failing execution, when
+    /// it ran in a child process (under `cargo test`); empty otherwise.
+    #[serde(default)]
+    pub printed: String,
 }
 
 /// What a check found: a failing execution, or none within the bound.
@@ -378,6 +382,7 @@ where
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         builder.check(move || {
             counter.fetch_add(1, Ordering::Relaxed);
+            child::mark_execution();
             record::begin_execution();
             explore::take_outcome();
             model();
@@ -409,6 +414,7 @@ where
             file: String::new(),
             line: 0,
             trace,
+            printed: String::new(),
         }),
     }
 }
@@ -457,6 +463,7 @@ fn install_panic_hook() {
                 file,
                 line,
                 trace: record::snapshot(),
+                printed: String::new(),
             };
             // A deadlock can make loom abort while it unwinds: a child
             // process saves its verdict now, while it still can.

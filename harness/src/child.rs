@@ -91,6 +91,28 @@ pub(crate) fn remember(verdict: &Verdict) {
     EARLIER.with(|earlier| earlier.borrow_mut().push(verdict.clone()));
 }
 
+/// Separates one execution's output from the next in the child's stdout:
+/// the parent shows what the failing (last) execution printed.
+const EXECUTION_MARK: &str = "\u{1e}race-harness: next execution\u{1e}";
+
+/// In the child: marks the start of an execution in its stdout.
+pub(crate) fn mark_execution() {
+    if std::env::var_os(CHILD).is_some() {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        let _ = write!(stdout, "\n{EXECUTION_MARK}\n");
+        let _ = stdout.flush();
+    }
+}
+
+/// What the last execution printed, from the child's whole stdout.
+fn last_execution_output(stdout: &str) -> String {
+    match stdout.rsplit_once(EXECUTION_MARK) {
+        Some((_, last)) => last.trim().to_string(),
+        None => String::new(),
+    }
+}
+
 /// In the child: until the returned guard is dropped, writes how many
 /// executions have started (`executions`) where the parent reads it, so the
 /// parent can tell a model that is slow from one that is blocked.
@@ -147,11 +169,12 @@ pub(crate) fn run(
         UNIQUE.fetch_add(1, Ordering::Relaxed)
     );
     let file = |suffix: &str| -> PathBuf { std::env::temp_dir().join(format!("{stem}{suffix}")) };
-    let (report, prior, output, progress) = (
+    let (report, prior, output, progress, printed) = (
         file(".json"),
         file("-prior.json"),
         file(".stderr"),
         file("-progress"),
+        file(".stdout"),
     );
 
     let earlier = EARLIER.with(|earlier| earlier.borrow().clone());
@@ -168,6 +191,9 @@ pub(crate) fn run(
             "--test-threads=1",
             "--include-ignored",
             "-q",
+            // The model's own prints reach the stdout file below, where
+            // the execution marks divide them.
+            "--nocapture",
         ])
         .env(CHILD, index.to_string())
         .env(REPORT, &report)
@@ -175,7 +201,7 @@ pub(crate) fn run(
         .env(PROGRESS, &progress)
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(fs::File::create(&printed).expect("the temporary directory is writable"))
         .stderr(fs::File::create(&output).expect("the temporary directory is writable"))
         .spawn()
         .expect("the test binary can run itself");
@@ -209,11 +235,23 @@ pub(crate) fn run(
     let verdict: Option<Verdict> = read_json(&report);
     let explored = PathBuf::from(format!("{}.explore", report.display()));
     let exploration: Option<Exploration> = read_json(&explored);
+    let model_printed = last_execution_output(&fs::read_to_string(&printed).unwrap_or_default());
+    let printed_path = printed;
     let printed = fs::read_to_string(&output).unwrap_or_default();
-    for path in [&report, &prior, &output, &progress, &explored] {
+    for path in [
+        &report,
+        &prior,
+        &output,
+        &progress,
+        &explored,
+        &printed_path,
+    ] {
         let _ = fs::remove_file(path);
     }
-    if let Some(verdict) = verdict {
+    if let Some(mut verdict) = verdict {
+        if let Verdict::Failed(failure) = &mut verdict {
+            failure.printed = model_printed;
+        }
         return (verdict, exploration);
     }
     let why = match ended {

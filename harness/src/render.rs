@@ -119,6 +119,16 @@ fn render_failure(failure: &Failure) -> String {
         }
         out.push('\n');
     }
+    if !failure.printed.is_empty() {
+        out.push_str(" the model printed, in this execution:\n");
+        for line in failure.printed.lines().take(20) {
+            out.push_str(&hanging(&format!("   {line}"), 3));
+        }
+        if failure.printed.lines().count() > 20 {
+            out.push_str("   …\n");
+        }
+        out.push('\n');
+    }
     for line in verdict_lines(failure).lines() {
         let indent = line.len() - line.trim_start().len();
         // "     at lab.rs:12  assert!(...)": go on under the code.

@@ -215,3 +215,26 @@ fn a_thread_named_at_spawn_is_named_before_it_runs() {
     let text = rendered(failure);
     assert_shows(&text, &["spawn worker w1", "│ worker w1"]);
 }
+
+/// What a model prints in the failing execution is shown with its trace
+/// (under `cargo test`, where each check runs in a child process).
+#[test]
+fn a_models_own_output_is_shown_with_its_trace() {
+    let failure = Check::new("prints")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| {
+            let count = Arc::new(AtomicBool::new(false));
+            let other = Arc::clone(&count);
+            let spawned = thread::spawn(move || other.store(true, Ordering::SeqCst));
+            let seen = count.load(Ordering::SeqCst);
+            println!("main saw {seen}");
+            spawned.join().unwrap();
+            assert!(seen, "main looked too early");
+        });
+    let text = rendered(failure);
+    assert_shows(
+        &text,
+        &["the model printed, in this execution:", "   main saw false"],
+    );
+}
