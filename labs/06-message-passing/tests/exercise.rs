@@ -7,6 +7,13 @@ use lab_06::on_loom::racy::StopFlagJobs;
 use lab_06::on_loom::{exercise, solution};
 
 /// The exercise's check: send 1 and 2, then close; every interleaving.
+///
+/// Unlike `ClosingJobs`, the exercise's `Inbox` has no `recv` for a model
+/// to watch a message arrive before `stop` (`job_arrives_before_stop` in
+/// tests/loom.rs): the learner edits only `work`, and its `send` (which
+/// notifies) is given. A `work` that ignores messages until the inbox is
+/// closed, then reads them all, passes this check: it loses nothing, and
+/// what it costs (latency) is not this chapter's race.
 fn exercise() -> Exercise {
     Exercise::new("src/exercise.rs", 0xcc87cac01d59a469)
 }
