@@ -16,9 +16,13 @@ fn rayon_counts_what_the_sequential_loop_counts() {
 
 #[test]
 fn join_sums_what_the_sequential_loop_sums() {
-    let values: Vec<u64> = (0..VALUES).collect();
-    let expected = values.iter().map(|&v| heavy(v)).fold(0, u64::wrapping_add);
-    assert_eq!(join_sum(&values), expected);
+    // Empty, one value, just under, at and over the size join_sum stops
+    // splitting at (1,024), and many: each path through it.
+    for len in [0, 1, 1_023, 1_024, 1_025, VALUES] {
+        let values: Vec<u64> = (0..len).collect();
+        let expected = values.iter().map(|&v| heavy(v)).fold(0, u64::wrapping_add);
+        assert_eq!(join_sum(&values), expected, "{len} values");
+    }
 }
 
 #[test]
