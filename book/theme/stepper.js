@@ -10,7 +10,8 @@
 (() => {
     "use strict";
     const boxes = document.querySelectorAll("div.stepper[data-explore]");
-    if (boxes.length === 0) {
+    // print.html holds every chapter, to be printed, where widgets are hidden.
+    if (boxes.length === 0 || location.pathname.endsWith("/print.html")) {
         return;
     }
     let made = 0;
@@ -48,8 +49,9 @@
             : `preemption bound ${d.preemption_bound}`;
     }
 
-    // Counts failing executions and the threads that run at or below each
-    // node; lists each thread's lines in the order the tree first reaches them.
+    // Counts each node's failing executions, and marks the threads that run
+    // below it (a bit each: models have a few threads); lists each thread's
+    // lines in the order the tree first reaches them.
     function prepare(d) {
         d.lines = d.threads.map(() => []);
         (function walk(node) {
@@ -128,7 +130,7 @@
             rest = rest.slice(end);
         }
     }
-    const norm = (s) => s.replace(/\(stale\)/g, "").replace(/\s+/g, "").toLowerCase();
+    const norm = (s) => s.replace(/\(stale\)|["'\s]/g, "").toLowerCase();
     function guessed(guess, value) {
         const g = norm(guess);
         return g !== "" && (g === norm(value) || (value.startsWith("wakes ") && g === norm(value.slice(6))));
@@ -157,34 +159,100 @@
     }
     const codeLine = (d, at) => at in d.code ? `${at}  ${d.code[at]}` : at;
 
+    // A step's operations: "lock", "read → {1: 1, 2: 1}", "unlock".
+    function ops(text) {
+        const out = [];
+        let depth = 0;
+        let start = 0;
+        for (let i = 0; i < text.length; i++) {
+            if ("([{".includes(text[i])) {
+                depth++;
+            } else if (")]}".includes(text[i])) {
+                depth--;
+            } else if (depth === 0 && text.startsWith(", ", i)) {
+                out.push(text.slice(start, i));
+                start = i + 2;
+            }
+        }
+        return out.concat(text.slice(start));
+    }
+    // The locks a step takes (+1) and releases (-1), by name ("" is the
+    // model's one unnamed mutex): "account 1: lock, read → 100, unlock".
+    function locking(text) {
+        const out = [];
+        let name = "";
+        for (const op of ops(text)) {
+            const m = /^(?:([\w .-]+): )?(.*)$/.exec(op);
+            if (m[1] !== undefined) {
+                name = m[1] === "mutex" ? "" : m[1];
+            }
+            const w = /^(wait \(unlocks|woken \(locks)(?: ([^)]+))?\)/.exec(m[2]);
+            if (m[2] === "lock" || m[2] === "unlock") {
+                out.push([name, m[2] === "lock" ? 1 : -1]);
+            } else if (w) {
+                out.push([w[2] === undefined || w[2] === "mutex" ? "" : w[2], w[1].startsWith("wait") ? -1 : 1]);
+            }
+        }
+        return out;
+    }
+
     // What a thread is doing after `path`: started, joined, its last step,
-    // and whether a notify woke it since.
+    // whether a notify woke it since; and who holds which lock.
     function state(d, path, t) {
         const name = d.threads[t];
-        const s = {started: t === 0, joined: false, last: null, woken: false};
+        const s = {started: t === 0, joined: false, last: null, woken: false, held: new Map()};
         for (const node of path) {
             const step = d.steps[node[0]];
-            const ops = step.text.split(", ");
-            if (ops.includes(`spawn ${name}`)) {
+            const list = ops(step.text);
+            if (list.includes(`spawn ${name}`)) {
                 s.started = true;
             }
-            if (ops.includes(`join ${name}`)) {
+            if (list.includes(`join ${name}`)) {
                 s.joined = true;
             }
             if (step.thread === t) {
                 s.last = step;
                 s.woken = false;
-            } else if (ops.some((op) => op.endsWith(`wakes ${name}`))) {
+            } else if (list.some((op) => op.endsWith(`wakes ${name}`))) {
                 s.woken = true;
+            }
+            for (const [lock, by] of locking(step.text)) {
+                if (by > 0) {
+                    s.held.set(lock, step.thread);
+                } else if (s.held.get(lock) === step.thread) {
+                    s.held.delete(lock);
+                }
             }
         }
         return s;
+    }
+
+    // Thread t's next steps in the executions below `node`.
+    function nextSteps(d, node, t, found = new Set()) {
+        for (const child of node[3]) {
+            if (d.steps[child[0]].thread === t) {
+                found.add(child[0]);
+            } else if (child.below & (1 << t)) {
+                nextSteps(d, child, t, found);
+            }
+        }
+        return found;
     }
 
     // Why a live thread has no choice at `node`: known where the data says.
     function why(d, node, s, t) {
         if (!(node.below & (1 << t))) {
             return "it runs no more steps in the executions loom ran from here";
+        }
+        // Each of its next steps starts by taking a lock another thread holds.
+        const wants = [...nextSteps(d, node, t)].map((i) => {
+            const first = locking(ops(d.steps[i].text)[0]);
+            return first.length && first[0][1] > 0 ? first[0][0] : null;
+        });
+        const lock = wants[0];
+        const holder = lock === null || lock === undefined ? undefined : s.held.get(lock);
+        if (holder !== undefined && holder !== t && wants.every((w) => w === lock)) {
+            return `blocked: ${d.threads[holder]} holds ${lock ? `the lock ${lock}` : "the lock"} it needs`;
         }
         const last = s.last ? s.last.text : "";
         const waits = /waits for (.+) to finish \(blocked\)$/.exec(last);
@@ -467,13 +535,16 @@
                 live.textContent = "The execution ends here.";
                 return;
             }
-            const count = `Loom reached this outcome in ${o.executions} of its ${plural(d.executions, "execution")}.`;
+            const ends = o.outcome === "passed" ? "The execution ends" : `The execution ends: ${o.outcome}`;
+            const count = `${o.executions} of loom's ${plural(d.executions, "execution")} ${o.executions === 1 ? "ends" : "end"} so`;
             live.className = `stepper-live ${o.failed ? "stepper-fail" : "stepper-pass"}`;
             live.textContent = o.failed
-                ? `You did it${challenge ? `: ${challenge.replace(/[.!]?$/, "")}` : ""}. The execution ends: ${o.outcome}. ` +
-                  `Loom's verdict: FAILED, the check fails here. ${count}`
-                : `The execution ends: ${o.outcome}, and the check passes. ${count} ` +
-                  (d.fails ? "Go back and pick another thread." : `No path fails here: none of the ${plural(d.executions, "execution")} loom ran fails.`);
+                ? `You did it${challenge ? `: ${challenge.replace(/[.!]?$/, "")}` : ""}. ${ends}. ` +
+                  `Loom's verdict: FAILED, the check fails here (${count}).`
+                : d.fails
+                    ? `${ends}, and the check passes (${count}). Go back and pick another thread.`
+                    : `${ends}, and the check passes. No path fails here: ` +
+                      `every one of the ${plural(d.executions, "execution")} loom ran passes.`;
         }
         function render() {
             live.className = "stepper-live";
@@ -542,7 +613,7 @@
                 h("tbody", null, d.outcomes.map((o) => h("tr", {class: o.failed ? "stepper-fail" : "stepper-pass"},
                     h("td", {text: o.outcome}), h("td", {class: "stepper-num", text: o.executions}),
                     h("td", {text: o.failed ? "FAILED" : "passed"})))))),
-            d.outcomes.map((o) => h("details", {class: "stepper-shortest"},
+            ...d.outcomes.map((o) => h("details", {class: "stepper-shortest"},
                 h("summary", {text: `The shortest execution ending “${o.outcome}”`}),
                 h("pre", {tabindex: "0"}, h("code", {text: o.shortest})))));
     }

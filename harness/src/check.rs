@@ -300,6 +300,8 @@ fn fail_test(message: String) -> ! {
 }
 
 thread_local! {
+    /// The executions recorded so far by the check running on this thread.
+    static RECORDED: RefCell<Option<Runs>> = const { RefCell::new(None) };
     /// The exploration of the last check run on this thread, if it recorded.
     static LAST_EXPLORATION: RefCell<Option<Exploration>> = const { RefCell::new(None) };
     /// How many checks the current test has run: identifies a check when
@@ -342,7 +344,11 @@ where
 {
     // Every execution's trace and outcome, when this run explores.
     let runs = explore::wanted(check).then(|| Arc::new(std::sync::Mutex::new(Vec::new())));
+    // The panic hook saves the exploration too, in case loom aborts while
+    // it unwinds a deadlock (as it saves the verdict).
+    RECORDED.with(|r| *r.borrow_mut() = runs.clone());
     let verdict = run_model(check, model, runs.clone());
+    RECORDED.with(|r| r.borrow_mut().take());
     let exploration = runs.map(|runs| {
         let mut runs = std::mem::take(&mut *runs.lock().unwrap_or_else(|e| e.into_inner()));
         if let Verdict::Failed(failure) = &verdict {
@@ -351,7 +357,7 @@ where
             let named = explore::take_outcome().unwrap_or_else(|| failure.summary());
             runs.push((failure.trace.clone(), Some(named), true));
         }
-        explore::build(check, verdict.explored(), runs)
+        explore::build(verdict.explored(), runs)
     });
     (verdict, exploration)
 }
@@ -468,6 +474,13 @@ fn install_panic_hook() {
             // A deadlock can make loom abort while it unwinds: a child
             // process saves its verdict now, while it still can.
             child::save_early(&Verdict::Failed(failure.clone()));
+            if let Some(runs) = RECORDED.with(|r| r.borrow().clone()) {
+                let mut runs = runs.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let named = explore::take_outcome().unwrap_or_else(|| failure.summary());
+                explore::put_back_outcome(&named);
+                runs.push((failure.trace.clone(), Some(named), true));
+                child::save_exploration(&explore::build(&failure.explored, runs));
+            }
             FIRST_PANIC.with(|p| *p.borrow_mut() = Some(failure));
         }));
     });

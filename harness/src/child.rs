@@ -141,11 +141,18 @@ impl Drop for ProgressReporter {
 /// In the child: writes the verdict where the parent reads it, and exits.
 pub(crate) fn report_and_exit(verdict: &Verdict, exploration: Option<&Exploration>) -> ! {
     save_early(verdict);
-    if let (Some(exploration), Ok(report)) = (exploration, std::env::var(REPORT)) {
+    if let Some(exploration) = exploration {
+        save_exploration(exploration);
+    }
+    std::process::exit(0)
+}
+
+/// In the child: writes every execution recorded where the parent reads it.
+pub(crate) fn save_exploration(exploration: &Exploration) {
+    if let Ok(report) = std::env::var(REPORT) {
         let json = serde_json::to_string(exploration).expect("an exploration serialises");
         let _ = fs::write(format!("{report}.explore"), json);
     }
-    std::process::exit(0)
 }
 
 /// In the child: writes the verdict where the parent reads it.

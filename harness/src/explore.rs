@@ -42,6 +42,12 @@ pub(crate) fn take_outcome() -> Option<String> {
     OUTCOME.with(|o| o.borrow_mut().take())
 }
 
+/// Names the outcome again (after the panic hook took it to save an
+/// early copy, so that the end of the check finds it too).
+pub(crate) fn put_back_outcome(text: &str) {
+    OUTCOME.with(|o| *o.borrow_mut() = Some(text.to_string()));
+}
+
 /// Whether `check` records every execution in this run.
 pub(crate) fn wanted(check: &Check) -> bool {
     check.records_all()
@@ -104,11 +110,7 @@ pub struct Node(pub i64, pub usize, pub i64, pub Vec<Node>);
 
 /// Builds the exploration of a check from each execution's trace and
 /// outcome (`None`: passed, unnamed) and whether it failed.
-pub(crate) fn build(
-    check: &Check,
-    explored: &Explored,
-    runs: Vec<(Trace, Option<String>, bool)>,
-) -> Exploration {
+pub(crate) fn build(explored: &Explored, runs: Vec<(Trace, Option<String>, bool)>) -> Exploration {
     let mut steps: Vec<Step> = Vec::new();
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut code = BTreeMap::new();
@@ -186,7 +188,7 @@ pub(crate) fn build(
     }
     Exploration {
         lab: lab_name(),
-        title: check.title().to_string(),
+        title: explored.title.clone(),
         preemption_bound: explored.preemption_bound,
         executions: explored.executions,
         threads,

@@ -1,0 +1,321 @@
+//! The stepper (issue 17): `book/theme/stepper.js` turns a chapter's
+//! `<div class="stepper" data-explore="explore/lab-NN/<check>.json"
+//! data-challenge="...">` into a widget over every execution loom ran for
+//! that check. Checked here: what each page loads, that every chapter
+//! showing a race (with its executions recorded) poses a challenge, and, in
+//! a real headless Chromium driven by `tests/browser/stepper.py`
+//! (Python Playwright), that a learner can play chapter 1's scheduler to
+//! the lost update, predict the values read, and read it at 390 px wide.
+//!
+//! Without python3, its `playwright` module or `/usr/bin/chromium` (or
+//! mdbook, to build the book), the browser test says what is missing and
+//! passes; in CI (`CI` set) it fails instead. `.ci/run` installs them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Each page's JSON, all its widgets' together.
+const PAGE_JSON_LIMIT: u64 = 200 * 1024;
+/// The widget's script and style together.
+const WIDGET_LIMIT: u64 = 40 * 1024;
+/// The browser script: about 15 s here; a hang ends here.
+const DEADLINE: Duration = Duration::from_secs(240);
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The chapters, `NN-slug.md`, with their text.
+fn chapters() -> Vec<(String, String)> {
+    let mut chapters: Vec<(String, String)> = fs::read_dir(root().join("book/src"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && name.as_bytes()[0].is_ascii_digit())
+        .map(|name| {
+            let text = read(&root().join("book/src").join(&name));
+            (name, text)
+        })
+        .collect();
+    chapters.sort();
+    chapters
+}
+
+/// A chapter's widgets: (the JSON it loads, its challenge if any).
+fn steppers(text: &str) -> Vec<(String, Option<String>)> {
+    let attribute = |tag: &str, name: &str| {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..start + tag[start..].find('"')?].to_string())
+    };
+    text.lines()
+        .filter(|line| line.trim_start().starts_with("<div class=\"stepper\""))
+        .map(|tag| {
+            let json = attribute(tag, "data-explore")
+                .unwrap_or_else(|| panic!("a stepper without data-explore: {tag}"));
+            (json, attribute(tag, "data-challenge"))
+        })
+        .collect()
+}
+
+/// The traces a chapter includes whose check failed: `lab-01/racy-counter`.
+fn failing_traces(text: &str) -> Vec<String> {
+    text.split("{{#include traces/")
+        .skip(1)
+        .map(|rest| rest.split("}}").next().unwrap())
+        .filter(|path| !path.contains(':'))
+        .filter(|path| {
+            let trace = read(&root().join("book/src/traces").join(path));
+            trace
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.contains("loom found a failing interleaving"))
+        })
+        .map(|path| path.trim_end_matches(".txt").to_string())
+        .collect()
+}
+
+#[test]
+fn every_stepper_loads_a_recorded_exploration_and_no_page_loads_more_than_200_kb() {
+    let mut pages = 0;
+    for (chapter, text) in chapters() {
+        let mut bytes = 0;
+        let mut seen = BTreeSet::new();
+        for (json, _) in steppers(&text) {
+            assert!(
+                json.starts_with("explore/lab-") && json.ends_with(".json"),
+                "{chapter}: data-explore=\"{json}\" is not explore/lab-NN/<check>.json"
+            );
+            let path = root().join("book/src").join(&json);
+            let size = fs::metadata(&path)
+                .unwrap_or_else(|e| panic!("{chapter}: {json}: {e}"))
+                .len();
+            if seen.insert(json) {
+                bytes += size;
+            }
+        }
+        if !seen.is_empty() {
+            pages += 1;
+        }
+        assert!(
+            bytes <= PAGE_JSON_LIMIT,
+            "{chapter}: its steppers load {bytes} bytes of JSON, more than {PAGE_JSON_LIMIT}"
+        );
+    }
+    assert!(pages > 0, "no chapter has a stepper");
+}
+
+#[test]
+fn every_chapter_showing_a_race_with_recorded_executions_has_a_stepper_with_a_challenge() {
+    // A trace whose executions `cargo xtask traces` could not record (a
+    // deadlock ends the check's process) has no JSON yet; the chapter
+    // needs a stepper once one of its races has one.
+    let mut missing = BTreeMap::new();
+    for (chapter, text) in chapters() {
+        let recorded: Vec<String> = failing_traces(&text)
+            .into_iter()
+            .filter(|trace| !trace.ends_with("exercise-the-starter"))
+            .filter(|trace| {
+                root()
+                    .join(format!("book/src/explore/{trace}.json"))
+                    .is_file()
+            })
+            .collect();
+        if recorded.is_empty() {
+            continue;
+        }
+        let challenged = steppers(&text).into_iter().any(|(json, challenge)| {
+            challenge.is_some_and(|c| !c.trim().is_empty())
+                && recorded.iter().any(|t| json == format!("explore/{t}.json"))
+        });
+        if !challenged {
+            missing.insert(chapter, recorded);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "these chapters show a race whose executions are recorded, but no stepper with a \
+         data-challenge on one of them: {missing:?}"
+    );
+}
+
+#[test]
+fn the_stepper_is_in_the_book_under_40_kb_and_loads_nothing_from_elsewhere() {
+    let toml = read(&root().join("book/book.toml"));
+    for file in ["theme/stepper.js", "theme/stepper.css"] {
+        assert!(
+            toml.contains(&format!("\"{file}\"")),
+            "book.toml does not load {file}"
+        );
+    }
+    let js = read(&root().join("book/theme/stepper.js"));
+    let css = read(&root().join("book/theme/stepper.css"));
+    let size = (js.len() + css.len()) as u64;
+    assert!(
+        size <= WIDGET_LIMIT,
+        "stepper.js and stepper.css are {size} bytes, more than {WIDGET_LIMIT}"
+    );
+    assert!(
+        !css.contains("url(") && !css.contains("@import"),
+        "stepper.css loads a file"
+    );
+    // Its only address is the one it tells a learner to open.
+    let addresses: Vec<&str> = js
+        .match_indices("://")
+        .map(|(at, _)| &js[at.saturating_sub(5)..at + 13])
+        .collect();
+    assert!(
+        addresses.iter().all(|a| a.ends_with("://127.0.0.1:")),
+        "stepper.js names an address off this machine: {addresses:?}"
+    );
+    assert_eq!(
+        js.matches("fetch(").count(),
+        1,
+        "stepper.js fetches one thing: its JSON"
+    );
+}
+
+/// Where CI must not skip.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// Says what is missing and passes, or in CI fails.
+fn skip(missing: &str) {
+    if in_ci() {
+        panic!("{missing}: CI runs the browser test (.ci/run installs what it needs)");
+    }
+    // Straight to stderr: the test harness hides a passing test's
+    // `println!`, and this is what the learner must see.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED (the stepper's browser test): {missing}"
+    );
+}
+
+/// The mdbook the book is built with, at the version `cargo xtask` pins:
+/// on PATH, or where `cargo xtask book` installs it.
+fn mdbook() -> Option<PathBuf> {
+    let xtask = read(&root().join("xtask/src/main.rs"));
+    let version = xtask
+        .split("const MDBOOK_VERSION: &str = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("xtask/src/main.rs pins MDBOOK_VERSION");
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))?;
+    let ours = cargo_home.join(format!("concurrency-course/mdbook-{version}/bin/mdbook"));
+    [PathBuf::from("mdbook"), ours].into_iter().find(|program| {
+        Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| {
+                String::from_utf8_lossy(&out.stdout).trim() == format!("mdbook v{version}")
+            })
+    })
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("STEPPER_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+}
+
+/// Runs `command` to its end, its output in `log`; killed, and the test
+/// failed, past `deadline`.
+fn run(mut command: Command, log: &Path, deadline: Duration) -> (bool, String) {
+    command
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(log).unwrap())
+        .stderr(fs::File::create(log.with_extension("err")).unwrap());
+    // Its own process group: on a hang, Chromium goes with it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            #[cfg(unix)]
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{command:?} did not end within {} s, and was killed. Its output:\n{}{}",
+                deadline.as_secs(),
+                read(log),
+                read(&log.with_extension("err"))
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let output = format!("{}{}", read(log), read(&log.with_extension("err")));
+    (status.success(), output)
+}
+
+#[test]
+fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its_values() {
+    let python = Command::new("python3").arg("--version").output();
+    if !python.is_ok_and(|out| out.status.success()) {
+        return skip("python3 is not installed");
+    }
+    let playwright = Command::new("python3")
+        .args(["-c", "import playwright"])
+        .output();
+    if !playwright.is_ok_and(|out| out.status.success()) {
+        return skip(
+            "the Python module playwright is not installed \
+             (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 python3 -m pip install --user playwright==1.49.0)",
+        );
+    }
+    let chromium = chromium();
+    if !chromium.is_file() {
+        return skip(&format!(
+            "Chromium is not at {} (sudo apt-get install chromium)",
+            chromium.display()
+        ));
+    }
+    let Some(mdbook) = mdbook() else {
+        return skip("mdbook is not installed (`cargo xtask book` installs it)");
+    };
+
+    // A book of the test's own, from the sources as they are now: never a
+    // stale book/build, nor one another command is writing.
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    let book = scratch.join("book");
+    fs::create_dir_all(&scratch).unwrap();
+    let mut build = Command::new(&mdbook);
+    build
+        .current_dir(root())
+        .args(["build", "book", "--dest-dir"])
+        .arg(&book);
+    let (built, output) = run(build, &scratch.join("mdbook.log"), Duration::from_secs(120));
+    assert!(built, "mdbook could not build the book:\n{output}");
+
+    let mut script = Command::new("python3");
+    script
+        .current_dir(root())
+        .arg("tests/browser/stepper.py")
+        .arg(&book)
+        .env("STEPPER_CHROMIUM", &chromium)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let (passed, output) = run(script, &scratch.join("stepper.log"), DEADLINE);
+    println!("{output}"); // shown with --nocapture
+    assert!(
+        passed,
+        "tests/browser/stepper.py failed (run it alone: python3 tests/browser/stepper.py):\n{output}"
+    );
+}

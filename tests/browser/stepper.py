@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""The stepper (book/theme/stepper.js) in a real browser.
+
+Serves a built book on a free loopback port, drives Debian's Chromium with
+Playwright, and checks chapter 1's stepper the way a learner uses it: be
+the scheduler down to the lost update (by mouse, then by keyboard) and see
+the page announce it; predict the values read; the fixed counter's widget
+says no path fails; the Outcomes table; no console error, no failed or
+outside request; at 390 px wide no widget is wider than the page; a page
+without a widget is left alone. Then every other chapter's widgets, each
+played to its failure (or, on a fix, to an end that passes).
+
+    python3 tests/browser/stepper.py [BOOK]   # BOOK: the built book, default book/build
+
+tests/browser.rs runs it (`cargo test -p course --test browser`), on a book
+it builds. Chromium is /usr/bin/chromium, or $STEPPER_CHROMIUM; it is
+launched as is (never `playwright install`). Exit status: 0 passed, 1 a
+check failed (the message says which; the last `ok:` line says how far it
+got), 2 Playwright or Chromium missing.
+"""
+
+import functools
+import http.server
+import json
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("STEPPER_CHROMIUM", "/usr/bin/chromium")
+CHAPTER = "01-lost-update.html"
+TIMEOUT_MS = 15_000  # every wait: a page load, an element, a text
+
+try:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:
+    print("MISSING: the Python module playwright (python3 -m pip install --user playwright==1.49.0)")
+    sys.exit(2)
+
+
+class Failed(Exception):
+    """A check that did not hold."""
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+def ok(message):
+    print(f"ok: {message}", flush=True)
+
+
+def serve(folder):
+    """An HTTP server for `folder` on 127.0.0.1, on a free port, in a thread."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def failing_path(data):
+    """The steps of the shortest execution that fails, root to leaf."""
+    queue = [(data["tree"], [])]
+    while queue:
+        (step, _, outcome, children), path = queue.pop(0)
+        if not children and outcome >= 0 and data["outcomes"][outcome]["failed"]:
+            return path, data["outcomes"][outcome]
+        queue.extend((child, path + [child[0]]) for child in children)
+    raise Failed(f"{data['title']}: its JSON has no failing execution")
+
+
+def value_read(text):
+    """What a step like `lock, read → 0, unlock` read: `0`."""
+    return text.split("→ ", 1)[1].split(", ")[0].replace(" (stale)", "")
+
+
+class Watch:
+    """Every console error, page error, failed or outside request of a page."""
+
+    def __init__(self, page, base):
+        self.problems = []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:")
+                or self.problems.append(f"a request off the book's server: {r.url}"))
+
+    def assert_none(self, where):
+        check(not self.problems, f"{where}:\n  " + "\n  ".join(self.problems))
+
+
+def open_chapter(page, base, name):
+    page.goto(base + name, wait_until="load")
+    # Every placeholder becomes a widget (its JSON fetched) or says why not.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.stepper[data-explore]')]
+                .every(b => b.querySelector('[role=tablist]') || b.querySelector('.stepper-error'))""",
+        timeout=TIMEOUT_MS,
+    )
+    errors = page.locator(".stepper-error")
+    check(errors.count() == 0, f"{name}: a widget could not load: {errors.first.inner_text() if errors.count() else ''}")
+
+
+def play_scheduler(page, widget, data, by_keyboard):
+    """Chooses, step by step, the failing execution's next step; returns
+    whether a choice loom did not explore was shown disabled on the way."""
+    path, outcome = failing_path(data)
+    widget.get_by_role("tab", name="Be the scheduler").click()
+    panel = widget.locator("[data-panel=schedule]")
+    expect(panel).to_be_visible()
+    restart = panel.get_by_role("button", name="Restart")
+    if restart.is_enabled():
+        if by_keyboard:
+            restart.focus()
+            page.keyboard.press("Enter")
+        else:
+            restart.click()
+    saw_unexplored = False
+    for n, step in enumerate(path, 1):
+        choice = panel.locator(f'button.stepper-choice[data-step="{step}"]')
+        check(choice.count() == 1, f"step {n}: no choice for step {step} ({data['steps'][step]['text']!r})")
+        expect(choice).to_be_enabled()
+        disabled = panel.locator("button.stepper-choice[disabled]")
+        saw_unexplored |= any("not explored by loom" in t for t in disabled.all_inner_texts())
+        if by_keyboard:
+            key = choice.get_attribute("data-key")
+            check(key is not None, f"step {n}: the choice has no number key")
+            page.keyboard.press(key)
+        else:
+            choice.click()
+        expect(panel.locator("tbody tr")).to_have_count(n)
+    live = panel.locator(".stepper-live")
+    expect(live).to_contain_text(outcome["outcome"])
+    expect(live).to_contain_text("FAILED")
+    check(panel.locator("button.stepper-choice").count() == 0, "the execution ended, yet choices are offered")
+    return saw_unexplored, live.inner_text()
+
+
+def predict(page, widget, data):
+    """Predict mode: each value read is hidden until guessed."""
+    path, _ = failing_path(data)
+    reads = [i for i, step in enumerate(path) if "→" in data["steps"][step]["text"]]
+    check(len(reads) >= 3, f"{data['title']}: fewer than 3 values read to predict")
+    widget.get_by_role("tab", name="Step").click()
+    panel = widget.locator("[data-panel=step]")
+    panel.get_by_role("button", name="Restart").click()
+    panel.get_by_label("Predict the values read").check()
+    following = panel.locator("[data-action=next]")
+    live = panel.locator(".stepper-live")
+    guesses = ["right", "wrong", "reveal"]
+    for i in range(len(path)):
+        following.click()
+        if i not in reads:
+            check(panel.locator(".stepper-guess").count() == 0, f"row {i + 1}: asked, with no value read")
+            continue
+        step = data["steps"][path[i]]
+        value = value_read(step["text"])
+        guess = panel.locator(".stepper-guess")
+        expect(guess).to_have_count(1)
+        expect(guess).to_be_focused()
+        expect(following).to_be_disabled()
+        row = panel.locator("tr.stepper-current").inner_text()
+        check("?" in row and step["text"] not in row, f"row {i + 1} shows its value before the guess: {row!r}")
+        how = guesses.pop(0) if guesses else "right"
+        if how == "reveal":
+            panel.get_by_role("button", name="Reveal").click()
+            expect(live).to_contain_text(f"It was {value}")
+        else:
+            guess.fill(value if how == "right" else "999")
+            page.keyboard.press("Enter")
+            expect(live).to_contain_text("Right" if how == "right" else "Not quite")
+        expect(panel.locator("tr.stepper-current")).to_contain_text(step["text"])
+        if i < len(path) - 1:
+            expect(following).to_be_enabled()
+    # One wrong and one revealed: the rest right, and a reveal is no guess.
+    expect(panel.locator(".stepper-score")).to_have_text(
+        f"Predictions: {len(reads) - 2} right of {len(reads) - 1}.")
+    expect(live).to_contain_text("FAILS")
+
+
+def play_to_the_end(widget):
+    """The fixed counter: any path, first choice each time, ends passing."""
+    widget.get_by_role("tab", name="Be the scheduler").click()
+    panel = widget.locator("[data-panel=schedule]")
+    expect(panel.locator(".stepper-nofail")).to_contain_text("No path fails")
+    for _ in range(500):
+        choice = panel.locator("button.stepper-choice:not([disabled])")
+        if choice.count() == 0:
+            break
+        choice.first.click()
+    live = panel.locator(".stepper-live")
+    expect(live).to_contain_text("the check passes")
+    expect(live).to_contain_text("No path fails")
+
+
+# In the page, for speed where chapter 1 has checked the clicks themselves:
+# choose `steps` in the scheduler (or, given none, the first choice each
+# time, to the end); return what the page announced, or what went wrong.
+PLAY = """(widget, steps) => {
+    widget.querySelector('[data-tab=schedule]').click();
+    const panel = widget.querySelector('[data-panel=schedule]');
+    const enabled = 'button.stepper-choice:not([disabled])';
+    for (let n = 0; n < (steps ? steps.length : 500); n++) {
+        const choice = steps ? panel.querySelector(`${enabled}[data-step="${steps[n]}"]`)
+                             : panel.querySelector(enabled);
+        if (!choice) {
+            if (steps) return `no choice for step ${steps[n]}, at step ${n + 1}`;
+            break;
+        }
+        choice.click();
+    }
+    return panel.querySelector('.stepper-live').textContent;
+}"""
+
+
+def fits(page, width, where):
+    """No widget is wider than the viewport, nor overflows its own box."""
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.stepper-on')].map(b => {
+               const r = b.getBoundingClientRect();
+               return {left: r.left, right: r.right, scroll: b.scrollWidth, client: b.clientWidth};
+           })"""
+    )
+    check(boxes, f"{where}: no widget on the page")
+    for n, box in enumerate(boxes, 1):
+        check(box["left"] >= 0 and box["right"] <= width + 0.5,
+              f"{where}: widget {n} spans {box['left']:.0f} to {box['right']:.0f} px, wider than {width} px")
+        check(box["scroll"] <= box["client"] + 1,
+              f"{where}: widget {n}'s content is {box['scroll']} px wide in a {box['client']} px box")
+
+
+def main():
+    book = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "book" / "build"
+    check((book / CHAPTER).is_file(), f"{book / CHAPTER} is missing: build the book first (cargo xtask book)")
+    if not os.access(CHROMIUM, os.X_OK):
+        print(f"MISSING: Chromium at {CHROMIUM} (sudo apt-get install chromium)")
+        sys.exit(2)
+    expect.set_options(timeout=TIMEOUT_MS)
+    server = serve(book)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], timeout=60_000)
+            ok(f"Chromium {browser.version}, serving {book} on {base}")
+            try:
+                run(browser, base, book)
+            except (Failed, AssertionError, PlaywrightError) as e:
+                shot = Path(tempfile.gettempdir()) / "stepper-failure.png"
+                pages = [page for context in browser.contexts for page in context.pages]
+                if pages:
+                    try:
+                        pages[-1].screenshot(path=str(shot), timeout=5_000)
+                        print(f"(the page at the failure: {shot})")
+                    except PlaywrightError:
+                        pass
+                raise e
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+
+
+def run(browser, base, book):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = Watch(page, base)
+    open_chapter(page, base, CHAPTER)
+    widgets = page.locator(".stepper.stepper-on")
+    check(widgets.count() >= 2, f"{CHAPTER}: {widgets.count()} widgets, expected the race's and the fix's")
+    racy, fixed = widgets.nth(0), widgets.nth(1)
+    data = json.loads((book / racy.get_attribute("data-explore")).read_text(encoding="utf-8"))
+
+    saw_unexplored, said = play_scheduler(page, racy, data, by_keyboard=False)
+    ok(f"the scheduler, by mouse, reaches the lost update: {said!r}")
+    check(saw_unexplored, "no choice was shown disabled as 'not explored by loom' on the way "
+          "(after main spawns thread 1, loom ran only main's read)")
+    ok("a thread loom did not run there is shown disabled, 'not explored by loom'")
+
+    # The keyboard: arrows between tabs (not mdBook's next chapter), Enter,
+    # and number keys for the choices.
+    racy.get_by_role("tab", name="Step").click()
+    racy.get_by_role("tab", name="Step").focus()
+    page.keyboard.press("ArrowRight")
+    expect(racy.get_by_role("tab", name="Be the scheduler")).to_have_attribute("aria-selected", "true")
+    page.wait_for_timeout(500)  # time for mdBook to go to the next chapter, were it told to
+    check(page.url.endswith(CHAPTER), f"an arrow key on the tabs left the page for {page.url}")
+    play_scheduler(page, racy, data, by_keyboard=True)
+    ok("the scheduler, by keyboard (arrow keys, Enter, number keys), reaches it too")
+
+    predict(page, racy, data)
+    ok("predict mode hides each value read until guessed: right, wrong and revealed")
+
+    play_to_the_end(fixed)
+    ok("on the fixed counter, the page says no path fails")
+
+    racy.get_by_role("tab", name="Outcomes").click()
+    rows = racy.locator("[data-panel=outcomes] tbody tr")
+    expect(rows).to_have_count(len(data["outcomes"]))
+    expect(racy.locator("[data-panel=outcomes]")).to_contain_text("FAILED")
+    shortest = racy.locator("[data-panel=outcomes] details")
+    expect(shortest).to_have_count(len(data["outcomes"]))
+    shortest.first.locator("summary").click()
+    expect(shortest.first.locator("pre")).to_contain_text(data["outcomes"][0]["shortest"].splitlines()[2])
+    ok("the Outcomes table lists every outcome, each with its shortest execution")
+
+    # A JSON that cannot be fetched: the widget says so, and how to serve it.
+    broken = browser.new_page()
+    broken.route("**/*.json", lambda route: route.fulfill(status=404, body="not here"))
+    broken.goto(base + CHAPTER, wait_until="load")
+    expect(broken.locator(".stepper-error").first).to_contain_text("could not load explore/lab-01/")
+    expect(broken.locator(".stepper-error").first).to_contain_text("cargo xtask serve")
+    broken.close()
+    ok("a JSON that cannot be loaded: the widget says so, and how to serve the book")
+
+    # A page with a trace but no placeholder (the script is on every page).
+    plain = next(p.name for p in [book / "introduction.html", *sorted(book.glob("[0-9][0-9]-*.html"))]
+                 if 'class="stepper"' not in p.read_text(encoding="utf-8"))
+    open_chapter(page, base, plain)
+    check(page.locator("[class*=stepper]").count() == 0, f"{plain}: the script added a stepper element")
+    ok(f"{plain}, with no placeholder, is left alone")
+    watch.assert_none("at 1280 px")
+    ok("no console error, no failed request, nothing fetched from elsewhere")
+    page.close()
+
+    narrow = browser.new_page(viewport={"width": 390, "height": 844})
+    narrow.set_default_timeout(TIMEOUT_MS)
+    watch = Watch(narrow, base)
+    open_chapter(narrow, base, CHAPTER)
+    racy = narrow.locator(".stepper.stepper-on").nth(0)
+    for tab in ["Step", "Be the scheduler", "Outcomes"]:
+        for widget in [racy, narrow.locator(".stepper.stepper-on").nth(1)]:
+            widget.get_by_role("tab", name=tab).click()
+        fits(narrow, 390, f"390 px, {tab}")
+    play_scheduler(narrow, racy, data, by_keyboard=False)
+    fits(narrow, 390, "390 px, the scheduler at the lost update")
+    racy.get_by_role("tab", name="Step").click()
+    racy.get_by_role("button", name="Show all").click()
+    fits(narrow, 390, "390 px, the whole trace")
+    watch.assert_none("at 390 px")
+    ok("at 390 px wide, every widget fits the page, in every tab")
+    narrow.close()
+
+    # Every other chapter's widgets, at 390 px: each loads, plays to its
+    # failure (or, on a fix, to a passing end), and fits, with no error.
+    played = 0
+    for html in sorted(book.glob("[0-9][0-9]-*.html")):
+        if html.name == CHAPTER:
+            continue
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.set_default_timeout(TIMEOUT_MS)
+        watch = Watch(page, base)
+        open_chapter(page, base, html.name)
+        widgets = page.locator(".stepper.stepper-on")
+        for n in range(widgets.count()):
+            widget = widgets.nth(n)
+            data = json.loads((book / widget.get_attribute("data-explore")).read_text(encoding="utf-8"))
+            fails = any(o["failed"] for o in data["outcomes"])
+            said = widget.evaluate(PLAY, failing_path(data)[0] if fails else None)
+            where = f"{html.name}, {data['title']}"
+            if fails:
+                outcome = failing_path(data)[1]["outcome"]
+                check(outcome in said and "FAILED" in said, f"{where}: the failure is not announced: {said!r}")
+            else:
+                check("No path fails" in said, f"{where}: no 'No path fails' at the end: {said!r}")
+            fits(page, 390, where)
+            played += 1
+        watch.assert_none(html.name)
+        page.close()
+    check(played > 0, "no other chapter has a widget")
+    ok(f"every other chapter's widgets ({played}) play to their end and fit at 390 px")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (Failed, AssertionError) as e:  # playwright's expect raises AssertionError
+        print(f"FAILED: {e}")
+        sys.exit(1)
+    except PlaywrightError as e:
+        print(f"FAILED: {e.message}")
+        sys.exit(1)
+    print("PASSED: the stepper, in Chromium")
