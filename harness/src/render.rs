@@ -615,14 +615,36 @@ fn verdict_lines(failure: &Failure) -> String {
         FailureKind::Deadlock => {
             let mut out = String::from(" failed: deadlock: no thread can go on\n");
             let locks = trace.lock_state();
+            // An object the table calls by no name (the only one of its
+            // kind, unnamed) is "the condvar" here too, not "condvar 1".
+            let touched: BTreeSet<usize> = trace.events.iter().filter_map(|e| e.object).collect();
+            let label = |object: usize| {
+                let it = &trace.objects[object];
+                let alone = touched
+                    .iter()
+                    .filter(|&&o| trace.objects[o].kind == it.kind)
+                    .count()
+                    <= 1;
+                if it.name.is_none() && alone {
+                    format!(
+                        "the {}",
+                        if it.kind == "mutex" {
+                            "lock"
+                        } else {
+                            it.kind.as_str()
+                        }
+                    )
+                } else {
+                    it.label()
+                }
+            };
             for thread in 0..trace.threads {
                 let name = trace.thread_label(thread);
                 let last = trace.events.iter().rev().find(|e| e.thread == thread);
                 let state = match last.map(|e| (&e.op, e.object)) {
-                    Some((Op::Wait { .. }, Some(condvar))) => format!(
-                        "waits on {}, which no thread will notify",
-                        trace.objects[condvar].label()
-                    ),
+                    Some((Op::Wait { .. }, Some(condvar))) => {
+                        format!("waits on {}, which no thread will notify", label(condvar))
+                    }
                     Some((Op::WantJoin { child }, _)) => {
                         format!("waits for {} to finish", trace.thread_label(*child))
                     }
@@ -632,8 +654,7 @@ fn verdict_lines(failure: &Failure) -> String {
                 let held = locks.iter().find(|(t, ..)| *t == thread);
                 let held_text = held
                     .map(|(_, held, waiting)| {
-                        let held: Vec<String> =
-                            held.iter().map(|&o| trace.objects[o].label()).collect();
+                        let held: Vec<String> = held.iter().map(|&o| label(o)).collect();
                         let held = if held.is_empty() {
                             String::from("nothing")
                         } else {
@@ -641,7 +662,7 @@ fn verdict_lines(failure: &Failure) -> String {
                         };
                         match waiting {
                             Some(o) => {
-                                format!("holds {held}, waits for {}", trace.objects[*o].label())
+                                format!("holds {held}, waits for {}", label(*o))
                             }
                             None => format!("holds {held}"),
                         }

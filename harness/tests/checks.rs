@@ -258,7 +258,7 @@ fn a_lost_wakeup_is_a_deadlock_on_a_condition_variable() {
     assert_eq!(failure.kind, FailureKind::Deadlock);
     let text = harness::render("harness", &Verdict::Failed(failure));
     assert!(
-        text.contains("main waits on condvar 1, which no thread will notify"),
+        text.contains("main waits on the condvar, which no thread will notify"),
         "{text}"
     );
     assert!(text.contains("thread 1 has finished"), "{text}");
