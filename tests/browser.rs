@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Each page's JSON, all its widgets' together.
 const PAGE_JSON_LIMIT: u64 = 200 * 1024;
@@ -228,42 +228,17 @@ fn chromium() -> PathBuf {
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
-/// Runs `command` to its end, its output in `log`; killed, and the test
-/// failed, past `deadline`.
-fn run(mut command: Command, log: &Path, deadline: Duration) -> (bool, String) {
-    command
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(log).unwrap())
-        .stderr(fs::File::create(log.with_extension("err")).unwrap());
-    // Its own process group: on a hang, Chromium goes with it.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            #[cfg(unix)]
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .status();
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{command:?} did not end within {} s, and was killed. Its output:\n{}{}",
-                deadline.as_secs(),
-                read(log),
-                read(&log.with_extension("err"))
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let output = format!("{}{}", read(log), read(&log.with_extension("err")));
-    (status.success(), output)
+/// Runs `command` to its end: whether it succeeded, and what it printed.
+/// Killed (Chromium with it: its own process group), and the test failed,
+/// past `deadline`.
+fn run(command: Command, what: &str, deadline: Duration) -> (bool, String) {
+    let output = harness::watchdog::output_within(command, deadline, what);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), printed)
 }
 
 #[test]
@@ -302,7 +277,7 @@ fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its
         .current_dir(root())
         .args(["build", "book", "--dest-dir"])
         .arg(&book);
-    let (built, output) = run(build, &scratch.join("mdbook.log"), Duration::from_secs(120));
+    let (built, output) = run(build, "mdbook build", Duration::from_secs(120));
     assert!(built, "mdbook could not build the book:\n{output}");
 
     let mut script = Command::new("python3");
@@ -312,7 +287,7 @@ fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its
         .arg(&book)
         .env("STEPPER_CHROMIUM", &chromium)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    let (passed, output) = run(script, &scratch.join("stepper.log"), DEADLINE);
+    let (passed, output) = run(script, "tests/browser/stepper.py", DEADLINE);
     println!("{output}"); // shown with --nocapture
     assert!(
         passed,

@@ -83,3 +83,123 @@ pub fn within<T: Send + 'static>(
         }
     }
 }
+
+/// Runs `command` to its end and returns its output; if it is still
+/// running after `limit`, kills it with every process it started (it runs
+/// in a process group of its own) and fails the calling test, saying
+/// `what` did not end and what it printed so far.
+///
+/// For tests that run another program: a build, a script, a server.
+pub fn output_within(
+    mut command: std::process::Command,
+    limit: Duration,
+    what: &str,
+) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} could not start: {e}"));
+    // Read both pipes as the program writes, so that a full pipe never
+    // stalls it; what was read so far is in `so_far`.
+    let so_far = Arc::new(std::sync::Mutex::new((Vec::new(), Vec::new())));
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .enumerate()
+    .filter_map(|(which, pipe)| Some((which, pipe?)))
+    .map(|(which, mut pipe)| {
+        let so_far = Arc::clone(&so_far);
+        std::thread::spawn(move || {
+            let mut buffer = [0; 8192];
+            while let Ok(n @ 1..) = pipe.read(&mut buffer) {
+                let mut both = so_far.lock().unwrap_or_else(|e| e.into_inner());
+                let out = if which == 0 { &mut both.0 } else { &mut both.1 };
+                out.extend_from_slice(&buffer[..n]);
+            }
+        })
+    })
+    .collect();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            #[cfg(unix)]
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+            let both = so_far.lock().unwrap_or_else(|e| e.into_inner());
+            panic!(
+                "{what} did not end within {} s, and was killed. It printed:\n{}{}",
+                limit.as_secs(),
+                String::from_utf8_lossy(&both.0),
+                String::from_utf8_lossy(&both.1)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // The pipes close when the last process holding them ends: give a
+    // process the program left behind a moment, not for ever.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    for reader in readers {
+        while !reader.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    let (stdout, stderr) = std::mem::take(&mut *so_far.lock().unwrap_or_else(|e| e.into_inner()));
+    std::process::Output {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::output_within;
+    use std::process::Command;
+    use std::time::Duration;
+
+    #[test]
+    fn a_command_that_ends_gives_its_output() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let output = output_within(command, Duration::from_secs(30), "sh");
+        assert_eq!(output.status.code(), Some(3));
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "out\n");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "err\n");
+    }
+
+    #[test]
+    fn a_command_past_its_limit_is_killed_and_says_what_it_printed() {
+        let outcome = std::panic::catch_unwind(|| {
+            let mut command = Command::new("sh");
+            command.args(["-c", "echo started; sleep 60"]);
+            output_within(command, Duration::from_secs(1), "the sleeper")
+        });
+        let message = outcome.expect_err("a hung command fails the test");
+        let message = message.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(
+            message.contains("the sleeper did not end within 1 s") && message.contains("started"),
+            "{message}"
+        );
+    }
+}

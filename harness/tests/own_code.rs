@@ -14,10 +14,11 @@
 //! loom, criterion, serde...); warm, 2 to 3 s (the copy rebuilt, and the
 //! harness if it changed).
 
+use harness::watchdog::output_within;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Long enough for a cold build on a slow machine; a hang ends here.
 const DEADLINE: Duration = Duration::from_secs(600);
@@ -94,7 +95,6 @@ fn make_workspace(root: &Path) {
 /// prints. Killed, and the test failed, past [`DEADLINE`].
 fn cargo_test(root: &Path) -> String {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let (stdout, stderr) = (root.join("stdout.txt"), root.join("stderr.txt"));
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
@@ -104,43 +104,23 @@ fn cargo_test(root: &Path) -> String {
         .env("CARGO_TARGET_DIR", course().join("target/own-code-test"))
         // Under `cargo xtask test` this is set; the copy is a learner's
         // crate, whose checks have no place in the book.
-        .env_remove("RACE_HARNESS_BOOK")
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&stdout).unwrap())
-        .stderr(fs::File::create(&stderr).unwrap());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().expect("cargo runs");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            // cargo, and the rustc or test binary it is waiting for.
-            #[cfg(unix)]
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .status();
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "`cargo test` of the template's copy in {} did not end within {} s, and was \
-                 killed: a build that slow, or a check of the template that hangs. Its output \
-                 so far:\n{}",
-                root.display(),
-                DEADLINE.as_secs(),
-                read(&stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let printed = read(&stderr);
+        .env_remove("RACE_HARNESS_BOOK");
+    let output = output_within(
+        command,
+        DEADLINE,
+        &format!(
+            "`cargo test` of the template's copy in {} (a build that slow, or a check of \
+             the template that hangs)",
+            root.display()
+        ),
+    );
+    let printed = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
-        status.success(),
-        "`cargo test` of the template's copy in {} failed ({status}):\n{printed}\n{}",
+        output.status.success(),
+        "`cargo test` of the template's copy in {} failed ({}):\n{printed}\n{}",
         root.display(),
-        read(&stdout)
+        output.status,
+        String::from_utf8_lossy(&output.stdout)
     );
     printed
 }

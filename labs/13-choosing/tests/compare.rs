@@ -4,37 +4,16 @@
 //! model × workload has a row or says why not, that every answer matched
 //! the sequential one, and what the crash rows must show.
 
+use harness::watchdog::output_within;
 use lab_13::models::{Model, Workload};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 fn lab_13() -> Command {
     Command::new(env!("CARGO_BIN_EXE_lab-13"))
-}
-
-/// Runs a command, killed (and the test failed, saying so) if it has not
-/// ended within `limit`.
-fn run_within(mut command: Command, limit: Duration, what: &str) -> Output {
-    let child = command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("lab-13 starts");
-    let id = child.id();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(child.wait_with_output());
-    });
-    match receiver.recv_timeout(limit) {
-        Ok(output) => output.expect("lab-13 ran"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &id.to_string()]).status();
-            panic!("{what} did not end within {limit:?}: killed");
-        }
-    }
 }
 
 /// One tiny run of every workload, shared by the tests below.
@@ -46,7 +25,7 @@ fn tiny_run() -> &'static (Value, String) {
         command.args(["compare", "--size", "tiny", "--quiet", "--json"]);
         command.arg(&json);
         // Ten minutes: a tiny run takes well under one on 2 busy cores.
-        let output = run_within(command, Duration::from_secs(600), "compare --size tiny");
+        let output = output_within(command, Duration::from_secs(600), "compare --size tiny");
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(
             output.status.success(),
@@ -258,7 +237,7 @@ fn a_bad_flag_is_a_clear_error_with_exit_code_2() {
     ] {
         let mut command = lab_13();
         command.args(args);
-        let output = run_within(command, Duration::from_secs(60), "a bad flag");
+        let output = output_within(command, Duration::from_secs(60), "a bad flag");
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("error:"), "{args:?}: {stderr}");
