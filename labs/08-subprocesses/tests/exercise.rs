@@ -98,3 +98,21 @@ fn the_stops_reading_check_fails_a_writer_never_joined() {
         feed_a_child_that_stops_reading(never_joins_the_writer)
     });
 }
+
+/// A wrong answer: the writer is joined, but its error is thrown away.
+fn drops_the_writers_error(mut child: ModelChild, input: Vec<u8>) -> io::Result<Vec<u8>> {
+    let mut stdin = child.stdin()?;
+    let stdout = child.stdout()?;
+    let writer = thread::spawn(move || stdin.write_all(&input));
+    let output = read_all(stdout)?;
+    let _ = writer.join().unwrap(); // joined, and its broken pipe ignored
+    child.wait()?;
+    Ok(output)
+}
+
+#[test]
+fn the_stops_reading_check_fails_a_writer_whose_error_is_ignored() {
+    exercise().prove_wrong_answer_fails("the writer's error ignored", || {
+        feed_a_child_that_stops_reading(drops_the_writers_error)
+    });
+}
