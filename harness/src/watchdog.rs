@@ -196,7 +196,10 @@ mod tests {
             output_within(command, Duration::from_secs(1), "the sleeper")
         });
         let message = outcome.expect_err("a hung command fails the test");
-        let message = message.downcast_ref::<String>().cloned().unwrap_or_default();
+        let message = message
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
         assert!(
             message.contains("the sleeper did not end within 1 s") && message.contains("started"),
             "{message}"
