@@ -57,10 +57,47 @@ pub struct Report {
     pub machine: Machine,
     /// How big the workloads were.
     pub size: Size,
+    /// How much of the machine was free when the run began (none in runs
+    /// made before it was measured).
+    #[serde(default)]
+    pub load: Option<Load>,
     /// How long the whole run took, in seconds.
     pub seconds: f64,
     /// One table per workload run.
     pub tables: Vec<Table>,
+}
+
+/// How much of the machine a run had to itself: measured before the
+/// first table, by spinning a thread on every core for a moment and
+/// reading how much CPU time they were given.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Load {
+    /// Cores' worth of CPU the spinning threads were given (at most
+    /// `cores`).
+    pub cores_free: f64,
+    /// Whether that was too little to judge speed-ups by.
+    pub busy: bool,
+}
+
+impl Report {
+    /// Whether this run's figures can carry a verdict: an optimised
+    /// build, not the `--size tiny` smoke test, on a machine that was not
+    /// busy. `Err` says why not, in words a reader can act on.
+    pub fn judged(&self) -> Result<(), String> {
+        if !self.machine.optimised {
+            return Err(String::from("not judged: an unoptimised build (run with --release)"));
+        }
+        if self.size == Size::Tiny {
+            return Err(String::from("not judged: --size tiny is a smoke test"));
+        }
+        match &self.load {
+            Some(load) if load.busy => Err(format!(
+                "not judged: the machine was busy (about {:.1} of {} cores were free)",
+                load.cores_free, self.machine.cores
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// This machine.
@@ -166,6 +203,7 @@ pub fn compare(
     Ok(Report {
         machine,
         size,
+        load: None,
         seconds: start.elapsed().as_secs_f64(),
         tables,
     })
