@@ -393,7 +393,7 @@ pub fn backing(leaf: &Leaf, report: &Report) -> String {
         ),
         Workload::Mixed => format!("echo p99 {}", ms(figures.p99_s.unwrap_or(0.0))),
         Workload::Tiny => format!("{:.0} jobs/s", figures.per_second),
-        Workload::Crash => format!(
+        Workload::Panic | Workload::Crash => format!(
             "{} of 100 jobs finished, {} lost",
             figures.finished.unwrap_or(0),
             figures.lost.unwrap_or(0)

@@ -85,7 +85,9 @@ impl Report {
     /// busy. `Err` says why not, in words a reader can act on.
     pub fn judged(&self) -> Result<(), String> {
         if !self.machine.optimised {
-            return Err(String::from("not judged: an unoptimised build (run with --release)"));
+            return Err(String::from(
+                "not judged: an unoptimised build (run with --release)",
+            ));
         }
         if self.size == Size::Tiny {
             return Err(String::from("not judged: --size tiny is a smoke test"));
@@ -119,6 +121,7 @@ fn about(workload: Workload) -> &'static str {
         Workload::Mixed => "echo requests timed while CPU jobs run in the same program (C14, C16)",
         Workload::Shared => "every job updates shared word counts (C4, C5, C6)",
         Workload::Tiny => "many jobs of about 5 ms each (C12)",
+        Workload::Panic => "100 jobs, one of which panics: what catches it? (C10)",
         Workload::Crash => "100 jobs, one of which aborts the process it runs in (C10)",
     }
 }
@@ -152,7 +155,7 @@ pub fn compare(
     // (The crash table's Redis row is n/a: no server for it alone.)
     let redis = if selected
         .iter()
-        .any(|w| *w != Workload::Crash && w.models().contains(&Model::RedisQueue))
+        .any(|w| !w.is_fatal() && w.models().contains(&Model::RedisQueue))
     {
         match lab_12::real::RedisServer::start() {
             Ok(server) => Ok(server),
@@ -178,7 +181,7 @@ pub fn compare(
             Workload::Mixed => workloads::mixed::rows(&ctx, &progress),
             Workload::Shared => workloads::shared::rows(&ctx, &progress),
             Workload::Tiny => workloads::tiny::rows(&ctx, &progress),
-            Workload::Crash => workloads::crash::rows(&ctx, &progress),
+            Workload::Panic | Workload::Crash => workloads::crash::rows(workload, &ctx, &progress),
         };
         let mut table = Table {
             workload,
@@ -308,7 +311,7 @@ fn columns(workload: Workload) -> Vec<Column> {
             cpu,
             lines,
         ],
-        Workload::Crash => vec![
+        Workload::Panic | Workload::Crash => vec![
             ("finished", |f| or_dash(f.finished.map(|n| n.to_string()))),
             ("lost", |f| or_dash(f.lost.map(|n| n.to_string()))),
             wall,

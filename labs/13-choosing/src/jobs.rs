@@ -43,6 +43,14 @@ pub enum Task {
         /// Whether this is the one that aborts.
         fatal: bool,
     },
+    /// About 2 ms of CPU, or, if `fatal`, panics: the thread unwinds, and
+    /// whatever joins it decides what happens next.
+    MaybePanic {
+        /// Which job.
+        index: u64,
+        /// Whether this is the one that panics.
+        fatal: bool,
+    },
     /// Counts the words of `text`.
     CountWords {
         /// Words separated by spaces.
@@ -112,6 +120,12 @@ impl Task {
             Task::MaybeAbort { index, fatal } => {
                 if *fatal {
                     std::process::abort();
+                }
+                Answer::Number(small(*index, 2_000))
+            }
+            Task::MaybePanic { index, fatal } => {
+                if *fatal {
+                    panic!("job {index} panicked");
                 }
                 Answer::Number(small(*index, 2_000))
             }

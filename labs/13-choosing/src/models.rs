@@ -28,10 +28,16 @@ pub enum Model {
     Tokio,
     /// tokio, with no CPU work at all (the mixed workload's baseline).
     TokioAlone,
+    /// tokio, one CPU-heavy task inline while the other workers are idle
+    /// (the mixed workload: does one task hold up the others?).
+    TokioOneTask,
     /// tokio, the CPU part in `spawn_blocking`.
     TokioBlocking,
     /// tokio, the CPU part handed to rayon and awaited.
     TokioRayon,
+    /// tokio, the CPU part on a rayon pool of one thread fewer than the
+    /// cores, so one core is always left to the runtime.
+    TokioRayonSpare,
     /// tokio, the CPU part sent to lab-09's process pool.
     TokioProcesses,
     /// lab-10's single-threaded event loop.
@@ -54,8 +60,10 @@ impl Model {
             Model::ProcessPerJob => "process per job",
             Model::Tokio => "tokio",
             Model::TokioAlone => "tokio, no CPU work",
+            Model::TokioOneTask => "tokio, one CPU task",
             Model::TokioBlocking => "tokio + spawn_blocking",
             Model::TokioRayon => "tokio + rayon",
+            Model::TokioRayonSpare => "tokio + rayon, a core spare",
             Model::TokioProcesses => "tokio + process pool",
             Model::EventLoop => "event loop (lab-10)",
             Model::RedisQueue => "Redis queue (lab-12)",
@@ -73,6 +81,8 @@ impl Model {
             Model::EventLoop => 10,
             Model::Tokio
             | Model::TokioAlone
+            | Model::TokioOneTask
+            | Model::TokioRayonSpare
             | Model::TokioBlocking
             | Model::TokioRayon
             | Model::TokioProcesses => 11,
@@ -147,21 +157,30 @@ pub enum Workload {
     Shared,
     /// Many ~5 ms jobs (C12).
     Tiny,
+    /// One job in a hundred panics (C10: what catches a panic).
+    Panic,
     /// One job in a hundred aborts the process it runs in (C10).
     Crash,
 }
 
 impl Workload {
     /// Every workload, in the order `compare` runs them.
-    pub const ALL: [Workload; 7] = [
+    pub const ALL: [Workload; 8] = [
         Workload::Cpu,
         Workload::Io,
         Workload::Connections,
         Workload::Mixed,
         Workload::Shared,
         Workload::Tiny,
+        Workload::Panic,
         Workload::Crash,
     ];
+
+    /// Whether one of its jobs ends the thread or the process it runs in
+    /// (`panic`, `crash`): each model then runs in a child of its own.
+    pub fn is_fatal(self) -> bool {
+        matches!(self, Workload::Panic | Workload::Crash)
+    }
 
     /// Its name on the command line and in the JSON.
     pub fn name(self) -> &'static str {
@@ -172,6 +191,7 @@ impl Workload {
             Workload::Mixed => "mixed",
             Workload::Shared => "shared",
             Workload::Tiny => "tiny",
+            Workload::Panic => "panic",
             Workload::Crash => "crash",
         }
     }
@@ -180,7 +200,9 @@ impl Workload {
     /// still gets a row, saying why).
     pub fn models(self) -> Vec<Model> {
         match self {
-            Workload::Cpu | Workload::Io | Workload::Tiny | Workload::Crash => JOB_MODELS.to_vec(),
+            Workload::Cpu | Workload::Io | Workload::Tiny | Workload::Panic | Workload::Crash => {
+                JOB_MODELS.to_vec()
+            }
             Workload::Connections => vec![
                 Model::Sequential,
                 Model::Threads,
@@ -190,9 +212,11 @@ impl Workload {
             ],
             Workload::Mixed => vec![
                 Model::TokioAlone,
+                Model::TokioOneTask,
                 Model::Tokio,
                 Model::TokioBlocking,
                 Model::TokioRayon,
+                Model::TokioRayonSpare,
                 Model::TokioProcesses,
             ],
             Workload::Shared => vec![

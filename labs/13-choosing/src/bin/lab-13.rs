@@ -84,9 +84,13 @@ enum Command {
         #[arg(long, value_enum)]
         model: lab_11::c10k::Model,
     },
-    /// Runs the crash workload in one model, printing `done N` per job.
+    /// Runs the crash or panic workload in one model, printing `done N`
+    /// per job.
     #[command(hide = true)]
     CrashChild {
+        /// Which: crash or panic.
+        #[arg(long, value_enum)]
+        workload: Workload,
         /// Which model.
         #[arg(long, value_enum)]
         model: Model,
@@ -119,7 +123,11 @@ fn main() -> ExitCode {
         Command::RunTask { task } => run_task(&task),
         Command::DelayServer => lab_13::workloads::io::serve_delays(),
         Command::Serve { model } => lab_11::c10k::serve(model),
-        Command::CrashChild { model, size } => {
+        Command::CrashChild {
+            workload,
+            model,
+            size,
+        } => {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             std::env::current_exe().and_then(|program| {
                 let ctx = Ctx {
@@ -128,7 +136,7 @@ fn main() -> ExitCode {
                     program,
                     redis: Err(String::from("not in a crash child")),
                 };
-                lab_13::workloads::crash::crash_child(model, &ctx)
+                lab_13::workloads::crash::crash_child(workload, model, &ctx)
             })
         }
     };

@@ -17,12 +17,16 @@ use std::time::Duration;
 /// Which job aborts: one in a hundred.
 pub const FATAL: u64 = 37;
 
-/// The jobs: 100 of them, each about 2 ms of work, one fatal.
-pub fn tasks() -> Vec<Task> {
+/// The jobs of `workload` (`crash` or `panic`): 100 of them, each about
+/// 2 ms of work, one fatal: it aborts, or it panics.
+pub fn tasks(workload: Workload) -> Vec<Task> {
     (0..100)
-        .map(|index| Task::MaybeAbort {
-            index,
-            fatal: index == FATAL,
+        .map(|index| {
+            let fatal = index == FATAL;
+            match workload {
+                Workload::Panic => Task::MaybePanic { index, fatal },
+                _ => Task::MaybeAbort { index, fatal },
+            }
         })
         .collect()
 }
@@ -44,10 +48,10 @@ fn fit(model: Model) -> Fit {
     }
 }
 
-/// Every row of the table.
-pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
-    let total = tasks().len() as u64;
-    Workload::Crash
+/// Every row of the table of `workload` (`crash` or `panic`).
+pub fn rows(workload: Workload, ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
+    let total = tasks(workload).len() as u64;
+    workload
         .models()
         .into_iter()
         .map(|model| {
@@ -57,7 +61,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                 Fit::Runs => None,
             };
             let bar = progress(model, total);
-            let (ran, cost) = measured(|| in_a_child(model, ctx.size, &bar));
+            let (ran, cost) = measured(|| in_a_child(workload, model, ctx.size, &bar));
             bar.finish_and_clear();
             let outcome = match ran {
                 Ok((finished, ended)) => {
@@ -72,7 +76,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                         _ => format!("{ended}; lost: {} jobs", lost.len()),
                     };
                     figures.lost_jobs = Some(lost);
-                    figures.lines = super::lines(Workload::Crash, model);
+                    figures.lines = super::lines(workload, model);
                     figures.note = Some(match note {
                         Some(note) => format!("{ended}; {note}"),
                         None => ended,
@@ -93,6 +97,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
 /// jobs it reported finished and how the child ended. A child that has not ended
 /// 120 s after its last line of output is killed, and the row says so.
 fn in_a_child(
+    workload: Workload,
     model: Model,
     size: Size,
     bar: &indicatif::ProgressBar,
@@ -100,7 +105,8 @@ fn in_a_child(
     let model_name = serde_json::to_string(&model)?;
     let size_name = serde_json::to_string(&size)?;
     let mut child = Command::new(std::env::current_exe()?)
-        .args(["crash-child", "--model", model_name.trim_matches('"')])
+        .args(["crash-child", "--workload", workload.name()])
+        .args(["--model", model_name.trim_matches('"')])
         .args(["--size", size_name.trim_matches('"')])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped()) // its last words, if it says any
@@ -151,9 +157,9 @@ fn in_a_child(
 
 /// `lab-13 crash-child`: runs the crash jobs in `model`, printing `done N`
 /// as each finishes, then `survived` if the program is still alive.
-pub fn crash_child(model: Model, ctx: &Ctx) -> io::Result<()> {
+pub fn crash_child(workload: Workload, model: Model, ctx: &Ctx) -> io::Result<()> {
     use std::io::Write;
-    let tasks = tasks();
+    let tasks = tasks(workload);
     let stdout = std::sync::Mutex::new(io::stdout());
     let done = |index: usize| {
         let mut out = stdout.lock().expect("no panic holds it");

@@ -57,9 +57,13 @@ pub fn probe_time(size: Size) -> Duration {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Place {
     Nowhere,
+    /// One CPU job at a time, inline: the other workers are idle.
+    OneTask,
     Inline,
     Blocking,
     Rayon,
+    /// On a rayon pool of one thread fewer than the cores.
+    RayonSpare,
     Processes,
 }
 
@@ -71,9 +75,11 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
         .map(|model| {
             let place = match model {
                 Model::TokioAlone => Place::Nowhere,
+                Model::TokioOneTask => Place::OneTask,
                 Model::Tokio => Place::Inline,
                 Model::TokioBlocking => Place::Blocking,
                 Model::TokioRayon => Place::Rayon,
+                Model::TokioRayonSpare => Place::RayonSpare,
                 _ => Place::Processes,
             };
             let bar = progress(model, probe_time(ctx.size).as_millis() as u64 / 100);
@@ -192,7 +198,20 @@ async fn keep_cpu_busy(
     jobs_done: Arc<AtomicU64>,
     pools: Pools,
 ) {
-    let slots = Arc::new(tokio::sync::Semaphore::new(cores));
+    // One job at a time for the one-task row; one per core, or one per
+    // thread of the smaller pool, for the others.
+    let spare = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .build()
+            .expect("a rayon pool starts"),
+    );
+    let at_once = match place {
+        Place::OneTask => 1,
+        Place::RayonSpare => spare.current_num_threads(),
+        _ => cores,
+    };
+    let slots = Arc::new(tokio::sync::Semaphore::new(at_once));
     let mut chunk = 0;
     loop {
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
@@ -216,6 +235,12 @@ async fn keep_cpu_busy(
         let work = move || std::hint::black_box(crunch(chunk, rounds));
         match place {
             Place::Nowhere => unreachable!("no CPU work is started"),
+            // ANCHOR: mixed_tokio_one_task
+            Place::OneTask => drop(tokio::spawn(async move {
+                work();
+                finish();
+            })),
+            // ANCHOR_END: mixed_tokio_one_task
             // ANCHOR: mixed_tokio
             Place::Inline => drop(tokio::spawn(async move {
                 work();
@@ -234,6 +259,12 @@ async fn keep_cpu_busy(
                 finish();
             }),
             // ANCHOR_END: mixed_tokio_rayon
+            // ANCHOR: mixed_tokio_rayon_spare
+            Place::RayonSpare => spare.spawn(move || {
+                work();
+                finish();
+            }),
+            // ANCHOR_END: mixed_tokio_rayon_spare
             // ANCHOR: mixed_tokio_processes
             Place::Processes => drop(tokio::task::spawn_blocking(move || {
                 let mut pool = take.recv().expect("one pool per slot");
