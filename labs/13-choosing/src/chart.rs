@@ -2,7 +2,7 @@
 //! model on `cpu`, and the echo p99 of each placement on `mixed`.
 
 use crate::compare::{Report, Table};
-use crate::models::Workload;
+use crate::models::{Size, Workload};
 use plotters::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,11 +10,26 @@ use std::path::{Path, PathBuf};
 /// Reads the figure a chart shows from a row.
 type Read = fn(&crate::workloads::Figures) -> Option<f64>;
 
-/// Writes the charts the report has data for into `dir`; their paths.
+/// Every chart `compare` can draw, by file name.
+pub const CHART_FILES: [&str; 2] = ["cpu-speedup.svg", "mixed-p99.svg"];
+
+/// Writes the charts the report has data for into `dir`, and removes the
+/// ones it has none for (left by an earlier run, they would sit beside a
+/// JSON they do not come from); the paths written.
 pub fn write_charts(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
+    let charts = charts(report)?;
+    for stale in CHART_FILES
+        .iter()
+        .filter(|name| !charts.iter().any(|(drawn, _)| drawn == *name))
+    {
+        match std::fs::remove_file(dir.join(stale)) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+            _ => {}
+        }
+    }
     let mut written = Vec::new();
-    for (name, svg) in charts(report)? {
+    for (name, svg) in charts {
         let path = dir.join(name);
         std::fs::write(&path, svg)?;
         written.push(path);
@@ -22,39 +37,68 @@ pub fn write_charts(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// The charts the report has data for: (file name, SVG text).
+/// What a chart's title says of where its figures come from: the size
+/// and the machine.
+fn provenance(report: &Report) -> String {
+    let size = match report.size {
+        Size::Tiny => "--size tiny, a smoke test",
+        Size::Default => "default size",
+        Size::Large => "--size large",
+    };
+    let machine = &report.machine;
+    format!(
+        "{size}, {} cores {} {}, median of {} run(s)",
+        machine.cores, machine.os, machine.arch, report.runs
+    )
+}
+
+/// The charts the report has data for: (file name, SVG text). A smoke
+/// test (`--size tiny`) has no speed-up chart: its rows are too short to
+/// support one.
 pub fn charts(report: &Report) -> io::Result<Vec<(&'static str, String)>> {
     let mut charts = Vec::new();
     for table in &report.tables {
         // p99s span microseconds to seconds: their axis is logarithmic.
-        let (name, title, read, log): (&str, &str, Read, bool) = match table.workload {
-            Workload::Cpu => (
+        let (name, title, read, scale): (&str, &str, Read, Scale) = match table.workload {
+            Workload::Cpu if report.size != Size::Tiny => (
                 "cpu-speedup.svg",
-                "cpu: speed-up over sequential (×)",
+                "cpu: speed-up over sequential (×); the line: one per core",
                 |f| f.speedup,
-                false,
+                Scale::Linear {
+                    ideal: Some(report.machine.cores as f64),
+                },
             ),
             Workload::Mixed => (
                 "mixed-p99.svg",
                 "mixed: echo p99 (ms, logarithmic) while CPU jobs run",
-                |f| f.p99_s.map(|s| s * 1e3),
-                true,
+                |f| f.latency.map(|l| l.tail_s() * 1e3),
+                Scale::Log,
             ),
             _ => continue,
         };
+        let title = format!("{title} · {}", provenance(report));
         let mut svg = String::new();
-        bars(table, title, read, log, &mut svg).map_err(|e| io::Error::other(e.to_string()))?;
+        bars(table, &title, read, scale, &mut svg).map_err(|e| io::Error::other(e.to_string()))?;
         charts.push((name, svg + "\n"));
     }
     Ok(charts)
 }
 
-/// A horizontal bar per measured model.
+/// A chart's axis.
+#[derive(Clone, Copy)]
+enum Scale {
+    /// From 0, with a line at the ideal value, if there is one.
+    Linear { ideal: Option<f64> },
+    /// Powers of ten.
+    Log,
+}
+
+/// A horizontal bar per measured model, its label on the left.
 fn bars(
     table: &Table,
     title: &str,
     read: Read,
-    log: bool,
+    scale: Scale,
     svg: &mut String,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let bars: Vec<(&str, f64)> = table
@@ -62,30 +106,37 @@ fn bars(
         .iter()
         .filter_map(|row| Some((row.label.as_str(), read(row.outcome.figures()?)?)))
         .collect();
+    let log = matches!(scale, Scale::Log);
     // On a logarithmic axis a bar's length is its number of tenfold steps
     // above a floor under the smallest value: a power of ten, so that the
     // axis reads 0.1, 1, 10, 100...
     let smallest = bars.iter().map(|(_, v)| *v).fold(f64::MAX, f64::min);
     let floor = 10f64.powf((smallest.max(1e-9) / 1.5).log10().floor());
     let length = |value: f64| if log { (value / floor).log10() } else { value };
+    let ideal = match scale {
+        Scale::Linear { ideal } => ideal,
+        Scale::Log => None,
+    };
     let most = bars
         .iter()
         .map(|(_, v)| length(*v))
+        .chain(ideal)
         .fold(0.0, f64::max)
         .max(1e-9);
+    // The axis ends a little past the longest bar (or the ideal line),
+    // with room for the value written after it.
+    let end = if log { (most * 1.15).ceil() } else { most * 1.15 };
     let rows = bars.len() as f64;
-    let height = 70 + 30 * bars.len() as u32;
+    let height = 80 + 30 * bars.len() as u32;
     let root = SVGBackend::with_string(svg, (760, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    // Room on the right of the longest bar for its label.
+    let labels: Vec<String> = bars.iter().map(|(label, _)| label.to_string()).collect();
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
+        .caption(title, ("sans-serif", 14))
         .margin(12)
         .x_label_area_size(28)
-        .build_cartesian_2d(
-            0.0..if log { (most * 1.6).ceil() } else { most * 1.6 },
-            0.0..rows,
-        )?;
+        .y_label_area_size(190)
+        .build_cartesian_2d(0.0..end, 0.0..rows)?;
     let axis = |x: &f64| {
         if log {
             if (x - x.round()).abs() > 0.05 {
@@ -98,19 +149,25 @@ fn bars(
             format!("{x:.1}")
         }
     };
+    // Row i (the first on top) is drawn between top(i) - 1 and top(i).
+    let top = |i: usize| rows - i as f64;
+    let label_of = |y: &f64| {
+        let i = (rows - y - 0.5).round();
+        let centred = (rows - i - 0.5 - y).abs() < 0.01;
+        match labels.get(i.max(0.0) as usize) {
+            Some(label) if centred && i >= 0.0 => label.clone(),
+            _ => String::new(),
+        }
+    };
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .disable_y_axis()
-        .x_labels(if log {
-            (most * 1.6).ceil() as usize + 1
-        } else {
-            8
-        })
+        .x_labels(if log { end as usize + 1 } else { 8 })
         .x_label_formatter(&axis)
+        .y_labels(bars.len() * 2 + 1)
+        .y_label_formatter(&label_of)
+        .y_label_style(("sans-serif", 13))
         .draw()?;
-    // The first row on top, each bar with its model and value beside it.
-    let top = |i: usize| rows - i as f64;
     let colour = RGBColor(70, 110, 180);
     chart.draw_series(bars.iter().enumerate().map(|(i, (_, value))| {
         Rectangle::new(
@@ -118,14 +175,19 @@ fn bars(
             colour.filled(),
         )
     }))?;
-    chart.draw_series(bars.iter().enumerate().map(|(i, (label, value))| {
-        let text = format!("{label}  {value:.2}");
+    chart.draw_series(bars.iter().enumerate().map(|(i, (_, value))| {
         Text::new(
-            text,
-            (length(*value) + most * 0.02, top(i) - 0.3),
+            format!("{value:.2}"),
+            (length(*value) + most * 0.01, top(i) - 0.3),
             ("sans-serif", 13),
         )
     }))?;
+    if let Some(ideal) = ideal {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(ideal, 0.0), (ideal, rows)],
+            BLACK.stroke_width(2),
+        )))?;
+    }
     root.present()?;
     Ok(())
 }

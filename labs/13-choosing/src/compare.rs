@@ -1,5 +1,12 @@
 //! `lab-13 compare`: every workload in every model, measured in one run;
 //! one table per workload, the JSON of every figure, and two SVG charts.
+//!
+//! How it measures (see `measure.rs` and `calibrate.rs` for each part):
+//! the CPU is calibrated once, so every row gets the same fixed work; how
+//! many cores are free is measured before the first table and after the
+//! last; each row starts its pool or runtime before its clock, runs once
+//! unmeasured (the warm-up), then `--runs` times measured, and shows the
+//! median with the lowest and highest run beside it.
 
 use crate::models::{Model, Size, Workload};
 use crate::workloads::{self, Ctx, Figures, Outcome};
@@ -31,6 +38,10 @@ pub struct Table {
     pub workload: Workload,
     /// What it is, in a sentence.
     pub about: String,
+    /// How big the run was: at `tiny`, the table is labelled a smoke test
+    /// and shows no speed-up.
+    #[serde(default = "default_size")]
+    pub size: Size,
     /// Its rows, in order.
     pub rows: Vec<Row>,
 }
@@ -50,6 +61,10 @@ pub struct Machine {
     pub optimised: bool,
 }
 
+fn default_size() -> Size {
+    Size::Default
+}
+
 /// A whole run: what the JSON holds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
@@ -57,19 +72,33 @@ pub struct Report {
     pub machine: Machine,
     /// How big the workloads were.
     pub size: Size,
-    /// How much of the machine was free when the run began (none in runs
-    /// made before it was measured).
+    /// How much of the machine was free (none in runs made before it was
+    /// measured).
     #[serde(default)]
     pub load: Option<Load>,
+    /// Measured runs per row (after one warm-up run each).
+    #[serde(default = "one")]
+    pub runs: usize,
+    /// How the fixed-work jobs were sized, and the free cores measured.
+    #[serde(default)]
+    pub calibration: Option<crate::calibrate::Calibration>,
+    /// What the memory sampler cost, over the whole run.
+    #[serde(default)]
+    pub sampler: Option<crate::measure::SamplerCost>,
     /// How long the whole run took, in seconds.
     pub seconds: f64,
     /// One table per workload run.
     pub tables: Vec<Table>,
 }
 
+fn one() -> usize {
+    1
+}
+
 /// How much of the machine a run had to itself: measured before the
-/// first table, by spinning a thread on every core for a moment and
-/// reading how much CPU time they were given.
+/// first table and after the last, by spinning a thread on every core
+/// for a moment and reading how much CPU time they were given (the lower
+/// of the two counts).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Load {
     /// Cores' worth of CPU the spinning threads were given (at most
@@ -99,6 +128,22 @@ impl Report {
             )),
             _ => Ok(()),
         }
+    }
+}
+
+impl Report {
+    /// The report as measured run `k` alone saw it: every figure that
+    /// run's, not the median (for verdicts judged run by run).
+    pub fn run(&self, k: usize) -> Report {
+        let mut one = self.clone();
+        for table in &mut one.tables {
+            for row in &mut table.rows {
+                if let Outcome::Measured(figures) = &mut row.outcome {
+                    **figures = figures.run(k);
+                }
+            }
+        }
+        one
     }
 }
 
@@ -143,17 +188,49 @@ fn bar_for(workload: Workload, model: Model, jobs: u64, hidden: bool) -> Progres
     bar
 }
 
-/// Runs `selected` workloads at `size`, handing each table to `finished`
-/// as soon as it is measured; progress bars on stderr unless `quiet`.
+/// How long each core spins to measure how much of the machine is free:
+/// shorter for the smoke test, which judges nothing.
+fn spin(size: Size) -> std::time::Duration {
+    std::time::Duration::from_millis(if size == Size::Tiny { 50 } else { 300 })
+}
+
+/// What a run of `compare` is asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan<'a> {
+    /// Which workloads.
+    pub selected: &'a [Workload],
+    /// How big.
+    pub size: Size,
+    /// Measured runs per row, after a warm-up run (at least 1).
+    pub runs: usize,
+    /// No progress bars.
+    pub quiet: bool,
+}
+
+/// Calibrates, then runs the plan's workloads, handing each table to
+/// `finished` as soon as it is measured (and `started` the sentence on
+/// the machine's load, before the first); progress bars on stderr unless
+/// `quiet`.
 pub fn compare(
-    selected: &[Workload],
-    size: Size,
-    quiet: bool,
+    plan: Plan,
+    started: impl FnOnce(&str),
     mut finished: impl FnMut(&Table),
 ) -> io::Result<Report> {
+    if plan.runs == 0 {
+        let error = "--runs must be at least 1: a row needs a measured run";
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, error));
+    }
     let machine = machine();
-    // (The crash table's Redis row is n/a: no server for it alone.)
-    let redis = if selected
+    let start = Instant::now();
+    let rounds_per_ms = crate::calibrate::rounds_per_ms();
+    let cores_free_before = crate::calibrate::cores_free(machine.cores, spin(plan.size));
+    started(&crate::calibrate::describe(
+        cores_free_before,
+        machine.cores,
+    ));
+    // (The crash and panic tables' Redis rows are n/a: no server for them.)
+    let redis = if plan
+        .selected
         .iter()
         .any(|w| !w.is_fatal() && w.models().contains(&Model::RedisQueue))
     {
@@ -165,15 +242,16 @@ pub fn compare(
         Err(String::from("not needed"))
     };
     let ctx = Ctx {
-        size,
+        size: plan.size,
         cores: machine.cores,
         program: std::env::current_exe()?,
         redis: redis.as_ref().map(|s| s.url.clone()).map_err(Clone::clone),
+        rounds_per_ms,
+        runs: plan.runs,
     };
-    let start = Instant::now();
     let mut tables = Vec::new();
-    for &workload in selected {
-        let progress = |model: Model, jobs: u64| bar_for(workload, model, jobs, quiet);
+    for &workload in plan.selected {
+        let progress = |model: Model, jobs: u64| bar_for(workload, model, jobs, plan.quiet);
         let rows = match workload {
             Workload::Cpu => workloads::cpu::rows(&ctx, &progress),
             Workload::Io => workloads::io::rows(&ctx, &progress),
@@ -186,6 +264,7 @@ pub fn compare(
         let mut table = Table {
             workload,
             about: about(workload).to_string(),
+            size: plan.size,
             rows: rows
                 .into_iter()
                 .map(|(model, outcome)| Row {
@@ -203,28 +282,50 @@ pub fn compare(
         finished(&table);
         tables.push(table);
     }
+    let cores_free_after = crate::calibrate::cores_free(machine.cores, spin(plan.size));
+    let calibration = crate::calibrate::Calibration {
+        rounds_per_ms,
+        cores_free_before,
+        cores_free_after,
+    };
+    let cores_free = calibration.cores_free();
     Ok(Report {
+        load: Some(Load {
+            cores_free,
+            busy: crate::calibrate::is_busy(cores_free, machine.cores),
+        }),
         machine,
-        size,
-        load: None,
+        size: plan.size,
+        runs: plan.runs,
+        calibration: Some(calibration),
+        sampler: Some(crate::measure::sampler_cost()),
         seconds: start.elapsed().as_secs_f64(),
         tables,
     })
 }
 
-/// Fills each row's speed-up against the sequential row, and against the
-/// ideal (the core count).
+/// Fills each row's speed-up against the sequential row, run for run (the
+/// k-th run of each), and its median; and against the ideal (the core
+/// count).
 fn add_speedups(table: &mut Table, cores: usize) {
     let sequential = table
         .rows
         .iter()
         .find(|r| r.model == Model::Sequential)
         .and_then(|r| r.outcome.figures())
-        .map(|f| f.wall_s);
-    let Some(sequential) = sequential else { return };
+        .map(|f| (f.wall_s, f.runs.iter().map(|r| r.wall_s).collect::<Vec<_>>()));
+    let Some((sequential_median, sequential_runs)) = sequential else {
+        return;
+    };
     for row in &mut table.rows {
         if let Outcome::Measured(figures) = &mut row.outcome {
-            let speedup = sequential / figures.wall_s.max(1e-9);
+            for (k, run) in figures.runs.iter_mut().enumerate() {
+                let base = sequential_runs.get(k).copied().unwrap_or(sequential_median);
+                run.speedup = Some(base / run.wall_s.max(1e-9));
+            }
+            let speedups = figures.runs.iter().filter_map(|r| r.speedup).collect();
+            let speedup = workloads::median(speedups)
+                .unwrap_or(sequential_median / figures.wall_s.max(1e-9));
             figures.speedup = Some(speedup);
             figures.of_ideal = Some(speedup / cores as f64);
         }
@@ -245,8 +346,8 @@ pub fn seconds(s: f64) -> String {
     }
 }
 
-fn mib(bytes: u64) -> String {
-    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+fn mib(bytes: f64) -> String {
+    format!("{:.1} MiB", bytes / (1024.0 * 1024.0))
 }
 
 fn kib(bytes: f64) -> String {
@@ -257,27 +358,84 @@ fn or_dash(value: Option<String>) -> String {
     value.unwrap_or_else(|| String::from("-"))
 }
 
+/// A duration in the unit [`seconds`] picks for `unit_of`, without the
+/// unit: the numbers of a range beside its median.
+fn seconds_like(s: f64, unit_of: f64) -> String {
+    if unit_of >= 1.0 {
+        format!("{s:.2}")
+    } else if unit_of >= 1e-3 {
+        format!("{:.1}", s * 1e3)
+    } else {
+        format!("{:.0}", s * 1e6)
+    }
+}
+
+/// A median and, when there was more than one run, the lowest and
+/// highest run: `1.93× (1.90–1.95)`.
+fn with_range(median: String, range: Option<(String, String)>, runs: usize) -> String {
+    match range {
+        Some((low, high)) if runs > 1 => format!("{median} ({low}–{high})"),
+        _ => median,
+    }
+}
+
+fn speedup_cell(f: &Figures) -> String {
+    let Some(speedup) = f.speedup else {
+        return String::from("-");
+    };
+    let range = f.range(|r| r.speedup);
+    let range = range.map(|(l, h)| (format!("{l:.2}"), format!("{h:.2}")));
+    with_range(format!("{speedup:.2}×"), range, f.runs.len())
+}
+
+fn wall_cell(f: &Figures) -> String {
+    let range = f.range(|r| Some(r.wall_s));
+    let range = range.map(|(l, h)| (seconds_like(l, f.wall_s), seconds_like(h, f.wall_s)));
+    with_range(seconds(f.wall_s), range, f.runs.len())
+}
+
+fn rate(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{:.1} M", per_second / 1e6)
+    } else {
+        format!("{per_second:.0}")
+    }
+}
+
+fn rate_cell(f: &Figures) -> String {
+    let range = f.range(|r| Some(r.per_second));
+    let range = range.map(|(l, h)| (rate(l), rate(h)));
+    with_range(rate(f.per_second), range, f.runs.len())
+}
+
+/// The tail of the latencies: the 99th percentile with the runs' range,
+/// or `max` when too few requests were timed for a 99th percentile.
+fn tail_cell(f: &Figures) -> String {
+    let Some(latency) = f.latency else {
+        return String::from("-");
+    };
+    if latency.count < crate::measure::Latency::FEW {
+        return format!("max {}", seconds(latency.max_s));
+    }
+    let range = f.range(|r| r.latency.map(|l| l.p99_s));
+    let range = range.map(|(l, h)| (seconds_like(l, latency.p99_s), seconds_like(h, latency.p99_s)));
+    with_range(seconds(latency.p99_s), range, f.runs.len())
+}
+
 /// The columns a workload's table shows, and how each reads a row.
 type Column = (&'static str, fn(&Figures) -> String);
 
-fn columns(workload: Workload) -> Vec<Column> {
-    let wall: Column = ("wall", |f| seconds(f.wall_s));
-    let speedup: Column = ("speed-up", |f| {
-        or_dash(f.speedup.map(|s| format!("{s:.2}×")))
-    });
-    let ideal: Column = ("of ideal", |f| {
-        or_dash(f.of_ideal.map(|s| format!("{:.0} %", s * 100.0)))
-    });
-    let rate: Column = ("per s", |f| match f.per_second {
-        rate if rate >= 1e6 => format!("{:.1} M", rate / 1e6),
-        rate => format!("{rate:.0}"),
-    });
+fn columns(workload: Workload, size: Size) -> Vec<Column> {
+    let wall: Column = ("wall", wall_cell);
+    let speedup: Column = ("speed-up", speedup_cell);
+    let per_second: Column = ("per s", rate_cell);
     let cpu: Column = ("CPU usr+sys", |f| {
         format!("{:.2}+{:.2} s", f.cpu_user_s, f.cpu_system_s)
     });
-    let rss: Column = ("peak RSS", |f| mib(f.peak_rss_bytes));
+    let memory: Column = ("memory", |f| mib(f.memory_bytes as f64));
+    let startup: Column = ("start-up", |f| or_dash(f.startup_s.map(seconds)));
     let p50: Column = ("p50", |f| or_dash(f.p50_s.map(seconds)));
-    let p99: Column = ("p99", |f| or_dash(f.p99_s.map(seconds)));
+    let p99: Column = ("p99", tail_cell);
     let lines: Column = ("lines", |f| or_dash(f.lines.map(|n| n.to_string())));
     let ok: Column = ("answer", |f| {
         String::from(match f.correct {
@@ -286,12 +444,15 @@ fn columns(workload: Workload) -> Vec<Column> {
             None => "-",
         })
     });
+    // A smoke test shows no speed-up: its rows are too short to support one.
+    let timing = if size == Size::Tiny { wall } else { speedup };
     match workload {
-        Workload::Cpu | Workload::Tiny | Workload::Shared => {
-            vec![wall, speedup, ideal, rate, cpu, rss, lines, ok]
+        Workload::Cpu | Workload::Shared => {
+            vec![timing, cpu, memory, startup, lines, ok]
         }
+        Workload::Tiny => vec![per_second, cpu, memory, startup, lines, ok],
         // (Its `lines` are the cpu table's: the same models run other jobs.)
-        Workload::Io => vec![wall, speedup, rate, p50, p99, cpu, rss, ok],
+        Workload::Io => vec![per_second, p50, p99, cpu, startup, ok],
         Workload::Connections => vec![
             ("conns", |f| f.jobs.to_string()),
             ("server RSS/conn", |f| {
@@ -301,20 +462,26 @@ fn columns(workload: Workload) -> Vec<Column> {
                 or_dash(f.kernel_per_connection_bytes.map(kib))
             }),
             p50,
-            p99,
+            ("p99", |f| or_dash(f.p99_s.map(seconds))),
             lines,
         ],
         Workload::Mixed => vec![
             ("echo p50", |f| or_dash(f.p50_s.map(seconds))),
-            ("echo p99", |f| or_dash(f.p99_s.map(seconds))),
+            ("echo p99", tail_cell),
             ("CPU jobs/s", |f| format!("{:.0}", f.per_second)),
             cpu,
             lines,
         ],
         Workload::Panic | Workload::Crash => vec![
+            ("program", |f| {
+                String::from(match f.survived {
+                    Some(true) => "survived",
+                    Some(false) => "died",
+                    None => "-",
+                })
+            }),
             ("finished", |f| or_dash(f.finished.map(|n| n.to_string()))),
             ("lost", |f| or_dash(f.lost.map(|n| n.to_string()))),
-            wall,
             lines,
         ],
     }
@@ -340,7 +507,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 /// The table of one workload, as text at most 100 characters wide: a row
 /// per model; a model that does not fit says why, on its own lines.
 pub fn render(table: &Table) -> String {
-    let columns = columns(table.workload);
+    let columns = columns(table.workload, table.size);
     let cells: Vec<Vec<String>> = table
         .rows
         .iter()
@@ -370,6 +537,10 @@ pub fn render(table: &Table) -> String {
         .collect();
     let mut out = String::new();
     let _ = writeln!(out, "{} · {}", table.workload.name(), table.about);
+    if table.size == Size::Tiny {
+        let smoke = "SMOKE TEST (--size tiny): too small to judge; no speed-ups shown";
+        let _ = writeln!(out, "{smoke}");
+    }
     let mut header = format!("{:<label_width$}", "model");
     for ((name, _), width) in columns.iter().zip(&widths) {
         let _ = write!(header, "  {name:>width$}");
@@ -403,12 +574,48 @@ pub fn render(table: &Table) -> String {
             }
         }
     }
+    notes.extend(how_measured(table));
     for note in notes {
         for (i, text) in wrap(&note, 96).into_iter().enumerate() {
             let _ = writeln!(out, "{}{text}", if i == 0 { "* " } else { "  " });
         }
     }
     out
+}
+
+/// The lines under a table that say how its cells were measured: how
+/// many runs each median is of, and how many latencies each percentile.
+fn how_measured(table: &Table) -> Vec<String> {
+    let measured: Vec<&Figures> = table.rows.iter().filter_map(|r| r.outcome.figures()).collect();
+    let mut notes = Vec::new();
+    let runs = measured.iter().map(|f| f.runs.len()).max().unwrap_or(0);
+    if runs > 1 {
+        notes.push(format!(
+            "each figure is the median of {runs} runs after a warm-up; (lowest–highest) beside it"
+        ));
+    } else if !table.workload.is_fatal() && runs == 1 {
+        notes.push(String::from("each figure is one run after a warm-up: no spread"));
+    }
+    let counts: Vec<u64> = measured
+        .iter()
+        .filter_map(|f| f.latency.map(|l| l.count))
+        .collect();
+    if let (Some(least), Some(most)) = (counts.iter().min(), counts.iter().max()) {
+        let (what, tail) = (
+            if least == most {
+                format!("{least} latencies per row")
+            } else {
+                format!("{least} to {most} latencies per row")
+            },
+            if *least < crate::measure::Latency::FEW {
+                format!(", `max` where fewer than {} (too few for a p99)", crate::measure::Latency::FEW)
+            } else {
+                String::new()
+            },
+        );
+        notes.push(format!("p50 and p99 of {what}{tail}"));
+    }
+    notes
 }
 
 /// Where the JSON and the charts go by default: `target/lab-13/`, beside

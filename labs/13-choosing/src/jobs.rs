@@ -29,25 +29,30 @@ pub enum Task {
         /// The number to send; the server answers `2n + 1`.
         n: u64,
     },
-    /// A small job: about `micros` µs of CPU, then `index`'s answer.
+    /// A small job: `rounds` rounds of `crunch` (a fixed amount of work,
+    /// sized once per run to take a few ms), then `index`'s answer.
     Small {
         /// Which job.
         index: u64,
-        /// How long it computes.
-        micros: u64,
+        /// How much it computes.
+        rounds: u64,
     },
-    /// About 2 ms of CPU, or, if `fatal`, aborts the process it runs in.
+    /// `rounds` of work, or, if `fatal`, aborts the process it runs in.
     MaybeAbort {
         /// Which job.
         index: u64,
+        /// How much it computes.
+        rounds: u64,
         /// Whether this is the one that aborts.
         fatal: bool,
     },
-    /// About 2 ms of CPU, or, if `fatal`, panics: the thread unwinds, and
+    /// `rounds` of work, or, if `fatal`, panics: the thread unwinds, and
     /// whatever joins it decides what happens next.
     MaybePanic {
         /// Which job.
         index: u64,
+        /// How much it computes.
+        rounds: u64,
         /// Whether this is the one that panics.
         fatal: bool,
     },
@@ -116,18 +121,26 @@ impl Task {
                 let seconds = start.elapsed().as_secs_f64();
                 Answer::Reply { value, seconds }
             }
-            Task::Small { index, micros } => Answer::Number(small(*index, *micros)),
-            Task::MaybeAbort { index, fatal } => {
+            Task::Small { index, rounds } => Answer::Number(small(*index, *rounds)),
+            Task::MaybeAbort {
+                index,
+                rounds,
+                fatal,
+            } => {
                 if *fatal {
                     std::process::abort();
                 }
-                Answer::Number(small(*index, 2_000))
+                Answer::Number(small(*index, *rounds))
             }
-            Task::MaybePanic { index, fatal } => {
+            Task::MaybePanic {
+                index,
+                rounds,
+                fatal,
+            } => {
                 if *fatal {
                     panic!("job {index} panicked");
                 }
-                Answer::Number(small(*index, 2_000))
+                Answer::Number(small(*index, *rounds))
             }
             Task::CountWords { text } => Answer::Counts(count_words(text)),
         })
@@ -157,14 +170,11 @@ pub fn crunch(chunk: u64, rounds: u64) -> u64 {
 }
 // ANCHOR_END: crunch
 
-/// About `micros` µs of CPU work, then an answer that depends only on
-/// `index` (the amount of work done varies with the machine).
-pub fn small(index: u64, micros: u64) -> u64 {
-    let deadline = Instant::now() + Duration::from_micros(micros);
-    let mut x = index;
-    while Instant::now() < deadline {
-        x = std::hint::black_box(crunch(x, 1_000));
-    }
+/// `rounds` rounds of CPU work, then an answer that depends only on
+/// `index`. The work is fixed, never "until a deadline": a job that loses
+/// its core to another thread takes longer, and the row shows it.
+pub fn small(index: u64, rounds: u64) -> u64 {
+    std::hint::black_box(crunch(index, rounds));
     index.wrapping_mul(7).wrapping_add(1)
 }
 
@@ -186,9 +196,21 @@ pub fn request(server: SocketAddr, n: u64) -> io::Result<u64> {
 pub fn count_words(text: &str) -> HashMap<String, u64> {
     let mut counts = HashMap::new();
     for word in text.split_ascii_whitespace() {
-        *counts.entry(word.to_string()).or_insert(0) += 1;
+        count(&mut counts, word);
     }
     counts
+}
+
+/// Adds one to `word`'s count: a lookup for a word seen before, a key
+/// allocated only for a new one (every design of the `shared` table
+/// counts a word this way, so they differ only in how they share).
+pub fn count(counts: &mut HashMap<String, u64>, word: &str) {
+    match counts.get_mut(word) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(word.to_string(), 1);
+        }
+    }
 }
 
 /// Adds `part`'s counts into `total`.

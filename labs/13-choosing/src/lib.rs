@@ -51,6 +51,7 @@ pub mod on_loom;
 pub mod on_std;
 
 pub mod advise;
+pub mod calibrate;
 pub mod chart;
 pub mod checks;
 pub mod compare;

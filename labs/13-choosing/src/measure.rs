@@ -1,19 +1,27 @@
 //! What a row measures, and how (Linux, from `/proc`):
 //!
-//! - wall time, from the start of the model's code to its answer;
+//! - wall time, from the start of the model's code to its answer; pools
+//!   and runtimes are started before the clock starts (their start-up is
+//!   a column of its own);
 //! - CPU time, user and system, of this process and of its children that
 //!   ended during the row (`/proc/self/stat`: the kernel adds a child's
 //!   time to its parent's when the parent reaps it, so a worker process
 //!   counts once it has exited and been waited for);
-//! - peak memory: resident memory of this process plus its live children,
-//!   sampled every 5 ms by a thread of its own (`VmRSS` in
-//!   `/proc/PID/status`; children from `/proc/self/task/*/children`). A
-//!   peak shorter than 5 ms can be missed: the column is a floor.
+//! - memory: the row's own increase in proportional set size (PSS, from
+//!   `/proc/PID/smaps_rollup`: a page shared by N processes counts 1/N in
+//!   each, so shared pages count once in the sum), over this process and
+//!   the worker processes the row started before its clock, sampled by a
+//!   thread of its own. The sampler reads only those known PIDs: it never
+//!   walks the process tree while a row is timed. It measures its own CPU
+//!   time, and sleeps long enough between samples to stay under 1 % of a
+//!   core; a peak shorter than its interval can be missed: the column is
+//!   a floor.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fs;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -48,87 +56,146 @@ pub fn cpu_time() -> CpuTime {
     }
 }
 
-/// The resident memory of a process, in bytes (0 if it is gone).
-fn resident_bytes(pid: &str) -> u64 {
-    lab_11::c10k::kib_field(&format!("/proc/{pid}/status"), "VmRSS:").unwrap_or(0)
+/// The CPU time the calling thread has used, in seconds (nanosecond
+/// resolution, unlike `/proc`'s ticks).
+pub fn thread_cpu_seconds() -> f64 {
+    let time = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9
 }
 
-/// The pids of this process's children (and theirs), for every thread.
-fn descendants(pid: &str, into: &mut Vec<String>) {
-    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
-        return;
-    };
-    for task in tasks.flatten() {
-        let children = fs::read_to_string(task.path().join("children")).unwrap_or_default();
-        for child in children.split_whitespace() {
-            into.push(child.to_string());
-            descendants(child, into);
+/// A process's proportional set size in bytes, from
+/// `/proc/PID/smaps_rollup` (`pid` may be `self`); `None` if it is gone
+/// or the kernel has no such file.
+pub fn pss_bytes(pid: &str) -> Option<u64> {
+    lab_11::c10k::kib_field(&format!("/proc/{pid}/smaps_rollup"), "Pss:").ok()
+}
+
+/// The PIDs of this process's children (and theirs), for every thread.
+/// Walks `/proc`: call it before a row's clock starts, never while it runs.
+pub fn descendants() -> Vec<u32> {
+    fn walk(pid: &str, into: &mut Vec<u32>) {
+        let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+            return;
+        };
+        for task in tasks.flatten() {
+            let children = fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in children.split_whitespace() {
+                if let Ok(id) = child.parse() {
+                    into.push(id);
+                    walk(child, into);
+                }
+            }
         }
+    }
+    let mut pids = Vec::new();
+    walk("self", &mut pids);
+    pids
+}
+
+/// PSS of this process and of `pids`, in bytes (a PID that is gone
+/// counts 0).
+pub fn pss_of(pids: &[u32]) -> u64 {
+    let children: u64 = pids.iter().filter_map(|p| pss_bytes(&p.to_string())).sum();
+    pss_bytes("self").unwrap_or(0) + children
+}
+
+/// What the memory sampler itself cost over a whole run: its CPU time
+/// over the wall time it ran, as a share of one core.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SamplerCost {
+    /// Seconds of CPU the sampler used.
+    pub cpu_s: f64,
+    /// Seconds it was running.
+    pub wall_s: f64,
+    /// Samples taken.
+    pub samples: u64,
+}
+
+impl SamplerCost {
+    /// Its CPU time over its wall time: 0.01 is 1 % of a core.
+    pub fn share_of_a_core(&self) -> f64 {
+        self.cpu_s / self.wall_s.max(1e-9)
     }
 }
 
-/// Resident memory of this process and every live descendant, in bytes.
-pub fn resident_with_children() -> u64 {
-    let mut pids = vec![String::from("self")];
-    descendants("self", &mut pids);
-    pids.iter().map(|pid| resident_bytes(pid)).sum()
+/// Every sampler's cost so far in this process.
+static SAMPLERS: Mutex<SamplerCost> = Mutex::new(SamplerCost {
+    cpu_s: 0.0,
+    wall_s: 0.0,
+    samples: 0,
+});
+
+/// What every memory sampler of this process has cost so far.
+pub fn sampler_cost() -> SamplerCost {
+    *SAMPLERS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A thread that samples [`resident_with_children`] until stopped.
+/// The shortest pause between two samples.
+const SAMPLE_EVERY: Duration = Duration::from_millis(10);
+
+/// A thread that samples [`pss_of`] the known PIDs until stopped.
 pub struct PeakMemory {
     stop: Arc<AtomicBool>,
-    peak: Arc<AtomicU64>,
-    sampler: Option<thread::JoinHandle<()>>,
+    sampler: Option<thread::JoinHandle<u64>>,
 }
 
 impl PeakMemory {
-    /// Starts sampling now.
-    pub fn start() -> Self {
+    /// Starts sampling now, this process and `pids`.
+    pub fn start(pids: Vec<u32>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
-        let peak = Arc::new(AtomicU64::new(resident_with_children()));
         let sampler = {
-            let (stop, peak) = (Arc::clone(&stop), Arc::clone(&peak));
+            let stop = Arc::clone(&stop);
             thread::Builder::new()
                 .name("memory sampler".into())
                 .spawn(move || {
+                    let (began, cpu_before) = (Instant::now(), thread_cpu_seconds());
+                    let (mut peak, mut samples) = (0, 0);
                     while !stop.load(Ordering::Relaxed) {
-                        peak.fetch_max(resident_with_children(), Ordering::Relaxed);
-                        thread::sleep(Duration::from_millis(5));
+                        let before = thread_cpu_seconds();
+                        peak = peak.max(pss_of(&pids));
+                        samples += 1;
+                        // A sample that cost c seconds of CPU is followed
+                        // by a pause of at least 100 c: under 1 % of a core.
+                        let cost = Duration::from_secs_f64(thread_cpu_seconds() - before);
+                        thread::sleep(SAMPLE_EVERY.max(cost * 100));
                     }
+                    let mut total = SAMPLERS.lock().unwrap_or_else(PoisonError::into_inner);
+                    total.cpu_s += thread_cpu_seconds() - cpu_before;
+                    total.wall_s += began.elapsed().as_secs_f64();
+                    total.samples += samples;
+                    peak
                 })
                 .ok()
         };
-        Self {
-            stop,
-            peak,
-            sampler,
-        }
+        Self { stop, sampler }
     }
 
     /// Stops sampling; the highest sample, in bytes.
     pub fn stop(mut self) -> u64 {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(sampler) = self.sampler.take() {
-            let _ = sampler.join();
-        }
-        self.peak.load(Ordering::Relaxed)
+        self.sampler
+            .take()
+            .and_then(|sampler| sampler.join().ok())
+            .unwrap_or(0)
     }
 }
 
-/// What running one model's code cost.
+/// What running one model's code once cost.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Cost {
     /// Wall time, in seconds.
     pub wall: f64,
     /// CPU time spent meanwhile.
     pub cpu: CpuTime,
-    /// Peak resident memory meanwhile, with children, in bytes.
-    pub peak_rss: u64,
+    /// Peak PSS meanwhile, of this process and the known PIDs, in bytes.
+    pub peak_pss: u64,
 }
 
-/// Runs `model`, measuring what it cost.
-pub fn measured<T>(model: impl FnOnce() -> T) -> (T, Cost) {
-    let memory = PeakMemory::start();
+/// Runs `model`, measuring what it cost; the memory sampler reads this
+/// process and `pids` (the row's worker processes, found before the
+/// clock started).
+pub fn measured<T>(pids: &[u32], model: impl FnOnce() -> T) -> (T, Cost) {
+    let memory = PeakMemory::start(pids.to_vec());
     let cpu_before = cpu_time();
     let start = Instant::now();
     let answer = model();
@@ -140,19 +207,88 @@ pub fn measured<T>(model: impl FnOnce() -> T) -> (T, Cost) {
             user: cpu_after.user - cpu_before.user,
             system: cpu_after.system - cpu_before.system,
         },
-        peak_rss: memory.stop(),
+        peak_pss: memory.stop(),
     };
     (answer, cost)
 }
 
-/// The median and 99th percentile of some durations, in seconds.
-pub fn percentiles(mut times: Vec<Duration>) -> Option<(f64, f64)> {
-    if times.is_empty() {
-        return None;
+/// Latencies, in an HDR histogram: percentiles without keeping every
+/// sample, to three significant digits, from 1 µs to 10 minutes.
+#[derive(Clone, Debug)]
+pub struct Latencies(hdrhistogram::Histogram<u64>);
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Self::new()
     }
-    times.sort();
-    let at = |q: usize| times[(times.len() * q / 100).min(times.len() - 1)].as_secs_f64();
-    Some((at(50), at(99)))
+}
+
+impl Latencies {
+    /// An empty histogram.
+    pub fn new() -> Self {
+        let histogram = hdrhistogram::Histogram::new_with_bounds(1, 600_000_000, 3)
+            .expect("the bounds are valid");
+        Self(histogram)
+    }
+
+    /// Records one latency (clamped into the histogram's range).
+    pub fn record(&mut self, latency: Duration) {
+        let micros = (latency.as_micros() as u64).clamp(1, 600_000_000);
+        self.0.saturating_record(micros);
+    }
+
+    /// Adds another histogram's latencies to this one.
+    pub fn add(&mut self, other: &Latencies) {
+        // Same bounds on both sides: adding cannot fail.
+        let _ = self.0.add(&other.0);
+    }
+
+    /// What it holds, as the JSON and the tables show it.
+    pub fn summary(&self) -> Option<Latency> {
+        let count = self.0.len();
+        if count == 0 {
+            return None;
+        }
+        let at = |q: f64| self.0.value_at_quantile(q) as f64 * 1e-6;
+        Some(Latency {
+            count,
+            p50_s: at(0.50),
+            p99_s: at(0.99),
+            p999_s: at(0.999),
+            max_s: self.0.max() as f64 * 1e-6,
+        })
+    }
+}
+
+/// A latency distribution's summary.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    /// How many latencies it summarises.
+    pub count: u64,
+    /// The median, seconds.
+    pub p50_s: f64,
+    /// The 99th percentile, seconds.
+    pub p99_s: f64,
+    /// The 99.9th percentile, seconds.
+    pub p999_s: f64,
+    /// The largest, seconds.
+    pub max_s: f64,
+}
+
+impl Latency {
+    /// Fewer samples than this, and a 99th percentile is only the largest
+    /// of a few: the tables say "max of n" instead.
+    pub const FEW: u64 = 100;
+
+    /// The tail the tables show: the 99th percentile, or the maximum when
+    /// there are fewer than [`Latency::FEW`] samples.
+    pub fn tail_s(&self) -> f64 {
+        if self.count < Self::FEW {
+            self.max_s
+        } else {
+            self.p99_s
+        }
+    }
 }
 
 #[cfg(test)]
@@ -160,17 +296,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentiles_pick_the_median_and_the_99th() {
-        let times: Vec<Duration> = (1..=100).rev().map(Duration::from_millis).collect();
-        assert_eq!(percentiles(times), Some((0.051, 0.1)));
-        assert_eq!(percentiles(Vec::new()), None);
+    fn percentiles_come_with_their_count_and_few_samples_give_the_max() {
+        let mut many = Latencies::new();
+        for ms in 1..=1000 {
+            many.record(Duration::from_millis(ms));
+        }
+        let summary = many.summary().unwrap();
+        assert_eq!(summary.count, 1000);
+        // Three significant digits: within 0.1 %.
+        assert!((summary.p50_s - 0.500).abs() < 0.001, "{summary:?}");
+        assert!((summary.p99_s - 0.990).abs() < 0.001, "{summary:?}");
+        assert_eq!(summary.tail_s(), summary.p99_s);
+        let mut few = Latencies::new();
+        for ms in [1, 2, 50] {
+            few.record(Duration::from_millis(ms));
+        }
+        let summary = few.summary().unwrap();
+        assert_eq!(summary.count, 3);
+        assert!((summary.tail_s() - 0.050).abs() < 0.0001, "{summary:?}");
+        assert_eq!(Latencies::new().summary(), None);
+        few.add(&many);
+        assert_eq!(few.summary().unwrap().count, 1003);
     }
 
     #[test]
     fn a_busy_loop_is_counted_as_user_time_and_memory_is_seen() {
         // Spins until the kernel has charged at least one tick of user
         // time (however busy the machine), or gives up after 30 s.
-        let (charged, cost) = measured(|| {
+        let (charged, cost) = measured(&[], || {
             let (before, start) = (cpu_time().user, Instant::now());
             let mut x = 0u64;
             while cpu_time().user <= before {
@@ -185,6 +338,23 @@ mod tests {
         });
         assert!(charged, "30 s of spinning were never charged as user time");
         assert!(cost.cpu.user > 0.0, "{cost:?}");
-        assert!(cost.peak_rss > 0, "{cost:?}");
+        assert!(cost.peak_pss > 0, "{cost:?}");
+        let sampler = sampler_cost();
+        assert!(sampler.samples >= 1 && sampler.wall_s > 0.0, "{sampler:?}");
+    }
+
+    #[test]
+    fn a_child_s_memory_is_counted_from_its_pid() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep starts");
+        let pid = child.id();
+        assert!(descendants().contains(&pid));
+        let alone = pss_of(&[]);
+        let with_child = pss_of(&[pid]);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(with_child > alone, "{with_child} vs {alone}");
     }
 }

@@ -7,14 +7,19 @@
 //!
 //! `done(i)` is called as each job finishes (the progress bar; the crash
 //! workload's count of what finished before the process died).
+//!
+//! What a model needs before its first job (a pool's workers, a runtime's
+//! threads) is started by [`start`], before the clock starts: a row times
+//! the jobs, and its start-up is a column of its own.
 
 use crate::jobs::{Answer, Task};
+use crate::models::Model;
 use lab_09::pools::{Pool, PoolConfig, PoolKind, ProcessPool, ThreadPool};
 use rayon::prelude::*;
 use std::io;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// What a model returns: the answers in order, or why it has none.
@@ -50,35 +55,43 @@ pub fn threads(tasks: &[Task], threads: usize, done: Done) -> Answers {
 }
 
 /// `threads` scoped threads, each calling `run` on the next job until none
-/// is left; the answers in the jobs' order.
+/// is left; the answers in the jobs' order. A job that panics ends its
+/// thread, and `join` returns that panic as an `Err`: the other threads
+/// go on taking jobs, and only the job that panicked has no answer.
 fn taking_turns(
     tasks: &[Task],
     threads: usize,
     run: impl Fn(usize, &Task) -> io::Result<Answer> + Sync,
 ) -> Answers {
     let next = AtomicUsize::new(0);
-    let mut answers: Vec<Option<io::Result<Answer>>> = (0..tasks.len()).map(|_| None).collect();
+    let answers: Vec<Mutex<Option<io::Result<Answer>>>> =
+        tasks.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.max(1))
             .map(|_| {
                 scope.spawn(|| {
-                    let mut mine = Vec::new();
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(task) = tasks.get(index) else { break };
-                        mine.push((index, run(index, task)));
+                        let answer = run(index, task);
+                        *answers[index].lock().unwrap_or_else(PoisonError::into_inner) =
+                            Some(answer);
                     }
-                    mine
                 })
             })
             .collect();
         for worker in workers {
-            for (index, answer) in worker.join().expect("a job panicked") {
-                answers[index] = Some(answer);
-            }
+            // A thread that panicked comes back as an `Err` here: caught.
+            // Its job alone has no answer, and the program goes on.
+            let _ = worker.join();
         }
     });
-    collect(answers)
+    let answers = answers.into_iter().map(|a| {
+        a.into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(|| Err(io::Error::other("its thread panicked")))
+    });
+    collect(answers.map(Some).collect())
 }
 // ANCHOR_END: threads
 
@@ -100,19 +113,19 @@ pub fn rayon(tasks: &[Task], done: Done) -> Answers {
 // ANCHOR: pool
 /// lab-09's pool: threads or worker processes, a configuration value (C7).
 /// A worker process is this lab's binary, run as `lab-13 worker`.
-pub fn pool(kind: PoolKind, tasks: &[Task], workers: usize, program: &Path, done: Done) -> Answers {
-    let config = PoolConfig {
+pub fn pool_config(kind: PoolKind, workers: usize, program: &Path) -> PoolConfig {
+    PoolConfig {
         kind,
         workers,
         program: program.to_path_buf(),
         patience: Duration::from_secs(30),
         attempts: 2,
-    };
-    let results = match kind {
-        PoolKind::Threads => ThreadPool::new(workers).run(tasks),
-        PoolKind::Processes => ProcessPool::new(config).run(tasks),
     }
-    .map_err(|error| error.to_string())?;
+}
+
+/// Runs the jobs on a pool that [`start`] built from [`pool_config`].
+pub fn pool(pool: &mut dyn Pool<Task>, tasks: &[Task], done: Done) -> Answers {
+    let results = pool.run(tasks).map_err(|error| error.to_string())?;
     let answers: Vec<_> = results.into_iter().enumerate().collect();
     for (index, _) in answers.iter().filter(|(_, result)| result.is_ok()) {
         done(*index);
@@ -166,10 +179,16 @@ pub enum CpuPart {
 }
 
 // ANCHOR: tokio
-/// A tokio task per job, `in_flight` at a time; a request is async I/O on
-/// the runtime, a CPU job runs where `cpu` says.
-pub fn tokio(tasks: &[Task], in_flight: usize, cores: usize, cpu: CpuPart, done: Done) -> Answers {
-    let runtime = runtime(cores).map_err(|e| e.to_string())?;
+/// A tokio task per job, `in_flight` at a time, on a runtime [`start`]
+/// built; a request is async I/O on the runtime, a CPU job runs where
+/// `cpu` says. A task that panics is a `JoinError` for its job alone.
+pub fn tokio(
+    runtime: &tokio::runtime::Runtime,
+    tasks: &[Task],
+    in_flight: usize,
+    cpu: CpuPart,
+    done: Done,
+) -> Answers {
     let permits = Arc::new(tokio::sync::Semaphore::new(in_flight.max(1)));
     runtime.block_on(async {
         let handles: Vec<_> = tasks
@@ -198,11 +217,16 @@ pub fn tokio(tasks: &[Task], in_flight: usize, cores: usize, cpu: CpuPart, done:
             .collect();
         let mut answers = Vec::with_capacity(handles.len());
         for (index, handle) in handles.into_iter().enumerate() {
-            let answer = handle.await.map_err(|e| failed(index, e.into()))?;
-            answers.push(answer.map_err(|e| failed(index, e))?);
-            done(index);
+            answers.push(match handle.await {
+                Ok(Ok(answer)) => {
+                    done(index);
+                    Ok(answer)
+                }
+                Ok(Err(error)) => Err(failed(index, error)),
+                Err(join_error) => Err(format!("job {index}: {join_error}")),
+            });
         }
-        Ok(answers)
+        answers.into_iter().collect()
     })
 }
 
@@ -236,27 +260,27 @@ pub async fn request_async(server: std::net::SocketAddr, n: u64) -> io::Result<A
 // ANCHOR: tokio_processes
 /// tokio handing the jobs to lab-09's process pool: the pool is
 /// synchronous, so one `spawn_blocking` drives it over all of them, and
-/// the task awaits the answers.
+/// the task awaits the answers (and gets the pool back, for the next run).
 pub fn tokio_processes(
+    runtime: &tokio::runtime::Runtime,
+    pool_slot: &mut Option<ProcessPool>,
     tasks: &[Task],
-    workers: usize,
-    cores: usize,
-    program: &Path,
     done: Done,
 ) -> Answers {
-    let runtime = runtime(cores).map_err(|e| e.to_string())?;
-    let (tasks, program) = (tasks.to_vec(), program.to_path_buf());
-    let (answers, finished) = runtime.block_on(async move {
+    let mut started = pool_slot.take().ok_or("the process pool was lost")?;
+    let tasks = tasks.to_vec();
+    let (answers, finished, started) = runtime.block_on(async move {
         let run = move || {
-            let finished = std::sync::Mutex::new(Vec::new());
+            let finished = Mutex::new(Vec::new());
             let record = |index| finished.lock().expect("no panic holds it").push(index);
-            let answers = pool(PoolKind::Processes, &tasks, workers, &program, &record);
-            (answers, finished.into_inner().expect("no panic held it"))
+            let answers = pool(&mut started, &tasks, &record);
+            (answers, finished.into_inner().expect("no panic held it"), started)
         };
         tokio::task::spawn_blocking(run)
             .await
             .map_err(|e| e.to_string())
     })?;
+    *pool_slot = Some(started);
     finished.into_iter().for_each(done);
     answers
 }
@@ -323,6 +347,97 @@ pub fn redis_queue(tasks: &[Task], workers: usize, program: &Path, url: &str) ->
         .collect()
 }
 // ANCHOR_END: redis_queue
+
+/// What a model needs started before its clock starts.
+pub enum Started {
+    /// Nothing: its threads (or processes) start with each job or run.
+    Nothing,
+    /// rayon's global pool, started once per program.
+    Rayon,
+    /// lab-09's thread pool (which starts its threads in each run: they
+    /// are scoped to it).
+    ThreadPool(ThreadPool),
+    /// lab-09's process pool, its workers started and answering.
+    ProcessPool(ProcessPool),
+    /// A tokio runtime, its worker threads started.
+    Runtime(tokio::runtime::Runtime),
+    /// A runtime and a process pool (tokio driving a process pool).
+    RuntimeAndPool(tokio::runtime::Runtime, Option<ProcessPool>),
+}
+
+/// Starts what `model` needs before its first job: `workers` pool
+/// workers, a runtime with a thread per core. A process pool's workers
+/// are each given an empty job, so that they have started and answered
+/// before the clock starts.
+pub fn start(model: Model, workers: usize, cores: usize, program: &Path) -> io::Result<Started> {
+    let warm_pool = || -> io::Result<ProcessPool> {
+        let config = pool_config(PoolKind::Processes, workers, program);
+        let mut pool = ProcessPool::new(config);
+        let empty: Vec<Task> = (0..workers as u64)
+            .map(|index| Task::Small { index, rounds: 0 })
+            .collect();
+        Pool::<Task>::run(&mut pool, &empty)?;
+        Ok(pool)
+    };
+    Ok(match model {
+        Model::Rayon => {
+            rayon::broadcast(|_| ());
+            Started::Rayon
+        }
+        Model::PoolThreads => Started::ThreadPool(ThreadPool::new(workers)),
+        Model::PoolProcesses => Started::ProcessPool(warm_pool()?),
+        Model::Tokio | Model::TokioBlocking | Model::TokioRayon => {
+            if model == Model::TokioRayon {
+                rayon::broadcast(|_| ());
+            }
+            Started::Runtime(runtime(cores)?)
+        }
+        Model::TokioProcesses => Started::RuntimeAndPool(runtime(cores)?, Some(warm_pool()?)),
+        _ => Started::Nothing,
+    })
+}
+
+/// Runs the jobs once in `model`, on what [`start`] started for it.
+/// `parallel`: threads, workers or tasks in flight at once.
+pub fn run_started(
+    model: Model,
+    started: &mut Started,
+    tasks: &[Task],
+    parallel: usize,
+    program: &Path,
+    redis: Option<&str>,
+    done: Done,
+) -> Answers {
+    match (model, started) {
+        (Model::Sequential, _) => sequential(tasks, done),
+        (Model::Threads, _) => threads(tasks, parallel, done),
+        (Model::Rayon, _) => rayon(tasks, done),
+        (Model::PoolThreads, Started::ThreadPool(started)) => pool(started, tasks, done),
+        (Model::PoolProcesses, Started::ProcessPool(started)) => pool(started, tasks, done),
+        (Model::ProcessPerJob, _) => process_per_job(tasks, parallel, program, done),
+        (Model::Tokio, Started::Runtime(runtime)) => {
+            tokio(runtime, tasks, parallel, CpuPart::Inline, done)
+        }
+        (Model::TokioBlocking, Started::Runtime(runtime)) => {
+            tokio(runtime, tasks, parallel, CpuPart::Blocking, done)
+        }
+        (Model::TokioRayon, Started::Runtime(runtime)) => {
+            tokio(runtime, tasks, parallel, CpuPart::Rayon, done)
+        }
+        (Model::TokioProcesses, Started::RuntimeAndPool(runtime, pool)) => {
+            tokio_processes(runtime, pool, tasks, done)
+        }
+        (Model::EventLoop, _) => event_loop(tasks, done),
+        (Model::RedisQueue, _) => match redis {
+            Some(url) => redis_queue(tasks, parallel, program, url),
+            None => Err(String::from("no Redis server")),
+        },
+        (other, _) => Err(format!(
+            "{} is not a way to run independent jobs, or was not started",
+            other.label()
+        )),
+    }
+}
 
 fn collect(answers: Vec<Option<io::Result<Answer>>>) -> Answers {
     answers

@@ -16,30 +16,58 @@ fn lab_13() -> Command {
     Command::new(env!("CARGO_BIN_EXE_lab-13"))
 }
 
-/// One tiny run of every workload, shared by the tests below.
+/// One tiny run of every workload, shared by the tests below: a process
+/// per workload, all at once (nothing here is timed, and most of a tiny
+/// run is waiting: together they take a fraction of the time one after
+/// another would). The `cpu` workload runs twice measured, for the spread;
+/// the others once. Their JSONs are joined into one report, and their
+/// outputs into one text.
 fn tiny_run() -> &'static (Value, String) {
     static RUN: OnceLock<(Value, String)> = OnceLock::new();
     RUN.get_or_init(|| {
-        let json = std::env::temp_dir().join(format!("lab-13-test-{}.json", std::process::id()));
-        let mut command = lab_13();
-        command.args(["compare", "--size", "tiny", "--quiet", "--json"]);
-        command.arg(&json);
-        // Ten minutes: a tiny run takes well under one on 2 busy cores.
-        let output = output_within(command, Duration::from_secs(600), "compare --size tiny");
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        assert!(
-            output.status.success(),
-            "compare failed: {}\n{stdout}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let text = std::fs::read_to_string(&json).expect("the JSON was written");
-        let _ = std::fs::remove_file(&json);
-        (
-            serde_json::from_str(&text).expect("the JSON parses"),
-            stdout,
-        )
+        let runs: Vec<(Value, String)> = std::thread::scope(|scope| {
+            let each: Vec<_> = Workload::ALL
+                .iter()
+                .map(|workload| scope.spawn(move || tiny_run_of(*workload)))
+                .collect();
+            each.into_iter()
+                .map(|run| run.join().expect("a tiny run's thread"))
+                .collect()
+        });
+        let mut report = runs[0].0.clone();
+        let tables: Vec<Value> = runs
+            .iter()
+            .flat_map(|(json, _)| json["tables"].as_array().unwrap().clone())
+            .collect();
+        report["tables"] = Value::Array(tables);
+        let stdout = runs.iter().map(|(_, text)| text.as_str()).collect();
+        (report, stdout)
     })
+}
+
+/// `compare --size tiny --workload W`, its JSON and its output.
+fn tiny_run_of(workload: Workload) -> (Value, String) {
+    let name = workload.name();
+    let json = std::env::temp_dir().join(format!("lab-13-test-{}-{name}.json", std::process::id()));
+    let runs = if workload == Workload::Cpu { "2" } else { "1" };
+    let mut command = lab_13();
+    command.args(["compare", "--size", "tiny", "--quiet", "--runs", runs]);
+    command.args(["--workload", name, "--json"]).arg(&json);
+    // Ten minutes: a tiny run takes well under one on 2 busy cores.
+    let output = output_within(command, Duration::from_secs(600), "compare --size tiny");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "compare --workload {name} failed: {}\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&json).expect("the JSON was written");
+    let _ = std::fs::remove_file(&json);
+    for chart in lab_13::chart::CHART_FILES {
+        let _ = std::fs::remove_file(json.with_file_name(chart));
+    }
+    (serde_json::from_str(&text).expect("the JSON parses"), stdout)
 }
 
 fn table(workload: Workload) -> &'static Vec<Value> {
@@ -100,7 +128,7 @@ fn every_model_returns_the_sequential_answer() {
                 let what = format!("{} · {}", workload.name(), row["label"]);
                 let checked = !matches!(
                     workload,
-                    Workload::Crash | Workload::Connections | Workload::Mixed
+                    Workload::Panic | Workload::Crash | Workload::Connections | Workload::Mixed
                 );
                 let expected = if checked {
                     Value::Bool(true)
@@ -146,6 +174,7 @@ fn an_abort_kills_every_thread_of_its_process_and_only_its_worker_process() {
         let row = row(Workload::Crash, model);
         let note = row["note"].as_str().unwrap();
         assert!(note.contains("died") && note.contains("SIGABRT"), "{row}");
+        assert_eq!(row["survived"], false, "{row}");
         // Which jobs ran before 37 depends on the threads (rayon splits
         // the list in two, and a second thread takes the upper half); job
         // 37 itself and whatever was left are lost.
@@ -158,10 +187,38 @@ fn an_abort_kills_every_thread_of_its_process_and_only_its_worker_process() {
         Model::TokioProcesses,
     ] {
         let row = row(Workload::Crash, model);
-        assert!(row["note"].as_str().unwrap().contains("survived"), "{row}");
+        assert_eq!(row["survived"], true, "{row}");
         // Only the job that aborted is lost: every other one finished.
         assert_eq!(row["lost_jobs"], serde_json::json!([37]), "{row}");
     }
+}
+
+#[test]
+fn a_panic_is_caught_at_a_join_a_join_error_or_a_pool_and_kills_what_has_no_catcher() {
+    // Caught: a thread's join, lab-09's pool, tokio's JoinError, a process
+    // boundary. Only the job that panicked is lost.
+    for model in [
+        Model::Threads,
+        Model::PoolThreads,
+        Model::PoolProcesses,
+        Model::ProcessPerJob,
+        Model::Tokio,
+        Model::TokioBlocking,
+        Model::TokioProcesses,
+    ] {
+        let row = row(Workload::Panic, model);
+        assert_eq!(row["survived"], true, "{model:?}: {row}");
+        assert_eq!(row["lost_jobs"], serde_json::json!([37]), "{model:?}: {row}");
+    }
+    // Not caught: it unwinds out of `main` (sequential), rayon re-raises
+    // it at the join, and a panic in `rayon::spawn` has no one to return
+    // to: rayon aborts the process.
+    for model in [Model::Sequential, Model::Rayon, Model::TokioRayon] {
+        let row = row(Workload::Panic, model);
+        assert_eq!(row["survived"], false, "{model:?}: {row}");
+    }
+    let aborted = row(Workload::Panic, Model::TokioRayon)["note"].as_str().unwrap();
+    assert!(aborted.contains("SIGABRT"), "{aborted}");
 }
 
 #[test]
@@ -177,17 +234,27 @@ fn the_json_has_the_machine_and_every_documented_figure() {
         "wall_s",
         "cpu_user_s",
         "cpu_system_s",
-        "peak_rss_bytes",
+        "memory_bytes",
         "per_second",
         "speedup",
         "of_ideal",
+        "startup_s",
         "lines",
         "chapter",
     ] {
         assert!(cpu[field].is_number(), "cpu · rayon lacks {field}: {cpu}");
     }
+    // Every measured run is kept, with its own figures: two for cpu.
+    let runs = cpu["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "{cpu}");
+    assert!(runs.iter().all(|r| r["wall_s"].as_f64().unwrap() > 0.0));
+    assert!(report["calibration"]["rounds_per_ms"].as_u64().unwrap() > 0);
+    assert!(report["load"]["cores_free"].as_f64().unwrap() > 0.0);
+    assert!(report["sampler"]["samples"].as_u64().unwrap() > 0);
     for field in ["p50_s", "p99_s"] {
         assert!(row(Workload::Mixed, Model::TokioBlocking)[field].is_number());
+        let latency = &row(Workload::Mixed, Model::TokioBlocking)["latency"];
+        assert!(latency["count"].as_u64().unwrap() > 0, "{latency}");
         // Every request's latency, in every model that answers in this
         // process or through a pool's pipe (the Redis queue keeps none).
         for model in [
@@ -202,13 +269,17 @@ fn the_json_has_the_machine_and_every_documented_figure() {
     }
     let threads = row(Workload::Connections, Model::Threads);
     assert!(threads["rss_per_connection_bytes"].is_number(), "{threads}");
-    // The tables and the files are named in what the learner reads.
+    // The tables and the files are named in what the learner reads; a
+    // smoke test says so, and draws no speed-up chart.
     for text in [
         "cpu ·",
+        "panic ·",
         "crash ·",
         "every figure:",
-        "cpu-speedup.svg",
         "mixed-p99.svg",
+        "SMOKE TEST",
+        "cores were free",
+        "median of 2 runs",
     ] {
         assert!(
             stdout.contains(text),
@@ -229,10 +300,23 @@ fn a_table_fits_a_hundred_columns_and_names_every_model() {
 }
 
 #[test]
+fn a_smoke_test_shows_no_speed_up() {
+    let (_, stdout) = tiny_run();
+    let headers = stdout.lines().filter(|l| l.starts_with("model "));
+    assert!(headers.clone().count() >= 5, "{stdout}");
+    for header in headers {
+        assert!(!header.contains("speed-up"), "{header}");
+    }
+    assert!(!stdout.contains("cpu-speedup.svg"), "{stdout}");
+}
+
+#[test]
 fn a_bad_flag_is_a_clear_error_with_exit_code_2() {
     for args in [
         &["compare", "--size", "huge"][..],
         &["compare", "--workload", "gpu"],
+        &["compare", "--runs", "0"],
+        &["compare", "--runs", "many"],
         &["compare", "--bogus"],
     ] {
         let mut command = lab_13();
@@ -242,7 +326,97 @@ fn a_bad_flag_is_a_clear_error_with_exit_code_2() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("error:"), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        // A bad value names the valid ones: a list, or the range.
+        if args.len() == 3 {
+            assert!(
+                stderr.contains("possible values") || stderr.contains("1..=100"),
+                "{args:?}: {stderr}"
+            );
+        }
     }
+}
+
+/// A process's start time (field 22 of `/proc/PID/stat`), so that a PID
+/// reused by another process is not taken for the one we saw; `None` if
+/// it is gone or a zombie (ended, waiting to be reaped).
+fn started_at(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // After the name: state is field 3, start time field 22.
+    (fields.first() != Some(&"Z")).then(|| fields.get(22 - 3).map(|s| s.to_string()))?
+}
+
+/// The PIDs below `pid`, from `/proc`.
+fn descendants_of(pid: u32, into: &mut Vec<u32>) {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return;
+    };
+    for task in tasks.flatten() {
+        let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+            into.push(child);
+            descendants_of(child, into);
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_worker_server_or_redis_behind() {
+    // `tiny` starts worker processes, a Redis server, and processes per
+    // job. Every process seen below the run is remembered; after Ctrl-C
+    // none may be left.
+    let mut child = lab_13()
+        .args(["compare", "--size", "tiny", "--quiet", "--workload", "tiny"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lab-13 starts");
+    let pid = child.id();
+    let mut seen: Vec<(u32, String)> = Vec::new();
+    let began = std::time::Instant::now();
+    // Until a worker process of a pool has been seen beside the Redis
+    // server (or 60 s, and the test says what it saw).
+    while began.elapsed() < Duration::from_secs(60) {
+        let mut now = Vec::new();
+        descendants_of(pid, &mut now);
+        for process in now {
+            if let Some(start) = started_at(process)
+                && !seen.iter().any(|(p, s)| *p == process && *s == start)
+            {
+                seen.push((process, start));
+            }
+        }
+        if seen.len() >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(seen.len() >= 3, "the run started fewer than 3 processes: {seen:?}");
+    let target = rustix::process::Pid::from_raw(pid as i32).unwrap();
+    rustix::process::kill_process(target, rustix::process::Signal::INT).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("compare did not end within 30 s of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    use std::io::Read;
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // Killed processes are reaped by init: give it a moment.
+    std::thread::sleep(Duration::from_millis(200));
+    let left: Vec<_> = seen
+        .iter()
+        .filter(|(process, start)| started_at(*process).as_ref() == Some(start))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?} of {seen:?}\n{stderr}");
 }
 
 #[test]

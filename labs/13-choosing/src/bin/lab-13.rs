@@ -37,9 +37,14 @@ enum Command {
         /// Only this workload.
         #[arg(long, value_enum)]
         workload: Option<Workload>,
-        /// How big: tiny (seconds), default (1 to 2 minutes on 2 cores), large.
+        /// How big: tiny (a smoke test: seconds, no speed-ups), default
+        /// (about 3 minutes on 2 cores), large.
         #[arg(long, value_enum, default_value_t = Size::Default)]
         size: Size,
+        /// Measured runs per row, after one warm-up run: each figure is
+        /// their median, with the lowest and highest beside it.
+        #[arg(long, default_value_t = 3, value_parser = runs_from)]
+        runs: u16,
         /// Where to write every figure as JSON (default:
         /// target/lab-13/compare.json).
         #[arg(long)]
@@ -97,7 +102,20 @@ enum Command {
         /// How big.
         #[arg(long, value_enum)]
         size: Size,
+        /// Rounds of work per millisecond (the parent's calibration).
+        #[arg(long)]
+        rounds_per_ms: u64,
     },
+}
+
+/// `--runs`: a whole number from 1 to 100, or an error that says so.
+fn runs_from(text: &str) -> Result<u16, String> {
+    match text.parse::<u16>() {
+        Ok(runs @ 1..=100) => Ok(runs),
+        _ => Err(String::from(
+            "must be a whole number from 1 to 100 (1..=100): measured runs per row",
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -105,9 +123,10 @@ fn main() -> ExitCode {
         Command::Compare {
             workload,
             size,
+            runs,
             json,
             quiet,
-        } => run_compare(workload, size, json, quiet),
+        } => run_compare(workload, size, runs.into(), json, quiet),
         Command::Advise { given } => {
             match advise(given) {
                 // The input ended before every question was answered:
@@ -127,6 +146,7 @@ fn main() -> ExitCode {
             workload,
             model,
             size,
+            rounds_per_ms,
         } => {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             std::env::current_exe().and_then(|program| {
@@ -135,6 +155,9 @@ fn main() -> ExitCode {
                     cores,
                     program,
                     redis: Err(String::from("not in a crash child")),
+                    rounds_per_ms,
+                    // The warm-up run alone: the jobs run once.
+                    runs: 0,
                 };
                 lab_13::workloads::crash::crash_child(workload, model, &ctx)
             })
@@ -152,9 +175,11 @@ fn main() -> ExitCode {
 fn run_compare(
     workload: Option<Workload>,
     size: Size,
+    runs: usize,
     json: Option<PathBuf>,
     quiet: bool,
 ) -> io::Result<()> {
+    stop_children_on_interrupt();
     let selected: Vec<Workload> = workload.map_or(Workload::ALL.to_vec(), |w| vec![w]);
     // Where the figures go is checked first: a path that cannot be written
     // fails now, not after minutes of measuring.
@@ -178,9 +203,24 @@ fn run_compare(
     }
     // Each table as soon as it is measured: a long run shows its results
     // as it goes.
-    let report = compare(&selected, size, quiet, |table| {
-        println!("\n{}", render(table))
-    })?;
+    if size == Size::Tiny {
+        println!("SMOKE TEST (--size tiny): it shows that every model runs, not how fast");
+    }
+    let plan = lab_13::compare::Plan {
+        selected: &selected,
+        size,
+        runs,
+        quiet,
+    };
+    let report = compare(
+        plan,
+        |load| {
+            for line in lab_13::compare::wrap(load, 96) {
+                println!("{line}");
+            }
+        },
+        |table| println!("\n{}", render(table)),
+    )?;
     let mut out = io::stdout().lock();
     // The charts go beside the JSON.
     let dir = json
@@ -195,6 +235,51 @@ fn run_compare(
     writeln!(out, "\n{}", lab_13::scoreboard::text(&report))?;
     writeln!(out, "the whole run took {:.0} s", report.seconds)?;
     Ok(())
+}
+
+/// On Ctrl-C (or SIGTERM), stops every process this run started (worker
+/// processes, servers, Redis, crash children and theirs), then exits with
+/// 130: an interrupted run leaves nothing behind.
+fn stop_children_on_interrupt() {
+    let watcher = move || -> io::Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut terminate = signal(SignalKind::terminate())?;
+            tokio::select! {
+                stopped = tokio::signal::ctrl_c() => stopped,
+                _ = terminate.recv() => Ok(()),
+            }
+        })?;
+        // A child may be starting as we look: look until none is left.
+        let mut stopped = 0;
+        for _ in 0..20 {
+            let children = lab_13::measure::descendants();
+            if children.is_empty() {
+                break;
+            }
+            for pid in children {
+                let pid = rustix::process::Pid::from_raw(pid as i32);
+                if let Some(pid) = pid
+                    && rustix::process::kill_process(pid, rustix::process::Signal::KILL).is_ok()
+                {
+                    stopped += 1;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("\nlab-13: interrupted; stopped {stopped} process(es) it had started");
+        std::process::exit(130);
+    };
+    let _ = std::thread::Builder::new()
+        .name("interrupt".into())
+        .spawn(move || {
+            if let Err(error) = watcher() {
+                eprintln!("lab-13: cannot watch for Ctrl-C: {error}");
+            }
+        });
 }
 
 fn advise(given: Given) -> io::Result<()> {

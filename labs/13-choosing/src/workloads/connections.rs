@@ -3,8 +3,7 @@
 //! own (`lab-13 serve --model threads|tasks`, lab-11's servers), idle
 //! connections opened to it, then echo round trips spread across them.
 
-use super::{Ctx, Figures, Outcome, Progress};
-use crate::measure::measured;
+use super::{Ctx, Figures, Outcome, Progress, Repeated, median, repeat};
 use crate::models::{Model, Size, Workload};
 use lab_11::c10k;
 
@@ -46,28 +45,33 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     return (model, Outcome::na(reason));
                 }
             };
-            let bar = progress(model, 1);
-            let mut rows = Vec::new();
-            let (result, cost) =
-                measured(|| c10k::measure(server, &[target], ROUND_TRIPS, limit, &mut rows));
+            let bar = progress(model, 1 + ctx.runs as u64);
+            let once = |_: &mut ()| {
+                let mut rows = Vec::new();
+                c10k::measure(server, &[target], ROUND_TRIPS, limit, &mut rows)
+                    .map_err(|error| error.to_string())?;
+                bar.inc(1);
+                rows.pop()
+                    .ok_or_else(|| String::from("the C10k tool returned no row"))
+            };
+            let measured = repeat(ctx, ROUND_TRIPS as u64, || Ok(()), once);
             bar.finish_and_clear();
-            let outcome = match (result, rows.first()) {
-                (Ok(()), Some(row)) => {
-                    let mut figures = Figures::from_cost(cost, target as u64, None);
-                    figures.per_second = ROUND_TRIPS as f64 / cost.wall.max(1e-9);
-                    figures.p50_s = Some(row.p50.as_secs_f64());
-                    figures.p99_s = Some(row.p99.as_secs_f64());
-                    figures.rss_per_connection_bytes = Some(row.per_connection);
-                    figures.kernel_per_connection_bytes = Some(row.kernel_per_connection);
+            let outcome = match measured {
+                Ok(Repeated { samples, results, .. }) => {
+                    let mut figures = Figures::from_samples(samples, target as u64, None);
+                    let middle = |read: fn(&c10k::Row) -> f64| median(results.iter().map(read).collect());
+                    figures.p50_s = middle(|r| r.p50.as_secs_f64());
+                    figures.p99_s = middle(|r| r.p99.as_secs_f64());
+                    figures.rss_per_connection_bytes = middle(|r| r.per_connection);
+                    figures.kernel_per_connection_bytes = middle(|r| r.kernel_per_connection);
                     figures.lines = super::lines(Workload::Connections, model);
+                    figures.note = Some(format!(
+                        "round trips timed one after another (a closed loop: a stall delays the \
+                         next one instead of showing in the tail), {ROUND_TRIPS} per run"
+                    ));
                     Outcome::Measured(Box::new(figures))
                 }
-                (Err(error), _) => Outcome::Failed {
-                    error: error.to_string(),
-                },
-                (Ok(()), None) => Outcome::Failed {
-                    error: String::from("the C10k tool returned no row"),
-                },
+                Err(error) => Outcome::Failed { error },
             };
             (model, outcome)
         })

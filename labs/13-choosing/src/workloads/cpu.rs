@@ -6,14 +6,16 @@ use super::{Ctx, Fit, Outcome, Progress};
 use crate::jobs::Task;
 use crate::models::{Model, Size, Workload};
 
-/// The jobs: chunks of `crunch`, about 0.1 s each on one core at the
-/// default size (release build).
-pub fn tasks(size: Size) -> Vec<Task> {
-    let (chunks, rounds) = match size {
-        Size::Tiny => (8, 2_000_000),
-        Size::Default => (32, 60_000_000),
-        Size::Large => (64, 120_000_000),
+/// The jobs: chunks of `crunch`, each a fixed number of rounds that one
+/// core of this machine does in about 60 ms at the default size (the
+/// calibration in `ctx`); every row gets the same rounds.
+pub fn tasks(ctx: &Ctx) -> Vec<Task> {
+    let (chunks, ms) = match ctx.size {
+        Size::Tiny => (8, 2.0),
+        Size::Default => (16, 60.0),
+        Size::Large => (64, 100.0),
     };
+    let rounds = ctx.rounds_for_ms(ms);
     (0..chunks)
         .map(|chunk| Task::Crunch { chunk, rounds })
         .collect()
@@ -21,7 +23,7 @@ pub fn tasks(size: Size) -> Vec<Task> {
 
 /// Every row of the table.
 pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
-    let tasks = tasks(ctx.size);
+    let tasks = tasks(ctx);
     super::job_rows(
         Workload::Cpu,
         &tasks,

@@ -8,7 +8,7 @@
 use super::{Ctx, Figures, Fit, Outcome, Progress, run_jobs};
 use crate::jobs::Task;
 use crate::measure::measured;
-use crate::models::{Model, Size, Workload};
+use crate::models::{Model, Workload};
 use std::io::{self, BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -18,57 +18,76 @@ use std::time::Duration;
 pub const FATAL: u64 = 37;
 
 /// The jobs of `workload` (`crash` or `panic`): 100 of them, each about
-/// 2 ms of work, one fatal: it aborts, or it panics.
-pub fn tasks(workload: Workload) -> Vec<Task> {
+/// 2 ms of work on one core here, one fatal: it aborts, or it panics.
+pub fn tasks(workload: Workload, rounds_per_ms: u64) -> Vec<Task> {
+    let rounds = rounds_per_ms * 2;
     (0..100)
         .map(|index| {
             let fatal = index == FATAL;
             match workload {
-                Workload::Panic => Task::MaybePanic { index, fatal },
-                _ => Task::MaybeAbort { index, fatal },
+                Workload::Panic => Task::MaybePanic {
+                    index,
+                    rounds,
+                    fatal,
+                },
+                _ => Task::MaybeAbort {
+                    index,
+                    rounds,
+                    fatal,
+                },
             }
         })
         .collect()
 }
 
 /// Whether `model` fits: the Redis queue would retry the fatal job for
-/// ever.
-fn fit(model: Model) -> Fit {
-    match model {
-        Model::RedisQueue => Fit::NotApplicable(
+/// ever; and what the reader should know of a row.
+fn fit(workload: Workload, model: Model) -> Fit {
+    match (workload, model) {
+        (_, Model::RedisQueue) => Fit::NotApplicable(
             "a job that kills its worker would be taken back by the reaper and kill the next \
              one, until the tool gave up: lab-12's queue has no retry limit (real queues add \
              one, and a dead-letter list)",
         ),
-        Model::PoolThreads | Model::EventLoop => Fit::RunsBut(
+        (Workload::Crash, Model::PoolThreads | Model::EventLoop) => Fit::RunsBut(
             "hands back its results when the whole batch is done: the abort took the ones it \
              had finished too",
         ),
+        (Workload::Panic, Model::Threads) => {
+            Fit::RunsBut("the panic ends its thread; `join` returns it as an Err")
+        }
+        (Workload::Panic, Model::PoolThreads) => {
+            Fit::RunsBut("lab-09's pool catches each job's panic (`catch_unwind`)")
+        }
+        (Workload::Panic, Model::Tokio | Model::TokioBlocking) => {
+            Fit::RunsBut("tokio returns the panic as the task's `JoinError`")
+        }
         _ => Fit::Runs,
     }
 }
 
 /// Every row of the table of `workload` (`crash` or `panic`).
 pub fn rows(workload: Workload, ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
-    let total = tasks(workload).len() as u64;
+    let total = tasks(workload, ctx.rounds_per_ms).len() as u64;
     workload
         .models()
         .into_iter()
         .map(|model| {
-            let note = match fit(model) {
+            let note = match fit(workload, model) {
                 Fit::NotApplicable(reason) => return (model, Outcome::na(reason)),
                 Fit::RunsBut(note) => Some(note),
                 Fit::Runs => None,
             };
             let bar = progress(model, total);
-            let (ran, cost) = measured(|| in_a_child(workload, model, ctx.size, &bar));
+            let (ran, cost) = measured(&[], || in_a_child(workload, model, ctx, &bar));
             bar.finish_and_clear();
             let outcome = match ran {
-                Ok((finished, ended)) => {
+                Ok((finished, ended, survived)) => {
                     let lost: Vec<u64> = (0..total).filter(|job| !finished.contains(job)).collect();
                     let done = finished.len() as u64;
                     let mut figures = Figures::from_cost(cost, done, None);
                     figures.finished = Some(done);
+                    figures.survived = Some(survived);
                     figures.lost = Some(lost.len() as u64);
                     let ended = match lost.as_slice() {
                         [] => ended,
@@ -99,15 +118,16 @@ pub fn rows(workload: Workload, ctx: &Ctx, progress: Progress) -> Vec<(Model, Ou
 fn in_a_child(
     workload: Workload,
     model: Model,
-    size: Size,
+    ctx: &Ctx,
     bar: &indicatif::ProgressBar,
-) -> io::Result<(Vec<u64>, String)> {
+) -> io::Result<(Vec<u64>, String, bool)> {
     let model_name = serde_json::to_string(&model)?;
-    let size_name = serde_json::to_string(&size)?;
+    let size_name = serde_json::to_string(&ctx.size)?;
     let mut child = Command::new(std::env::current_exe()?)
         .args(["crash-child", "--workload", workload.name()])
         .args(["--model", model_name.trim_matches('"')])
         .args(["--size", size_name.trim_matches('"')])
+        .args(["--rounds-per-ms", &ctx.rounds_per_ms.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped()) // its last words, if it says any
         .env("RUST_BACKTRACE", "0")
@@ -116,7 +136,9 @@ fn in_a_child(
     let stderr = child.stderr.take().expect("piped");
     let last_words = std::thread::spawn(move || {
         let lines = BufReader::new(stderr).lines().map_while(Result::ok);
-        lines.filter(|l| !l.trim().is_empty()).last()
+        // Skip the panic hook's "note: run with RUST_BACKTRACE=1".
+        let said = |line: &String| !line.trim().is_empty() && !line.starts_with("note: ");
+        lines.filter(said).last()
     });
     let stdout = child.stdout.take().expect("piped");
     let (line, lines) = mpsc::channel();
@@ -143,7 +165,8 @@ fn in_a_child(
         }
     }
     let status = child.wait()?;
-    let ended = if survived && status.success() {
+    let survived = survived && status.success();
+    let ended = if survived {
         String::from("the program survived")
     } else {
         match last_words.join().ok().flatten() {
@@ -151,7 +174,7 @@ fn in_a_child(
             None => format!("the program died ({status})"),
         }
     };
-    Ok((finished, ended))
+    Ok((finished, ended, survived))
 }
 // ANCHOR_END: child
 
@@ -159,7 +182,7 @@ fn in_a_child(
 /// as each finishes, then `survived` if the program is still alive.
 pub fn crash_child(workload: Workload, model: Model, ctx: &Ctx) -> io::Result<()> {
     use std::io::Write;
-    let tasks = tasks(workload);
+    let tasks = tasks(workload, ctx.rounds_per_ms);
     let stdout = std::sync::Mutex::new(io::stdout());
     let done = |index: usize| {
         let mut out = stdout.lock().expect("no panic holds it");

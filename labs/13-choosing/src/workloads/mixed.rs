@@ -9,16 +9,19 @@
 //! - on rayon, its answer awaited;
 //! - in lab-09's process pool, driven from `spawn_blocking`.
 //!
-//! Meanwhile a client on a thread of its own sends echo requests one at a
-//! time and times each: the table's p50 and p99. When it is done, the CPU
-//! jobs are stopped through a [`Gate`]: closed, then drained, so that no
-//! job of this row still runs in the next (the capstone's race is in this
+//! Meanwhile a client on threads of its own sends an echo request every
+//! 2 ms on a fixed schedule (an open loop: it never waits for an answer
+//! before sending the next), and times each answer from when its request
+//! was due, so a stall of the server shows in the tail rather than
+//! delaying the requests after it. When the schedule ends, the CPU jobs
+//! are stopped through a [`Gate`]: closed, then drained, so that no job of
+//! this row still runs in the next (the capstone's race is in this
 //! hand-over; see `racy.rs`).
 
-use super::{Ctx, Figures, Outcome, Progress};
+use super::{Ctx, Figures, Outcome, Progress, Repeated, repeat};
 use crate::Gate;
 use crate::jobs::{Task, crunch};
-use crate::measure::{measured, percentiles};
+use crate::measure::Latencies;
 use crate::models::{Model, Size, Workload};
 use lab_09::pools::{Pool, PoolConfig, PoolKind, ProcessPool};
 use std::io::{self, BufRead, BufReader, Write};
@@ -30,26 +33,25 @@ use std::time::{Duration, Instant};
 /// The gate the tool uses: the fixed one.
 pub type CpuGate = crate::on_std::fixed::OneLock;
 
-/// One CPU job: about 20 ms of `crunch` on one core (release build).
-const ROUNDS: u64 = 13_000_000;
-
-/// A CPU job's rounds at `size`: at `tiny` (the tests' size, in a debug
-/// build) a tenth, so that a worker thread stuck on CPU jobs still starves
-/// the echo task for many milliseconds, not for seconds.
-fn rounds(size: Size) -> u64 {
+/// A CPU job, in milliseconds of one core here: 20 ms at the default
+/// size; at `tiny` (the tests' size) 2 ms, so that a worker thread stuck
+/// on CPU jobs still starves the echo task for milliseconds, not seconds.
+fn job_ms(size: Size) -> f64 {
     match size {
-        Size::Tiny => ROUNDS / 10,
-        Size::Default | Size::Large => ROUNDS,
+        Size::Tiny => 2.0,
+        Size::Default | Size::Large => 20.0,
     }
 }
 
-/// How long each row sends echo requests for (one every 2 ms, each after
-/// the previous one's answer).
+/// How often the client sends an echo request.
+pub const EVERY: Duration = Duration::from_millis(2);
+
+/// How long each run of a row sends echo requests for.
 pub fn probe_time(size: Size) -> Duration {
     match size {
-        Size::Tiny => Duration::from_millis(300),
-        Size::Default => Duration::from_secs(6),
-        Size::Large => Duration::from_secs(20),
+        Size::Tiny => Duration::from_millis(200),
+        Size::Default => Duration::from_millis(1500),
+        Size::Large => Duration::from_secs(6),
     }
 }
 
@@ -82,47 +84,66 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                 Model::TokioRayonSpare => Place::RayonSpare,
                 _ => Place::Processes,
             };
-            let bar = progress(model, probe_time(ctx.size).as_millis() as u64 / 100);
-            let (result, cost) = measured(|| run::<CpuGate>(place, ctx, &bar));
+            let bar = progress(model, 1 + ctx.runs as u64);
+            let once = |rig: &mut Rig| {
+                let ran = run_once::<CpuGate>(rig, place, ctx).map_err(|e| e.to_string());
+                bar.inc(1);
+                ran
+            };
+            let measured = repeat(ctx, 0, || start(place, ctx).map_err(|e| e.to_string()), once);
             bar.finish_and_clear();
-            let outcome = match result {
-                Ok((times, cpu_jobs)) => {
-                    let echoes = times.len();
-                    let mut figures = Figures::from_cost(cost, cpu_jobs, None);
-                    figures.per_second = cpu_jobs as f64 / cost.wall.max(1e-9);
-                    let (p50, p99) = percentiles(times).unwrap_or_default();
-                    figures.p50_s = Some(p50);
-                    figures.p99_s = Some(p99);
+            let outcome = match measured {
+                Ok(Repeated {
+                    mut samples,
+                    results,
+                    startup_s,
+                }) => {
+                    for (sample, (latencies, cpu_jobs)) in samples.iter_mut().zip(&results) {
+                        sample.latency = latencies.summary();
+                        sample.per_second = *cpu_jobs as f64 / sample.wall_s.max(1e-9);
+                    }
+                    let cpu_jobs = results.iter().map(|(_, jobs)| jobs).sum::<u64>();
+                    let mut figures = Figures::from_samples(samples, cpu_jobs, None);
+                    figures.startup_s = Some(startup_s);
                     figures.lines = super::lines(Workload::Mixed, model);
-                    let echoes = match echoes {
-                        1 => String::from("1 echo timed (its p50 and p99 are that one)"),
-                        n => format!("{n} echoes timed"),
-                    };
-                    figures.note = Some(format!(
-                        "{echoes}, {cpu_jobs} CPU jobs of {} done meanwhile",
-                        match ctx.size {
-                            Size::Tiny => "~2 ms (a tenth of the default size's)",
-                            Size::Default | Size::Large => "~20 ms",
-                        }
-                    ));
+                    figures.note = note(place, ctx);
                     Outcome::Measured(Box::new(figures))
                 }
-                Err(error) => Outcome::Failed {
-                    error: error.to_string(),
-                },
+                Err(error) => Outcome::Failed { error },
             };
             (model, outcome)
         })
         .collect()
 }
 
-/// Runs one row: the echo server and the CPU jobs on one runtime, the
-/// timed client beside it; the echo times, and how many CPU jobs ran.
-fn run<G: Gate>(
-    place: Place,
-    ctx: &Ctx,
-    bar: &indicatif::ProgressBar,
-) -> io::Result<(Vec<Duration>, u64)> {
+/// What a row's reader should know.
+fn note(place: Place, ctx: &Ctx) -> Option<String> {
+    let job = format!("~{:.0} ms", job_ms(ctx.size));
+    match place {
+        Place::OneTask => Some(format!(
+            "one CPU job of {job} at a time, inline: the other {} worker(s) idle",
+            ctx.cores.saturating_sub(1)
+        )),
+        Place::RayonSpare => Some(format!(
+            "{} rayon thread(s) for {} cores: one core is always free",
+            ctx.cores.saturating_sub(1).max(1),
+            ctx.cores
+        )),
+        Place::Nowhere => None,
+        _ => Some(format!("{} CPU jobs of {job} at a time", ctx.cores)),
+    }
+}
+
+/// What a row starts before its clock: a runtime serving echoes (lab-11's
+/// task-per-connection server), and the pools the CPU jobs run on.
+struct Rig {
+    runtime: tokio::runtime::Runtime,
+    address: SocketAddr,
+    pools: Pools,
+    spare: Arc<rayon::ThreadPool>,
+}
+
+fn start(place: Place, ctx: &Ctx) -> io::Result<Rig> {
     let runtime = crate::run::runtime(ctx.cores)?;
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let address = listener.local_addr()?;
@@ -131,33 +152,53 @@ fn run<G: Gate>(
         let listener = tokio::net::TcpListener::from_std(listener)?;
         lab_11::echo::serve_with_tasks(listener).await
     });
+    let spare = rayon::ThreadPoolBuilder::new()
+        .num_threads(ctx.cores.saturating_sub(1).max(1))
+        .build()
+        .map_err(io::Error::other)?;
+    if place == Place::Rayon {
+        rayon::broadcast(|_| ()); // the global pool, started
+    }
+    Ok(Rig {
+        runtime,
+        address,
+        pools: process_pools(place, ctx)?,
+        spare: Arc::new(spare),
+    })
+}
+
+/// Runs one row once: the CPU jobs on the rig's runtime, the open-loop
+/// client beside it; the echo latencies, and how many CPU jobs ran.
+fn run_once<G: Gate>(rig: &mut Rig, place: Place, ctx: &Ctx) -> io::Result<(Latencies, u64)> {
     let gate = Arc::new(G::new());
     let jobs_done = Arc::new(AtomicU64::new(0));
     if place != Place::Nowhere {
         let (gate, jobs_done) = (Arc::clone(&gate), Arc::clone(&jobs_done));
-        let pools = process_pools(place, ctx)?;
-        runtime.spawn(keep_cpu_busy(
+        let busy = keep_cpu_busy(
             place,
             ctx.cores,
-            rounds(ctx.size),
+            ctx.rounds_for_ms(job_ms(ctx.size)),
             gate,
             jobs_done,
-            pools,
-        ));
+            rig.pools.clone(),
+            Arc::clone(&rig.spare),
+        );
+        rig.runtime.spawn(busy);
     }
-    let times = time_echoes(address, probe_time(ctx.size), bar);
-    // Stop the CPU jobs, and wait for the ones admitted, before the next
-    // row: none may run on into it.
-    gate.close_and_drain();
-    runtime.shutdown_timeout(Duration::from_secs(10));
-    Ok((times?, jobs_done.load(Ordering::Relaxed)))
+    // Stop the CPU jobs as soon as the last request is sent, and wait for
+    // the ones admitted: none may run on into the next run. The answers
+    // still owed are read meanwhile; their wait counts.
+    let drain = || gate.close_and_drain();
+    let latencies = open_loop_echoes(rig.address, probe_time(ctx.size), drain);
+    Ok((latencies?, jobs_done.load(Ordering::Relaxed)))
 }
 
-/// One process pool (one worker) per core, for `Place::Processes`.
+/// One process pool (one worker) per core, for `Place::Processes`, each
+/// worker started and answering before the clock.
 fn process_pools(place: Place, ctx: &Ctx) -> io::Result<Pools> {
     let (give, take) = crossbeam::channel::unbounded();
     if place == Place::Processes {
-        for _ in 0..ctx.cores {
+        for index in 0..ctx.cores as u64 {
             let config = PoolConfig {
                 kind: PoolKind::Processes,
                 workers: 1,
@@ -165,8 +206,9 @@ fn process_pools(place: Place, ctx: &Ctx) -> io::Result<Pools> {
                 patience: Duration::from_secs(30),
                 attempts: 2,
             };
-            give.send(ProcessPool::new(config))
-                .map_err(io::Error::other)?;
+            let mut pool = ProcessPool::new(config);
+            pool.run(&[Task::Small { index, rounds: 0 }])?;
+            give.send(pool).map_err(io::Error::other)?;
         }
     }
     Ok((give, take))
@@ -197,15 +239,10 @@ async fn keep_cpu_busy(
     gate: Arc<impl Gate>,
     jobs_done: Arc<AtomicU64>,
     pools: Pools,
+    spare: Arc<rayon::ThreadPool>,
 ) {
     // One job at a time for the one-task row; one per core, or one per
     // thread of the smaller pool, for the others.
-    let spare = Arc::new(
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(cores.saturating_sub(1).max(1))
-            .build()
-            .expect("a rayon pool starts"),
-    );
     let at_once = match place {
         Place::OneTask => 1,
         Place::RayonSpare => spare.current_num_threads(),
@@ -278,36 +315,56 @@ async fn keep_cpu_busy(
     }
 }
 
-/// Sends echo requests one at a time, 2 ms apart, over one connection,
-/// for `duration` (and for the answer of the last one sent); returns how
-/// long each took.
-fn time_echoes(
+/// Sends an echo request every [`EVERY`] for `duration`, on a fixed
+/// schedule, over one connection (the server answers a connection's lines
+/// in order); then calls `finished_sending`, and reads the answers still
+/// owed. Each answer's latency is counted from when its request was due,
+/// not from when it was sent: a stall of the server, or of this client,
+/// shows in the latencies instead of delaying the requests after it.
+fn open_loop_echoes(
     address: SocketAddr,
     duration: Duration,
-    bar: &indicatif::ProgressBar,
-) -> io::Result<Vec<Duration>> {
+    finished_sending: impl FnOnce(),
+) -> io::Result<Latencies> {
     let stream = TcpStream::connect_timeout(&address, Duration::from_secs(10))?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     stream.set_nodelay(true)?;
-    let mut reader = BufReader::new(&stream);
-    let mut times = Vec::new();
+    let requests = (duration.as_micros() / EVERY.as_micros()).max(1) as u32;
     let began = Instant::now();
-    while began.elapsed() < duration {
-        std::thread::sleep(Duration::from_millis(2));
-        let start = Instant::now();
-        (&stream).write_all(b"ping\n")?;
-        let mut line = String::new();
-        reader.read_line(&mut line).map_err(|error| {
-            let message = format!("no echo within 60 s (the runtime never served it): {error}");
-            io::Error::new(error.kind(), message)
-        })?;
-        if line != "ping\n" {
-            return Err(io::Error::other(format!(
-                "the echo server answered {line:?}"
-            )));
+    let due = move |i: u32| began + EVERY * i;
+    let reader = stream.try_clone()?;
+    let answers = std::thread::spawn(move || -> io::Result<Latencies> {
+        let mut latencies = Latencies::new();
+        let mut reader = BufReader::new(reader);
+        for i in 0..requests {
+            let mut line = String::new();
+            reader.read_line(&mut line).map_err(|error| {
+                let message = format!(
+                    "echo {i} of {requests}: no answer within 60 s (the runtime never served \
+                     it): {error}"
+                );
+                io::Error::new(error.kind(), message)
+            })?;
+            if line != "ping\n" {
+                let error = format!("the echo server answered {line:?}");
+                return Err(io::Error::other(error));
+            }
+            latencies.record(Instant::now().saturating_duration_since(due(i)));
         }
-        times.push(start.elapsed());
-        bar.set_position(began.elapsed().as_millis() as u64 / 100);
+        Ok(latencies)
+    });
+    let mut sent = Ok(());
+    for i in 0..requests {
+        std::thread::sleep(due(i).saturating_duration_since(Instant::now()));
+        sent = (&stream).write_all(b"ping\n");
+        if sent.is_err() {
+            break;
+        }
     }
-    Ok(times)
+    finished_sending();
+    let received = answers
+        .join()
+        .map_err(|_| io::Error::other("the echo reader panicked"))?;
+    sent?;
+    received
 }

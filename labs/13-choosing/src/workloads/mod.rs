@@ -4,12 +4,12 @@
 //! `shared` have code of their own.
 
 use crate::jobs::{Answer, Task};
-use crate::measure::{Cost, measured};
+use crate::measure::{Cost, Latencies, Latency, measured};
 use crate::models::{Model, Size, Workload};
-use crate::run::{self, Answers, CpuPart, Done};
-use lab_09::pools::PoolKind;
+use crate::run::{self, Done};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 pub mod connections;
 pub mod cpu;
@@ -29,9 +29,73 @@ pub struct Ctx {
     pub program: PathBuf,
     /// A Redis server's URL, or why there is none.
     pub redis: Result<String, String>,
+    /// Rounds of `crunch` per millisecond of one core (the calibration):
+    /// what fixed-work jobs are sized by.
+    pub rounds_per_ms: u64,
+    /// Measured runs per row, after one unmeasured warm-up run.
+    pub runs: usize,
 }
 
-/// The figures of a row that was measured.
+impl Ctx {
+    /// Rounds of work that take `ms` milliseconds of one core here.
+    pub fn rounds_for_ms(&self, ms: f64) -> u64 {
+        (self.rounds_per_ms as f64 * ms) as u64
+    }
+}
+
+/// One measured run of a row.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Sample {
+    /// Wall time, seconds.
+    pub wall_s: f64,
+    /// CPU time in user mode (children included), seconds.
+    pub cpu_user_s: f64,
+    /// CPU time in the kernel (children included), seconds.
+    pub cpu_system_s: f64,
+    /// The row's own increase in PSS at its peak, bytes.
+    pub memory_bytes: u64,
+    /// Jobs (or requests) per second.
+    pub per_second: f64,
+    /// The sequential row's wall time over this one's, run for run.
+    #[serde(default)]
+    pub speedup: Option<f64>,
+    /// This run's latencies.
+    #[serde(default)]
+    pub latency: Option<Latency>,
+}
+
+impl Sample {
+    /// A run's figures from its cost.
+    pub fn from_cost(cost: Cost, jobs: u64, baseline: u64) -> Self {
+        Self {
+            wall_s: cost.wall,
+            cpu_user_s: cost.cpu.user,
+            cpu_system_s: cost.cpu.system,
+            memory_bytes: cost.peak_pss.saturating_sub(baseline),
+            per_second: jobs as f64 / cost.wall.max(1e-9),
+            speedup: None,
+            latency: None,
+        }
+    }
+}
+
+/// The median of some numbers (the mean of the middle two for an even
+/// count); `None` for none.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    })
+}
+
+/// The figures of a row that was measured: each the median of its runs
+/// (every run is kept in `runs`, for the spread).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Figures {
     /// Wall time, seconds.
@@ -40,9 +104,10 @@ pub struct Figures {
     pub cpu_user_s: f64,
     /// CPU time in the kernel (children included), seconds.
     pub cpu_system_s: f64,
-    /// Peak resident memory, children included, bytes.
-    pub peak_rss_bytes: u64,
-    /// Jobs (or requests) done.
+    /// The row's own increase in PSS at its peak (this process and the
+    /// worker processes it started before its clock), bytes.
+    pub memory_bytes: u64,
+    /// Jobs (or requests) done in one run.
     pub jobs: u64,
     /// Jobs per second.
     pub per_second: f64,
@@ -50,10 +115,17 @@ pub struct Figures {
     pub speedup: Option<f64>,
     /// The speed-up over the ideal (the core count): 1.0 is perfect.
     pub of_ideal: Option<f64>,
-    /// Median latency of a request, seconds.
+    /// How long starting the model's pool or runtime took, before the
+    /// clock (none for a model that starts nothing).
+    #[serde(default)]
+    pub startup_s: Option<f64>,
+    /// Median latency of a request, seconds, over every run.
     pub p50_s: Option<f64>,
-    /// 99th percentile latency of a request, seconds.
+    /// 99th percentile latency of a request, seconds, over every run.
     pub p99_s: Option<f64>,
+    /// Every run's latencies together: percentiles with their count.
+    #[serde(default)]
+    pub latency: Option<Latency>,
     /// Whether the answer matched the sequential one (none where there is
     /// no answer to compare: crash, connections, mixed).
     pub correct: Option<bool>,
@@ -64,6 +136,9 @@ pub struct Figures {
     /// Which jobs were lost (the crash workload).
     #[serde(default)]
     pub lost_jobs: Option<Vec<u64>>,
+    /// Whether the program survived (the crash and panic workloads).
+    #[serde(default)]
+    pub survived: Option<bool>,
     /// Server memory per idle connection, bytes (connections).
     pub rss_per_connection_bytes: Option<f64>,
     /// Kernel thread stacks per idle connection, bytes (connections).
@@ -72,21 +147,80 @@ pub struct Figures {
     pub lines: Option<usize>,
     /// Anything the reader should know about this row.
     pub note: Option<String>,
+    /// Every measured run, in order (the warm-up run is not among them).
+    #[serde(default)]
+    pub runs: Vec<Sample>,
 }
 
 impl Figures {
-    /// Figures from a measured cost and a job count.
+    /// Figures from one measured cost and a job count (a row measured
+    /// once: the crash and panic tables).
     pub fn from_cost(cost: Cost, jobs: u64, correct: Option<bool>) -> Self {
+        Self::from_samples(vec![Sample::from_cost(cost, jobs, 0)], jobs, correct)
+    }
+
+    /// Figures from every measured run: each figure the runs' median.
+    pub fn from_samples(runs: Vec<Sample>, jobs: u64, correct: Option<bool>) -> Self {
+        let middle = |read: fn(&Sample) -> f64| median(runs.iter().map(read).collect());
+        let mut latencies = runs.iter().filter_map(|r| r.latency);
+        let latency = latencies.next().map(|first| {
+            // Pooled: the runs' counts add; the percentiles are the runs'
+            // medians (each run's histogram is summarised, not kept).
+            let rest: Vec<Latency> = latencies.collect();
+            let all: Vec<Latency> = std::iter::once(first).chain(rest).collect();
+            let of = |read: fn(&Latency) -> f64| {
+                median(all.iter().map(read).collect()).unwrap_or_default()
+            };
+            Latency {
+                count: all.iter().map(|l| l.count).sum(),
+                p50_s: of(|l| l.p50_s),
+                p99_s: of(|l| l.p99_s),
+                p999_s: of(|l| l.p999_s),
+                max_s: all.iter().map(|l| l.max_s).fold(0.0, f64::max),
+            }
+        });
         Self {
-            wall_s: cost.wall,
-            cpu_user_s: cost.cpu.user,
-            cpu_system_s: cost.cpu.system,
-            peak_rss_bytes: cost.peak_rss,
+            wall_s: middle(|r| r.wall_s).unwrap_or_default(),
+            cpu_user_s: middle(|r| r.cpu_user_s).unwrap_or_default(),
+            cpu_system_s: middle(|r| r.cpu_system_s).unwrap_or_default(),
+            memory_bytes: middle(|r| r.memory_bytes as f64).unwrap_or_default() as u64,
             jobs,
-            per_second: jobs as f64 / cost.wall.max(1e-9),
+            per_second: middle(|r| r.per_second).unwrap_or_default(),
+            p50_s: latency.map(|l| l.p50_s),
+            p99_s: latency.map(|l| l.p99_s),
+            latency,
             correct,
+            runs,
             ..Self::default()
         }
+    }
+
+    /// The lowest and highest of a figure over the runs.
+    pub fn range(&self, read: impl Fn(&Sample) -> Option<f64>) -> Option<(f64, f64)> {
+        let values: Vec<f64> = self.runs.iter().filter_map(read).collect();
+        let low = values.iter().copied().reduce(f64::min)?;
+        let high = values.iter().copied().reduce(f64::max)?;
+        Some((low, high))
+    }
+
+    /// These figures as run `k` alone measured them (for a verdict judged
+    /// run by run); the figures themselves if there is no such run.
+    pub fn run(&self, k: usize) -> Figures {
+        let Some(sample) = self.runs.get(k) else {
+            return self.clone();
+        };
+        let mut one = self.clone();
+        one.wall_s = sample.wall_s;
+        one.cpu_user_s = sample.cpu_user_s;
+        one.cpu_system_s = sample.cpu_system_s;
+        one.memory_bytes = sample.memory_bytes;
+        one.per_second = sample.per_second;
+        one.speedup = sample.speedup.or(self.speedup);
+        if let Some(latency) = sample.latency {
+            (one.p50_s, one.p99_s, one.latency) =
+                (Some(latency.p50_s), Some(latency.p99_s), Some(latency));
+        }
+        one
     }
 }
 
@@ -160,7 +294,13 @@ pub fn job_rows(
             Fit::RunsBut(note) => Some(note),
             Fit::Runs => None,
         };
-        let bar = progress(model, tasks.len() as u64);
+        if model == Model::RedisQueue
+            && let Err(why) = &ctx.redis
+        {
+            rows.push((model, Outcome::na(&format!("no Redis server: {why}"))));
+            continue;
+        }
+        let bar = progress(model, (tasks.len() * (1 + ctx.runs)) as u64);
         let done = |_| bar.inc(1);
         let (mut outcome, answers) =
             run_jobs(model, tasks, parallel, ctx, reference.as_deref(), &done);
@@ -180,9 +320,52 @@ pub fn job_rows(
     rows
 }
 
-/// Runs `tasks` in `model` (a job-shaped workload), measured, and checks
-/// the answers against `expected` (none for the sequential row itself).
-/// `parallel`: threads, workers or tasks in flight at once.
+/// A row's measured runs: what each cost and returned.
+pub struct Repeated<T> {
+    /// Each measured run's figures, in order.
+    pub samples: Vec<Sample>,
+    /// Each measured run's result, in order.
+    pub results: Vec<T>,
+    /// How long `start` took, seconds.
+    pub startup_s: f64,
+}
+
+/// How every row is measured: `start` (a pool, a runtime; timed, before
+/// any clock), then `once` run once unmeasured (the warm-up) and
+/// `ctx.runs` times measured. The memory sampler reads this process and
+/// the worker processes alive after `start` (found once, before the
+/// clock); each run's memory is its increase over the PSS of this process
+/// and its children before `start`. The first error ends the row.
+pub fn repeat<S, T>(
+    ctx: &Ctx,
+    jobs: u64,
+    start: impl FnOnce() -> Result<S, String>,
+    mut once: impl FnMut(&mut S) -> Result<T, String>,
+) -> Result<Repeated<T>, String> {
+    // Processes already running (a Redis server the whole run shares)
+    // are in the baseline too: only what this row adds is its memory.
+    let baseline = crate::measure::pss_of(&crate::measure::descendants());
+    let began = Instant::now();
+    let mut started = start()?;
+    let startup_s = began.elapsed().as_secs_f64();
+    let pids = crate::measure::descendants();
+    once(&mut started)?;
+    let (mut samples, mut results) = (Vec::new(), Vec::new());
+    for _ in 0..ctx.runs {
+        let (result, cost) = measured(&pids, || once(&mut started));
+        samples.push(Sample::from_cost(cost, jobs, baseline));
+        results.push(result?);
+    }
+    Ok(Repeated {
+        samples,
+        results,
+        startup_s,
+    })
+}
+
+/// Runs `tasks` in `model` (a job-shaped workload), [`repeat`]ed; checks
+/// every run's answers against `expected` (none for the sequential row
+/// itself: no verdict, rather than a verdict of "ok").
 pub fn run_jobs(
     model: Model,
     tasks: &[Task],
@@ -191,56 +374,54 @@ pub fn run_jobs(
     expected: Option<&[Answer]>,
     done: Done,
 ) -> (Outcome, Option<Vec<Answer>>) {
-    let program = ctx.program.as_path();
-    let cores = ctx.cores;
-    let (answers, cost): (Answers, Cost) = match model {
-        Model::Sequential => measured(|| run::sequential(tasks, done)),
-        Model::Threads => measured(|| run::threads(tasks, parallel, done)),
-        Model::Rayon => measured(|| run::rayon(tasks, done)),
-        Model::PoolThreads => {
-            measured(|| run::pool(PoolKind::Threads, tasks, parallel, program, done))
-        }
-        Model::PoolProcesses => {
-            measured(|| run::pool(PoolKind::Processes, tasks, parallel, program, done))
-        }
-        Model::ProcessPerJob => measured(|| run::process_per_job(tasks, parallel, program, done)),
-        Model::Tokio => measured(|| run::tokio(tasks, parallel, cores, CpuPart::Inline, done)),
-        Model::TokioBlocking => {
-            measured(|| run::tokio(tasks, parallel, cores, CpuPart::Blocking, done))
-        }
-        Model::TokioRayon => measured(|| run::tokio(tasks, parallel, cores, CpuPart::Rayon, done)),
-        Model::TokioProcesses => {
-            measured(|| run::tokio_processes(tasks, parallel, cores, program, done))
-        }
-        Model::EventLoop => measured(|| run::event_loop(tasks, done)),
-        Model::RedisQueue => match &ctx.redis {
-            Ok(url) => measured(|| run::redis_queue(tasks, parallel, program, url)),
-            Err(why) => return (Outcome::na(&format!("no Redis server: {why}")), None),
-        },
-        other => {
-            let reason = format!("{} is not a way to run independent jobs", other.label());
-            return (Outcome::na(&reason), None);
-        }
+    let (program, redis) = (ctx.program.as_path(), ctx.redis.as_deref().ok());
+    let start = || {
+        run::start(model, parallel, ctx.cores, program)
+            .map_err(|error| format!("{} did not start: {error}", model.label()))
     };
-    match answers {
-        Ok(answers) => {
-            // No reference (the sequential row itself, or it failed): no
-            // verdict, rather than a verdict of "ok".
-            let correct = expected.map(|expected| {
-                expected.len() == answers.len()
-                    && expected.iter().zip(&answers).all(|(e, a)| e.same_as(a))
-            });
-            let mut figures = Figures::from_cost(cost, tasks.len() as u64, correct);
-            let latencies = answers.iter().filter_map(Answer::latency);
-            let latencies: Vec<_> = latencies.map(std::time::Duration::from_secs_f64).collect();
-            if let Some((p50, p99)) = crate::measure::percentiles(latencies) {
-                (figures.p50_s, figures.p99_s) = (Some(p50), Some(p99));
+    let once = |started: &mut run::Started| {
+        run::run_started(model, started, tasks, parallel, program, redis, done)
+    };
+    match repeat(ctx, tasks.len() as u64, start, once) {
+        Ok(Repeated {
+            mut samples,
+            results,
+            startup_s,
+        }) => {
+            for (sample, answers) in samples.iter_mut().zip(&results) {
+                let mut latencies = Latencies::new();
+                let times = answers.iter().filter_map(Answer::latency);
+                times.for_each(|t| latencies.record(Duration::from_secs_f64(t)));
+                sample.latency = latencies.summary();
             }
+            let correct = expected.map(|expected| results.iter().all(|a| agrees(expected, a)));
+            let mut figures = Figures::from_samples(samples, tasks.len() as u64, correct);
+            figures.startup_s = starts_something(model).then_some(startup_s);
             figures.lines = lines_of(model);
-            (Outcome::Measured(Box::new(figures)), Some(answers))
+            (Outcome::Measured(Box::new(figures)), results.into_iter().last())
         }
         Err(error) => (Outcome::Failed { error }, None),
     }
+}
+
+/// Whether two lists of answers say the same.
+fn agrees(expected: &[Answer], answers: &[Answer]) -> bool {
+    expected.len() == answers.len() && expected.iter().zip(answers).all(|(e, a)| e.same_as(a))
+}
+
+/// Whether a model starts a pool or a runtime before its first job
+/// (lab-09's thread pool starts its threads in each run: they are scoped
+/// to it).
+fn starts_something(model: Model) -> bool {
+    matches!(
+        model,
+        Model::Rayon
+            | Model::PoolProcesses
+            | Model::Tokio
+            | Model::TokioBlocking
+            | Model::TokioRayon
+            | Model::TokioProcesses
+    )
 }
 
 /// The source lines of `model`'s code on `workload`, between its anchors,
@@ -312,6 +493,8 @@ mod tests {
             cores: 2,
             program: PathBuf::from("lab-13"),
             redis: Err(String::from("not needed")),
+            rounds_per_ms: 1,
+            runs: 2,
         };
         let tasks = [Task::Crunch {
             chunk: 1,

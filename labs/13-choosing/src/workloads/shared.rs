@@ -3,11 +3,10 @@
 //! lock" to "nothing is shared until the end", and worker processes,
 //! which cannot share the map at all: their counts are marshaled back.
 
-use super::{Ctx, Figures, Outcome, Progress};
+use super::{Ctx, Figures, Outcome, Progress, Repeated, repeat};
 use crate::jobs::{Task, count_words, merge, text};
-use crate::measure::measured;
 use crate::models::{Model, Size, Workload};
-use lab_09::pools::PoolKind;
+use crate::run::Started;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -30,7 +29,7 @@ pub fn sequential(chunks: &[String]) -> Counts {
     let mut counts = Counts::new();
     for chunk in chunks {
         for word in chunk.split_ascii_whitespace() {
-            *counts.entry(word.to_string()).or_insert(0) += 1;
+            crate::jobs::count(&mut counts, word);
         }
     }
     counts
@@ -52,16 +51,28 @@ fn on_threads(chunks: &[String], threads: usize, job: impl Fn(&str) + Sync) {
 }
 
 // ANCHOR: shared_threads_one_mutex
-/// Every word's update takes the one lock.
+/// Every word's update takes the one lock. Only the update is inside it:
+/// a word seen before is a lookup and an add; a new word's key is
+/// allocated outside the lock, which is then taken again.
 pub fn one_mutex(chunks: &[String], threads: usize) -> Counts {
     let counts = Mutex::new(Counts::new());
     on_threads(chunks, threads, |chunk| {
         for word in chunk.split_ascii_whitespace() {
-            let mut counts = counts.lock().expect("no panic holds it");
-            *counts.entry(word.to_string()).or_insert(0) += 1;
+            add_under(&counts, word);
         }
     });
     counts.into_inner().expect("no panic held it")
+}
+
+/// Adds one to `word`'s count in the locked map, allocating nothing while
+/// the lock is held.
+fn add_under(counts: &Mutex<Counts>, word: &str) {
+    if let Some(count) = counts.lock().expect("no panic holds it").get_mut(word) {
+        *count += 1;
+        return;
+    }
+    let key = word.to_string(); // a new word: its key made outside the lock
+    *counts.lock().expect("no panic holds it").entry(key).or_insert(0) += 1;
 }
 // ANCHOR_END: shared_threads_one_mutex
 
@@ -74,8 +85,7 @@ pub fn sharded(chunks: &[String], threads: usize) -> Counts {
     on_threads(chunks, threads, |chunk| {
         for word in chunk.split_ascii_whitespace() {
             let shard = &shards[hasher.hash_one(word) as usize % shards.len()];
-            let mut counts = shard.lock().expect("no panic holds it");
-            *counts.entry(word.to_string()).or_insert(0) += 1;
+            add_under(shard, word);
         }
     });
     let mut counts = Counts::new();
@@ -131,14 +141,17 @@ pub fn rayon_fold(chunks: &[String]) -> Counts {
 // ANCHOR: shared_pool_processes
 /// Worker processes cannot share the map: each chunk is sent to a worker
 /// as JSON, its counts come back as JSON, and are merged here (C6).
-pub fn processes(chunks: &[String], workers: usize, ctx: &Ctx) -> Result<Counts, String> {
+pub fn processes(chunks: &[String], pool: &mut Started) -> Result<Counts, String> {
+    let Started::ProcessPool(pool) = pool else {
+        return Err(String::from("no process pool was started"));
+    };
     let tasks: Vec<Task> = chunks
         .iter()
         .map(|chunk| Task::CountWords {
             text: chunk.clone(),
         })
         .collect();
-    let answers = crate::run::pool(PoolKind::Processes, &tasks, workers, &ctx.program, &|_| {})?;
+    let answers = crate::run::pool(pool, &tasks, &|_| {})?;
     let mut counts = Counts::new();
     for answer in answers {
         match answer {
@@ -161,34 +174,58 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
     let mut rows = Vec::new();
     for model in Workload::Shared.models() {
         let threads = ctx.cores;
-        let bar = progress(model, 1);
-        let (counts, cost) = match model {
-            Model::Sequential => measured(|| Ok(sequential(&chunks))),
-            Model::ThreadsOneMutex => measured(|| Ok(one_mutex(&chunks, threads))),
-            Model::ThreadsSharded => measured(|| Ok(sharded(&chunks, threads))),
-            Model::Threads => measured(|| Ok(merged(&chunks, threads))),
-            Model::Rayon => measured(|| Ok(rayon_fold(&chunks))),
-            Model::PoolProcesses => measured(|| processes(&chunks, threads, ctx)),
-            _ => {
-                bar.finish_and_clear();
-                let reason = "no I/O to wait for: tokio tasks would be the threads above, \
-                              with a runtime added";
-                rows.push((model, Outcome::na(reason)));
-                continue;
-            }
+        let once = |started: &mut Started| match model {
+            Model::Sequential => Ok(sequential(&chunks)),
+            Model::ThreadsOneMutex => Ok(one_mutex(&chunks, threads)),
+            Model::ThreadsSharded => Ok(sharded(&chunks, threads)),
+            Model::Threads => Ok(merged(&chunks, threads)),
+            Model::Rayon => Ok(rayon_fold(&chunks)),
+            Model::PoolProcesses => processes(&chunks, started),
+            _ => Err(String::from("not a design of this table")),
         };
+        if !matches!(
+            model,
+            Model::Sequential
+                | Model::ThreadsOneMutex
+                | Model::ThreadsSharded
+                | Model::Threads
+                | Model::Rayon
+                | Model::PoolProcesses
+        ) {
+            let reason = "no I/O to wait for: tokio tasks would be the threads above, \
+                          with a runtime added";
+            rows.push((model, Outcome::na(reason)));
+            continue;
+        }
+        let bar = progress(model, 1 + ctx.runs as u64);
+        let start = || {
+            crate::run::start(model, threads, ctx.cores, &ctx.program)
+                .map_err(|error| format!("{} did not start: {error}", model.label()))
+        };
+        let counted = repeat(ctx, words, start, |started| {
+            let counts = once(started);
+            bar.inc(1);
+            counts
+        });
         bar.finish_and_clear();
-        let outcome = match counts {
-            Ok(counts) => {
+        let outcome = match counted {
+            Ok(Repeated {
+                samples,
+                results,
+                startup_s,
+            }) => {
                 let correct = match (&reference, model) {
                     (_, Model::Sequential) => Some(true), // the reference itself
-                    (Some(reference), _) => Some(*reference == counts),
+                    (Some(reference), _) => Some(results.iter().all(|c| c == reference)),
                     (None, _) => None, // no reference to check against
                 };
-                let mut figures = Figures::from_cost(cost, words, correct);
+                let mut figures = Figures::from_samples(samples, words, correct);
                 figures.lines = super::lines(Workload::Shared, model);
+                if matches!(model, Model::Rayon | Model::PoolProcesses) {
+                    figures.startup_s = Some(startup_s);
+                }
                 if model == Model::Sequential {
-                    reference = Some(counts);
+                    reference = results.into_iter().last();
                 }
                 Outcome::Measured(Box::new(figures))
             }

@@ -3,22 +3,20 @@
 
 use super::{Ctx, Fit, Outcome, Progress};
 use crate::jobs::Task;
-use crate::models::{Model, Size, Workload};
+use crate::models::{Model, Workload};
 
-/// The jobs: ~5 ms of CPU each.
-pub fn tasks(size: Size) -> Vec<Task> {
-    let count = size.scale(200);
-    (0..count)
-        .map(|index| Task::Small {
-            index,
-            micros: 5_000,
-        })
+/// The jobs: each a fixed number of rounds that one core of this machine
+/// does in about 5 ms (the calibration in `ctx`).
+pub fn tasks(ctx: &Ctx) -> Vec<Task> {
+    let rounds = ctx.rounds_for_ms(5.0);
+    (0..ctx.size.scale(200))
+        .map(|index| Task::Small { index, rounds })
         .collect()
 }
 
 /// Every row of the table.
 pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
-    let tasks = tasks(ctx.size);
+    let tasks = tasks(ctx);
     super::job_rows(Workload::Tiny, &tasks, ctx.cores, ctx, progress, |_| {
         Fit::Runs
     })
