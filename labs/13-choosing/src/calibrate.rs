@@ -49,10 +49,7 @@ pub fn cores_free(cores: usize, spin: Duration) -> f64 {
                 })
             })
             .collect();
-        spinners
-            .into_iter()
-            .map(|s| s.join().unwrap_or(0.0))
-            .sum()
+        spinners.into_iter().map(|s| s.join().unwrap_or(0.0)).sum()
     });
     given / start.elapsed().as_secs_f64().max(1e-9)
 }

@@ -125,7 +125,11 @@ fn bars(
         .max(1e-9);
     // The axis ends a little past the longest bar (or the ideal line),
     // with room for the value written after it.
-    let end = if log { (most * 1.15).ceil() } else { most * 1.15 };
+    let end = if log {
+        (most * 1.15).ceil()
+    } else {
+        most * 1.15
+    };
     let rows = bars.len() as f64;
     let height = 80 + 30 * bars.len() as u32;
     let root = SVGBackend::with_string(svg, (760, height)).into_drawing_area();

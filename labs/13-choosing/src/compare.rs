@@ -313,7 +313,12 @@ fn add_speedups(table: &mut Table, cores: usize) {
         .iter()
         .find(|r| r.model == Model::Sequential)
         .and_then(|r| r.outcome.figures())
-        .map(|f| (f.wall_s, f.runs.iter().map(|r| r.wall_s).collect::<Vec<_>>()));
+        .map(|f| {
+            (
+                f.wall_s,
+                f.runs.iter().map(|r| r.wall_s).collect::<Vec<_>>(),
+            )
+        });
     let Some((sequential_median, sequential_runs)) = sequential else {
         return;
     };
@@ -324,8 +329,8 @@ fn add_speedups(table: &mut Table, cores: usize) {
                 run.speedup = Some(base / run.wall_s.max(1e-9));
             }
             let speedups = figures.runs.iter().filter_map(|r| r.speedup).collect();
-            let speedup = workloads::median(speedups)
-                .unwrap_or(sequential_median / figures.wall_s.max(1e-9));
+            let speedup =
+                workloads::median(speedups).unwrap_or(sequential_median / figures.wall_s.max(1e-9));
             figures.speedup = Some(speedup);
             figures.of_ideal = Some(speedup / cores as f64);
         }
@@ -418,7 +423,12 @@ fn tail_cell(f: &Figures) -> String {
         return format!("max {}", seconds(latency.max_s));
     }
     let range = f.range(|r| r.latency.map(|l| l.p99_s));
-    let range = range.map(|(l, h)| (seconds_like(l, latency.p99_s), seconds_like(h, latency.p99_s)));
+    let range = range.map(|(l, h)| {
+        (
+            seconds_like(l, latency.p99_s),
+            seconds_like(h, latency.p99_s),
+        )
+    });
     with_range(seconds(latency.p99_s), range, f.runs.len())
 }
 
@@ -452,7 +462,8 @@ fn columns(workload: Workload, size: Size) -> Vec<Column> {
         }
         Workload::Tiny => vec![per_second, cpu, memory, startup, lines, ok],
         // (Its `lines` are the cpu table's: the same models run other jobs.)
-        Workload::Io => vec![per_second, p50, p99, cpu, startup, ok],
+        // (Its start-ups are the cpu table's: the same pools and runtimes.)
+        Workload::Io => vec![per_second, p50, p99, cpu, ok],
         Workload::Connections => vec![
             ("conns", |f| f.jobs.to_string()),
             ("server RSS/conn", |f| {
@@ -586,7 +597,11 @@ pub fn render(table: &Table) -> String {
 /// The lines under a table that say how its cells were measured: how
 /// many runs each median is of, and how many latencies each percentile.
 fn how_measured(table: &Table) -> Vec<String> {
-    let measured: Vec<&Figures> = table.rows.iter().filter_map(|r| r.outcome.figures()).collect();
+    let measured: Vec<&Figures> = table
+        .rows
+        .iter()
+        .filter_map(|r| r.outcome.figures())
+        .collect();
     let mut notes = Vec::new();
     let runs = measured.iter().map(|f| f.runs.len()).max().unwrap_or(0);
     if runs > 1 {
@@ -594,7 +609,9 @@ fn how_measured(table: &Table) -> Vec<String> {
             "each figure is the median of {runs} runs after a warm-up; (lowest–highest) beside it"
         ));
     } else if !table.workload.is_fatal() && runs == 1 {
-        notes.push(String::from("each figure is one run after a warm-up: no spread"));
+        notes.push(String::from(
+            "each figure is one run after a warm-up: no spread",
+        ));
     }
     let counts: Vec<u64> = measured
         .iter()
@@ -608,7 +625,10 @@ fn how_measured(table: &Table) -> Vec<String> {
                 format!("{least} to {most} latencies per row")
             },
             if *least < crate::measure::Latency::FEW {
-                format!(", `max` where fewer than {} (too few for a p99)", crate::measure::Latency::FEW)
+                format!(
+                    ", `max` where fewer than {} (too few for a p99)",
+                    crate::measure::Latency::FEW
+                )
             } else {
                 String::new()
             },
@@ -637,4 +657,74 @@ pub fn write_json(report: &Report, path: &Path) -> io::Result<()> {
     }
     let json = serde_json::to_string_pretty(report).map_err(io::Error::other)?;
     std::fs::write(path, json + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::Latency;
+    use crate::workloads::Sample;
+
+    /// Figures as wide as a default run's get: three runs, four-digit
+    /// rates, tails in seconds with a wide range, every column filled.
+    fn wide() -> Figures {
+        let latency = Latency {
+            count: 2250,
+            p50_s: 0.1234,
+            p99_s: 3.456,
+            p999_s: 4.0,
+            max_s: 5.0,
+        };
+        let sample = |k: f64| Sample {
+            wall_s: 12.345 * k,
+            cpu_user_s: 123.45,
+            cpu_system_s: 12.34,
+            memory_bytes: 1 << 34,
+            per_second: 12_345.0 * k,
+            speedup: Some(1.93 * k),
+            latency: Some(Latency {
+                p99_s: 3.456 * k,
+                ..latency
+            }),
+        };
+        let mut figures =
+            Figures::from_samples(vec![sample(0.5), sample(1.0), sample(1.5)], 99, Some(true));
+        figures.speedup = Some(1.93);
+        figures.startup_s = Some(0.0381);
+        figures.lines = Some(147);
+        figures.finished = Some(100);
+        figures.lost = Some(100);
+        figures.survived = Some(true);
+        figures.rss_per_connection_bytes = Some(12_345.0);
+        figures.kernel_per_connection_bytes = Some(16_384.0);
+        figures
+    }
+
+    #[test]
+    fn every_table_fits_a_hundred_columns_with_a_default_run_s_widest_figures() {
+        for size in [Size::Default, Size::Tiny] {
+            for workload in Workload::ALL {
+                let table = Table {
+                    workload,
+                    about: about(workload).to_string(),
+                    size,
+                    rows: workload
+                        .models()
+                        .into_iter()
+                        .map(|model| Row {
+                            model,
+                            label: model.label().to_string(),
+                            chapter: model.chapter(),
+                            outcome: Outcome::Measured(Box::new(wide())),
+                        })
+                        .collect(),
+                };
+                let text = render(&table);
+                for line in text.lines() {
+                    assert!(line.chars().count() <= 100, "{size:?} {workload:?}: {line}");
+                }
+                assert!(text.contains("median of 3 runs"), "{text}");
+            }
+        }
+    }
 }

@@ -3,10 +3,11 @@
 //! - wall time, from the start of the model's code to its answer; pools
 //!   and runtimes are started before the clock starts (their start-up is
 //!   a column of its own);
-//! - CPU time, user and system, of this process and of its children that
+//! - CPU time, user and system, of this process, of its children that
 //!   ended during the row (`/proc/self/stat`: the kernel adds a child's
-//!   time to its parent's when the parent reaps it, so a worker process
-//!   counts once it has exited and been waited for);
+//!   time to its parent's when the parent reaps it), and of the worker
+//!   processes the row started before its clock, which live on
+//!   (`/proc/PID/stat` of each);
 //! - memory: the row's own increase in proportional set size (PSS, from
 //!   `/proc/PID/smaps_rollup`: a page shared by N processes counts 1/N in
 //!   each, so shared pages count once in the sum), over this process and
@@ -36,9 +37,29 @@ pub struct CpuTime {
 
 /// The CPU time of this process and of its reaped children so far.
 pub fn cpu_time() -> CpuTime {
+    stat_cpu_time("self", true)
+}
+
+/// The CPU time of this process and its reaped children, plus that of the
+/// live processes `pids` (a pool's workers, which a row does not reap:
+/// the kernel adds a child's time to its parent's only when it is
+/// reaped). A worker that ends and is reaped during a row moves its time
+/// from its own count to this process's children's: counted once.
+pub fn cpu_time_with(pids: &[u32]) -> CpuTime {
+    pids.iter()
+        .map(|pid| stat_cpu_time(&pid.to_string(), false))
+        .fold(cpu_time(), |total, one| CpuTime {
+            user: total.user + one.user,
+            system: total.system + one.system,
+        })
+}
+
+/// The user and system time of process `pid` from `/proc/PID/stat`, with
+/// its reaped children's if `children`.
+fn stat_cpu_time(pid: &str, children: bool) -> CpuTime {
     let ticks = rustix::param::clock_ticks_per_second() as f64;
-    let Ok(stat) = fs::read_to_string("/proc/self/stat") else {
-        return CpuTime::default(); // not Linux: the columns read 0
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return CpuTime::default(); // gone, or not Linux: the columns read 0
     };
     // The command name (field 2) may hold spaces: count after its `)`.
     let fields: Vec<f64> = stat
@@ -50,9 +71,10 @@ pub fn cpu_time() -> CpuTime {
         .collect();
     // After the name: state is field 3, so utime (14) is index 11 here.
     let field = |n: usize| fields.get(n - 3).copied().unwrap_or(0.0) / ticks;
+    let reaped = if children { 1.0 } else { 0.0 };
     CpuTime {
-        user: field(14) + field(16),
-        system: field(15) + field(17),
+        user: field(14) + reaped * field(16),
+        system: field(15) + reaped * field(17),
     }
 }
 
@@ -196,11 +218,11 @@ pub struct Cost {
 /// clock started).
 pub fn measured<T>(pids: &[u32], model: impl FnOnce() -> T) -> (T, Cost) {
     let memory = PeakMemory::start(pids.to_vec());
-    let cpu_before = cpu_time();
+    let cpu_before = cpu_time_with(pids);
     let start = Instant::now();
     let answer = model();
     let wall = start.elapsed().as_secs_f64();
-    let cpu_after = cpu_time();
+    let cpu_after = cpu_time_with(pids);
     let cost = Cost {
         wall,
         cpu: CpuTime {

@@ -74,8 +74,9 @@ fn taking_turns(
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(task) = tasks.get(index) else { break };
                         let answer = run(index, task);
-                        *answers[index].lock().unwrap_or_else(PoisonError::into_inner) =
-                            Some(answer);
+                        *answers[index]
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner) = Some(answer);
                     }
                 })
             })
@@ -274,7 +275,11 @@ pub fn tokio_processes(
             let finished = Mutex::new(Vec::new());
             let record = |index| finished.lock().expect("no panic holds it").push(index);
             let answers = pool(&mut started, &tasks, &record);
-            (answers, finished.into_inner().expect("no panic held it"), started)
+            (
+                answers,
+                finished.into_inner().expect("no panic held it"),
+                started,
+            )
         };
         tokio::task::spawn_blocking(run)
             .await

@@ -207,7 +207,10 @@ pub fn c5(r: &Report) -> Option<(String, Verdict)> {
 /// between threads.
 pub fn c6(r: &Report) -> Option<(String, Verdict)> {
     use {Model::*, Workload::*};
-    let (threads, processes) = (figures(r, Shared, Threads)?, figures(r, Shared, PoolProcesses)?);
+    let (threads, processes) = (
+        figures(r, Shared, Threads)?,
+        figures(r, Shared, PoolProcesses)?,
+    );
     let slower = processes.wall_s / threads.wall_s.max(1e-9);
     let evidence = format!(
         "word counts in a process pool (started before the clock) took {slower:.1}× as long \
@@ -227,7 +230,10 @@ pub fn c6(r: &Report) -> Option<(String, Verdict)> {
 /// an abort; a panic, most Rust failures, is caught at a thread's join.
 pub fn c10(r: &Report) -> Option<(String, Verdict)> {
     use {Model::*, Workload::*};
-    let (t, p) = (figures(r, Crash, Threads)?, figures(r, Crash, PoolProcesses)?);
+    let (t, p) = (
+        figures(r, Crash, Threads)?,
+        figures(r, Crash, PoolProcesses)?,
+    );
     let aborts = p.lost? == 1 && t.lost? > 1;
     let mut evidence = format!(
         "one abort in 100 jobs: threads lost {}, a process pool lost {}",
@@ -258,7 +264,10 @@ pub fn c10(r: &Report) -> Option<(String, Verdict)> {
 pub fn c12(r: &Report) -> Option<(String, Verdict)> {
     use {Model::*, Workload::*};
     let cores = r.machine.cores as f64;
-    let (each, pool) = (figures(r, Tiny, ProcessPerJob)?, figures(r, Tiny, PoolProcesses)?);
+    let (each, pool) = (
+        figures(r, Tiny, ProcessPerJob)?,
+        figures(r, Tiny, PoolProcesses)?,
+    );
     let per_job = (each.wall_s - pool.wall_s).max(0.0) / each.jobs.max(1) as f64 * cores;
     let evidence = format!(
         "a process per 5 ms job: {:.0} jobs/s, a pool (started before the clock): {:.0}; about \
@@ -526,7 +535,8 @@ pub fn markdown(report: &Report) -> String {
 /// judged says why, once, instead.
 pub fn text(report: &Report) -> String {
     if let Err(reason) = report.judged() {
-        return format!("claims · {reason}: no claim is judged from this run\n");
+        let said = format!("claims · {reason}: no claim is judged from this run");
+        return crate::compare::wrap(&said, 96).join("\n") + "\n";
     }
     let mut out = String::from("claims · what this run says of the book's claims\n");
     for line in scoreboard(report) {
@@ -679,16 +689,31 @@ mod tests {
 
     #[test]
     fn c2_confirms_near_the_core_count_and_refutes_without_a_speed_up() {
-        assert_eq!(verdict(c2, &[(Cpu, Rayon, speedup(1.9))]), Verdict::Confirms);
-        assert_eq!(verdict(c2, &[(Cpu, Rayon, speedup(1.4))]), Verdict::Qualifies);
-        assert_eq!(verdict(c2, &[(Cpu, Rayon, speedup(0.96))]), Verdict::Refutes);
+        assert_eq!(
+            verdict(c2, &[(Cpu, Rayon, speedup(1.9))]),
+            Verdict::Confirms
+        );
+        assert_eq!(
+            verdict(c2, &[(Cpu, Rayon, speedup(1.4))]),
+            Verdict::Qualifies
+        );
+        assert_eq!(
+            verdict(c2, &[(Cpu, Rayon, speedup(0.96))]),
+            Verdict::Refutes
+        );
     }
 
     #[test]
     fn c3_confirms_when_threads_keep_up_with_processes_and_refutes_when_not() {
-        let keep_up = [(Io, Threads, rate(2000.0)), (Io, PoolProcesses, rate(2100.0))];
+        let keep_up = [
+            (Io, Threads, rate(2000.0)),
+            (Io, PoolProcesses, rate(2100.0)),
+        ];
         assert_eq!(verdict(c3, &keep_up), Verdict::Confirms);
-        let behind = [(Io, Threads, rate(1000.0)), (Io, PoolProcesses, rate(2100.0))];
+        let behind = [
+            (Io, Threads, rate(1000.0)),
+            (Io, PoolProcesses, rate(2100.0)),
+        ];
         assert_eq!(verdict(c3, &behind), Verdict::Refutes);
     }
 
@@ -708,9 +733,15 @@ mod tests {
 
     #[test]
     fn c6_confirms_a_large_marshaling_cost_and_refutes_none() {
-        let slow = [(Shared, Threads, speedup(2.0)), (Shared, PoolProcesses, speedup(0.5))];
+        let slow = [
+            (Shared, Threads, speedup(2.0)),
+            (Shared, PoolProcesses, speedup(0.5)),
+        ];
         assert_eq!(verdict(c6, &slow), Verdict::Confirms);
-        let same = [(Shared, Threads, speedup(2.0)), (Shared, PoolProcesses, speedup(2.0))];
+        let same = [
+            (Shared, Threads, speedup(2.0)),
+            (Shared, PoolProcesses, speedup(2.0)),
+        ];
         assert_eq!(verdict(c6, &same), Verdict::Refutes);
     }
 
@@ -812,8 +843,14 @@ mod tests {
         };
         // The threshold is 1.6 (0.8 × 2 cores): 1.62 confirms, but one run
         // alone at 1.55 would qualify.
-        assert_eq!(judge(&with_runs(&[1.61, 1.62, 1.55]), c2).1, Verdict::WithinNoise);
-        assert_eq!(judge(&with_runs(&[1.61, 1.62, 1.65]), c2).1, Verdict::Confirms);
+        assert_eq!(
+            judge(&with_runs(&[1.61, 1.62, 1.55]), c2).1,
+            Verdict::WithinNoise
+        );
+        assert_eq!(
+            judge(&with_runs(&[1.61, 1.62, 1.65]), c2).1,
+            Verdict::Confirms
+        );
     }
 
     #[test]
@@ -821,7 +858,11 @@ mod tests {
         let board = scoreboard(&report(&[]));
         assert_eq!(board.len(), 18);
         let c4 = board.iter().find(|l| l.claim == "C4").unwrap();
-        assert!(c4.shown.unwrap().starts_with("qualifies: race conditions, not data races"));
+        assert!(
+            c4.shown
+                .unwrap()
+                .starts_with("qualifies: race conditions, not data races")
+        );
         let c17 = board.iter().find(|l| l.claim == "C17").unwrap();
         assert!(c17.shown.is_some() && c17.evidence.is_none());
         let table = markdown(&report(&[]));

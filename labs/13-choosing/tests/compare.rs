@@ -67,7 +67,10 @@ fn tiny_run_of(workload: Workload) -> (Value, String) {
     for chart in lab_13::chart::CHART_FILES {
         let _ = std::fs::remove_file(json.with_file_name(chart));
     }
-    (serde_json::from_str(&text).expect("the JSON parses"), stdout)
+    (
+        serde_json::from_str(&text).expect("the JSON parses"),
+        stdout,
+    )
 }
 
 fn table(workload: Workload) -> &'static Vec<Value> {
@@ -208,7 +211,11 @@ fn a_panic_is_caught_at_a_join_a_join_error_or_a_pool_and_kills_what_has_no_catc
     ] {
         let row = row(Workload::Panic, model);
         assert_eq!(row["survived"], true, "{model:?}: {row}");
-        assert_eq!(row["lost_jobs"], serde_json::json!([37]), "{model:?}: {row}");
+        assert_eq!(
+            row["lost_jobs"],
+            serde_json::json!([37]),
+            "{model:?}: {row}"
+        );
     }
     // Not caught: it unwinds out of `main` (sequential), rayon re-raises
     // it at the join, and a panic in `rayon::spawn` has no one to return
@@ -217,7 +224,9 @@ fn a_panic_is_caught_at_a_join_a_join_error_or_a_pool_and_kills_what_has_no_catc
         let row = row(Workload::Panic, model);
         assert_eq!(row["survived"], false, "{model:?}: {row}");
     }
-    let aborted = row(Workload::Panic, Model::TokioRayon)["note"].as_str().unwrap();
+    let aborted = row(Workload::Panic, Model::TokioRayon)["note"]
+        .as_str()
+        .unwrap();
     assert!(aborted.contains("SIGABRT"), "{aborted}");
 }
 
@@ -391,7 +400,10 @@ fn an_interrupted_run_leaves_no_worker_server_or_redis_behind() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(seen.len() >= 3, "the run started fewer than 3 processes: {seen:?}");
+    assert!(
+        seen.len() >= 3,
+        "the run started fewer than 3 processes: {seen:?}"
+    );
     let target = rustix::process::Pid::from_raw(pid as i32).unwrap();
     rustix::process::kill_process(target, rustix::process::Signal::INT).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
@@ -407,7 +419,12 @@ fn an_interrupted_run_leaves_no_worker_server_or_redis_behind() {
     };
     let mut stderr = String::new();
     use std::io::Read;
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     // Killed processes are reaped by init: give it a moment.
@@ -416,7 +433,10 @@ fn an_interrupted_run_leaves_no_worker_server_or_redis_behind() {
         .iter()
         .filter(|(process, start)| started_at(*process).as_ref() == Some(start))
         .collect();
-    assert!(left.is_empty(), "left behind: {left:?} of {seen:?}\n{stderr}");
+    assert!(
+        left.is_empty(),
+        "left behind: {left:?} of {seen:?}\n{stderr}"
+    );
 }
 
 #[test]

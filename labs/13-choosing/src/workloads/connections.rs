@@ -57,9 +57,12 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
             let measured = repeat(ctx, ROUND_TRIPS as u64, || Ok(()), once);
             bar.finish_and_clear();
             let outcome = match measured {
-                Ok(Repeated { samples, results, .. }) => {
+                Ok(Repeated {
+                    samples, results, ..
+                }) => {
                     let mut figures = Figures::from_samples(samples, target as u64, None);
-                    let middle = |read: fn(&c10k::Row) -> f64| median(results.iter().map(read).collect());
+                    let middle =
+                        |read: fn(&c10k::Row) -> f64| median(results.iter().map(read).collect());
                     figures.p50_s = middle(|r| r.p50.as_secs_f64());
                     figures.p99_s = middle(|r| r.p99.as_secs_f64());
                     figures.rss_per_connection_bytes = middle(|r| r.per_connection);

@@ -90,7 +90,12 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                 bar.inc(1);
                 ran
             };
-            let measured = repeat(ctx, 0, || start(place, ctx).map_err(|e| e.to_string()), once);
+            let measured = repeat(
+                ctx,
+                0,
+                || start(place, ctx).map_err(|e| e.to_string()),
+                once,
+            );
             bar.finish_and_clear();
             let outcome = match measured {
                 Ok(Repeated {

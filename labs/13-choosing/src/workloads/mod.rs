@@ -398,7 +398,10 @@ pub fn run_jobs(
             let mut figures = Figures::from_samples(samples, tasks.len() as u64, correct);
             figures.startup_s = starts_something(model).then_some(startup_s);
             figures.lines = lines_of(model);
-            (Outcome::Measured(Box::new(figures)), results.into_iter().last())
+            (
+                Outcome::Measured(Box::new(figures)),
+                results.into_iter().last(),
+            )
         }
         Err(error) => (Outcome::Failed { error }, None),
     }

@@ -18,7 +18,9 @@ pub type Counts = HashMap<String, u64>;
 
 /// The text, in chunks: the jobs.
 pub fn chunks(size: Size) -> Vec<String> {
-    let words = size.scale(4_000_000);
+    // Enough that counting them one after another takes a few tenths of
+    // a second on one core: long enough to measure a speed-up.
+    let words = size.scale(12_000_000);
     let chunks = 64;
     (0..chunks).map(|c| text(c + 1, words / chunks)).collect()
 }
@@ -72,7 +74,11 @@ fn add_under(counts: &Mutex<Counts>, word: &str) {
         return;
     }
     let key = word.to_string(); // a new word: its key made outside the lock
-    *counts.lock().expect("no panic holds it").entry(key).or_insert(0) += 1;
+    *counts
+        .lock()
+        .expect("no panic holds it")
+        .entry(key)
+        .or_insert(0) += 1;
 }
 // ANCHOR_END: shared_threads_one_mutex
 
