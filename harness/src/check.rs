@@ -300,9 +300,9 @@ impl Check {
                     ));
                 }
                 fail_test(format!(
-                "loom found a failing interleaving in `{}` after {} (printed above): {}",
-                failure.explored.title,
-                render::explored_text(&failure.explored),
+                    "loom found a failing interleaving in `{}` after {} (printed above): {}",
+                    failure.explored.title,
+                    render::explored_text(&failure.explored),
                     failure.summary(),
                 ))
             }
@@ -504,4 +504,36 @@ fn install_panic_hook() {
             FIRST_PANIC.with(|p| *p.borrow_mut() = Some(failure));
         }));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Explored, Failure, FailureKind};
+
+    fn failure(kind: FailureKind, message: &str) -> Failure {
+        Failure {
+            explored: Explored {
+                title: String::from("no back-out"),
+                executions: 83,
+                preemption_bound: None,
+            },
+            kind,
+            message: message.to_string(),
+            file: String::new(),
+            line: 0,
+            trace: Default::default(),
+            printed: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_deadlock_as_an_outcome_names_no_trace_and_after_a_trace_points_to_it() {
+        let deadlock = failure(FailureKind::Deadlock, "deadlock; threads = [(Id(0), …)]");
+        // The explorer prints outcomes with no trace above them.
+        assert_eq!(deadlock.outcome(), "a deadlock: no thread can go on");
+        // A failed must_pass prints its summary after the trace.
+        assert!(deadlock.summary().contains("the trace above"));
+        let panic = failure(FailureKind::Panic, "job 1 of row 1 ran in row 2");
+        assert_eq!(panic.outcome(), "job 1 of row 1 ran in row 2");
+    }
 }
