@@ -197,6 +197,12 @@ pub(crate) fn table_of(trace: &Trace) -> String {
     table(trace, &rows(trace))
 }
 
+/// The one line of code at `file:line`, trimmed, if the model's source is
+/// found.
+pub(crate) fn source_line(file: &str, line: u32) -> Option<String> {
+    source_lines(file, line)?.into_iter().next()
+}
+
 /// The code at `file:line`, as the list under a table shows it.
 pub(crate) fn code_at(file: &str, line: u32) -> String {
     source_statement(file, line).unwrap_or_default()
