@@ -78,18 +78,13 @@ fn record(root: &Path, lab: &str, check: Option<&str>) -> Result<Vec<Exploration
         );
         // A failing answer fails this run: its executions, the failing one
         // among them, are what the learner came to see.
-        if run(cargo(root)
-            .args([
-                "test",
-                "-q",
-                "-p",
-                &package,
-                "--test",
-                "exercise",
-                "--",
-                "--ignored",
-            ])
-            .env("RACE_HARNESS_EXPLORE", &folder))
+        if crate::test::run_filtered(
+            cargo(root)
+                .args(["test", "-q", "-p", &package, "--test", "exercise"])
+                .args(["--", "--ignored"])
+                .env("RACE_HARNESS_EXPLORE", &folder),
+            crate::test::exercise_noise,
+        )
         .is_err()
         {
             println!(
@@ -205,9 +200,12 @@ fn render(exploration: &Exploration, show: bool) -> String {
     }
     if show {
         for outcome in &exploration.outcomes {
+            let ending = match outcome.outcome.as_str() {
+                "passed" => String::from("that passed"),
+                text => format!("ending `{}`", first_line(text)),
+            };
             out.push_str(&format!(
-                "\n  the shortest execution ending `{}`:\n\n{}",
-                first_line(&outcome.outcome),
+                "\n  the shortest execution {ending}:\n\n{}",
                 outcome.shortest
             ));
         }
