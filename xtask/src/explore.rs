@@ -243,11 +243,16 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
         .unwrap_or(&explorations[0]);
     println!(
         "\nYou are the scheduler of `{}`: at each step, pick the thread that runs next.\n\
-         Loom explored {} ({}); you can follow any of them. \
+         Loom explored {} ({}); you can follow {}. \
          Type a number, `b` to go back, `q` to stop.",
         exploration.title,
         plural(exploration.executions, "execution"),
-        bound(exploration)
+        bound(exploration),
+        if exploration.executions == 1 {
+            "it"
+        } else {
+            "any of them"
+        }
     );
     println!("{}", goal(exploration));
     let stdin = std::io::stdin();
@@ -271,12 +276,11 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
         for (n, child) in node.3.iter().enumerate() {
             let step = &exploration.steps[child.0 as usize];
             println!(
-                "  {}) {:<10} {}   ({} execution{} continue this way)",
+                "  {}) {:<10} {}   ({})",
                 n + 1,
                 exploration.threads[step.thread],
                 step.text,
-                child.1,
-                if child.1 == 1 { "" } else { "s" }
+                continuing(child.1)
             );
         }
         for (t, name) in exploration.threads.iter().enumerate() {
@@ -324,20 +328,34 @@ fn goal(exploration: &Exploration) -> String {
 
 /// What the scheduler is told when the execution it followed ends.
 fn ending(exploration: &Exploration, outcome: &Outcome) -> String {
-    format!(
-        "The execution ends: {} ({}; {} of loom's {} {} so).",
-        outcome.outcome,
-        if outcome.failed {
-            "the check FAILS here: you found the race"
-        } else {
-            "the check passes"
-        },
+    let count = format!(
+        "{} of loom's {} {} so",
         outcome.executions,
         plural(exploration.executions, "execution"),
         if outcome.executions == 1 {
             "ends"
         } else {
             "end"
+        }
+    );
+    match (outcome.failed, outcome.outcome.as_str()) {
+        (true, text) => format!(
+            "The execution ends: {text} (the check FAILS here: you found the race; {count})."
+        ),
+        (false, "passed") => format!("The execution ends, and the check passes ({count})."),
+        (false, text) => format!("The execution ends: {text} (the check passes; {count})."),
+    }
+}
+
+/// `1 execution continues this way`, `3 executions continue this way`.
+fn continuing(executions: usize) -> String {
+    format!(
+        "{} {} this way",
+        plural(executions, "execution"),
+        if executions == 1 {
+            "continues"
+        } else {
+            "continue"
         }
     )
 }
@@ -376,7 +394,7 @@ fn first_line(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{Exploration, answer_edited, ending, goal, render};
+    use super::{Exploration, answer_edited, continuing, ending, goal, render};
     use crate::fingerprint::fingerprint;
 
     /// An exploration of `executions` executions, one per outcome given
@@ -426,7 +444,12 @@ mod tests {
         let passed = &e.outcomes[1];
         assert!(ending(&e, passed).contains("7 of loom's 8 executions end so"));
         let alone = exploration("alone", None, &[("passed", false, 1)]);
-        assert!(ending(&alone, &alone.outcomes[0]).contains("1 of loom's 1 execution ends so"));
+        assert_eq!(
+            ending(&alone, &alone.outcomes[0]),
+            "The execution ends, and the check passes (1 of loom's 1 execution ends so)."
+        );
+        assert_eq!(continuing(1), "1 execution continues this way");
+        assert_eq!(continuing(2), "2 executions continue this way");
     }
 
     #[test]
