@@ -48,6 +48,10 @@
             ? "no preemption bound: every interleaving"
             : `preemption bound ${d.preemption_bound}`;
     }
+    // What a pass claims: within the bound, if the check has one.
+    function within(d) {
+        return d.preemption_bound === null ? "" : ` within preemption bound ${d.preemption_bound}`;
+    }
 
     // Counts each node's failing executions, and marks the threads that run
     // below it (a bit each: models have a few threads); lists each thread's
@@ -350,7 +354,7 @@
         const s = {shown: 0, predict: false, answered: new Set(), right: 0, asked: 0};
         const intro = h("p", {class: "stepper-intro", text: d.fails
             ? `The failing execution loom found, ${plural(path.length, "row")}, one at a time.`
-            : `Loom found no failing execution; this is the shortest of its ${plural(d.executions, "execution")}.`});
+            : `Loom found no failing execution${within(d)}; this is the shortest of its ${plural(d.executions, "execution")}.`});
         const predict = h("input", {type: "checkbox", onchange: () => {
             s.predict = predict.checked;
             go(s.shown); // from the next row on
@@ -544,7 +548,7 @@
                 : d.fails
                     ? `${ends}, and the check passes (${count}). Go back and pick another thread.`
                     : `${ends}, and the check passes. No path fails here: ` +
-                      `every one of the ${plural(d.executions, "execution")} loom ran passes.`;
+                      `every one of the ${plural(d.executions, "execution")} loom ran passes${within(d)}.`;
         }
         function render() {
             live.className = "stepper-live";

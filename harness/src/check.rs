@@ -112,6 +112,16 @@ impl Failure {
             _ => self.message.clone(),
         }
     }
+
+    /// The failure as an outcome among others, for the explorer, which
+    /// shows no trace beside it (the explorer's own `--show` prints one
+    /// below): what failed, with no reference to a trace.
+    pub fn outcome(&self) -> String {
+        match self.kind {
+            FailureKind::Deadlock => String::from("a deadlock: no thread can go on"),
+            _ => self.message.clone(),
+        }
+    }
 }
 
 impl Check {
@@ -280,12 +290,22 @@ impl Check {
     {
         match self.run(model) {
             Verdict::Passed(explored) => explored,
-            Verdict::Failed(failure) => fail_test(format!(
-                "loom found a failing interleaving in `{}` after {} (printed above): {}",
-                failure.explored.title,
-                render::explored_text(&failure.explored),
-                failure.summary(),
-            )),
+            Verdict::Failed(failure) => {
+                if self.quiet {
+                    // A quiet check printed its headline only; a check that
+                    // must pass and failed shows its trace whatever it is.
+                    show_to_learner(&render::render(
+                        &lab_name(),
+                        &Verdict::Failed(failure.clone()),
+                    ));
+                }
+                fail_test(format!(
+                    "loom found a failing interleaving in `{}` after {} (printed above): {}",
+                    failure.explored.title,
+                    render::explored_text(&failure.explored),
+                    failure.summary(),
+                ))
+            }
         }
     }
 }
@@ -354,7 +374,7 @@ where
         if let Verdict::Failed(failure) = &verdict {
             // The failing execution's own name for its outcome, if it gave
             // one before it failed; else what failed.
-            let named = explore::take_outcome().unwrap_or_else(|| failure.summary());
+            let named = explore::take_outcome().unwrap_or_else(|| failure.outcome());
             runs.push((failure.trace.clone(), Some(named), true));
         }
         explore::build(verdict.explored(), runs)
@@ -476,7 +496,7 @@ fn install_panic_hook() {
             child::save_early(&Verdict::Failed(failure.clone()));
             if let Some(runs) = RECORDED.with(|r| r.borrow().clone()) {
                 let mut runs = runs.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                let named = explore::take_outcome().unwrap_or_else(|| failure.summary());
+                let named = explore::take_outcome().unwrap_or_else(|| failure.outcome());
                 explore::put_back_outcome(&named);
                 runs.push((failure.trace.clone(), Some(named), true));
                 child::save_exploration(&explore::build(&failure.explored, runs));
@@ -484,4 +504,36 @@ fn install_panic_hook() {
             FIRST_PANIC.with(|p| *p.borrow_mut() = Some(failure));
         }));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Explored, Failure, FailureKind};
+
+    fn failure(kind: FailureKind, message: &str) -> Failure {
+        Failure {
+            explored: Explored {
+                title: String::from("no back-out"),
+                executions: 83,
+                preemption_bound: None,
+            },
+            kind,
+            message: message.to_string(),
+            file: String::new(),
+            line: 0,
+            trace: Default::default(),
+            printed: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_deadlock_as_an_outcome_names_no_trace_and_after_a_trace_points_to_it() {
+        let deadlock = failure(FailureKind::Deadlock, "deadlock; threads = [(Id(0), …)]");
+        // The explorer prints outcomes with no trace above them.
+        assert_eq!(deadlock.outcome(), "a deadlock: no thread can go on");
+        // A failed must_pass prints its summary after the trace.
+        assert!(deadlock.summary().contains("the trace above"));
+        let panic = failure(FailureKind::Panic, "job 1 of row 1 ran in row 2");
+        assert_eq!(panic.outcome(), "job 1 of row 1 ran in row 2");
+    }
 }

@@ -102,12 +102,37 @@ pub fn starter_untouched(file: &str, starter: u64) -> bool {
          the test expects {starter:#018x}). If you changed the starter on purpose, put \
          {found:#018x} in the test."
     );
-    show_to_learner(&format!(
-        "note: {file} is not the starter the course ships (you are working on it), so the \
-         check that the starter fails is skipped. Check your answer with the exercise's \
-         command. (Course authors: its fingerprint is now {found:#018x}.)"
+    show_to_learner(&edited_note(
+        file,
+        &crate::check::lab_name(),
+        std::env::var_os(AUTHOR).is_some().then_some(found),
     ));
     false
+}
+
+/// Set by a course author changing a starter: the note on an edited
+/// exercise then gives the file's new fingerprint, to put in the test.
+/// (In CI a changed starter fails, with the fingerprint, anyway.)
+pub const AUTHOR: &str = "RACE_HARNESS_AUTHOR";
+
+/// The note printed when the exercise's file is not the starter: for the
+/// learner, with the command that checks their answer; the fingerprint
+/// only for an author who asked for it (`fingerprint`).
+fn edited_note(file: &str, package: &str, fingerprint: Option<u64>) -> String {
+    let command = match package.strip_prefix("lab-") {
+        Some(number) => format!("`cargo xtask exercise {number}`"),
+        None => String::from("the exercise's command"),
+    };
+    let mut note = format!(
+        "note: {file} is not the starter the course ships (you are working on it), so the \
+         check that the starter fails is skipped. Check your answer with {command}."
+    );
+    if let Some(found) = fingerprint {
+        note.push_str(&format!(
+            " ({AUTHOR} is set: the file's fingerprint is now {found:#018x}.)"
+        ));
+    }
+    note
 }
 
 pub use crate::fingerprint::fingerprint;
@@ -125,7 +150,22 @@ fn model_name<F>() -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::model_name;
+    use super::{edited_note, model_name};
+
+    #[test]
+    fn the_note_on_an_edited_exercise_names_the_command_and_no_fingerprint() {
+        let note = edited_note("src/exercise.rs", "lab-13", None);
+        assert!(note.contains("`cargo xtask exercise 13`"), "{note}");
+        assert!(
+            !note.contains("fingerprint") && !note.contains("0x"),
+            "a note for course authors in the learner's output: {note}"
+        );
+        let for_author = edited_note("src/exercise.rs", "lab-13", Some(0x0ef7_6b57_8f1d_a69e));
+        assert!(
+            for_author.contains("0x0ef76b578f1da69e"),
+            "an author who asked gets no fingerprint: {for_author}"
+        );
+    }
 
     fn two_consumers<T>() {}
 

@@ -228,6 +228,8 @@ impl Trace {
 struct Recorder {
     trace: Trace,
     thread_numbers: HashMap<loom::thread::ThreadId, usize>,
+    /// By object: where it was created.
+    created: Vec<&'static Location<'static>>,
 }
 
 thread_local! {
@@ -305,8 +307,11 @@ pub(crate) fn name_thread_number(thread: usize, name: &str) {
     });
 }
 
-/// Registers a new shared object of `kind`; returns its index.
+/// Registers a new shared object of `kind`, created where its caller was
+/// called from (`#[track_caller]`); returns its index.
+#[track_caller]
 pub(crate) fn register_object(kind: &str) -> Option<usize> {
+    let created = Location::caller();
     with_recorder(|recorder| {
         let objects = &mut recorder.trace.objects;
         let number = 1 + objects.iter().filter(|o| o.kind == kind).count();
@@ -315,8 +320,72 @@ pub(crate) fn register_object(kind: &str) -> Option<usize> {
             number,
             name: None,
         });
+        recorder.created.push(created);
         objects.len() - 1
     })
+}
+
+/// How many objects the execution has created so far.
+pub(crate) fn objects_created() -> usize {
+    with_recorder(|recorder| recorder.trace.objects.len()).unwrap_or(0)
+}
+
+/// Names each object created since the first `from` that has no name yet
+/// after the field or variable its creation line stores it in, if that
+/// line says (see [`stored_in`]).
+pub(crate) fn name_by_field(from: usize) {
+    let unnamed: Vec<(usize, &'static Location<'static>)> = with_recorder(|recorder| {
+        (from..recorder.trace.objects.len())
+            .filter(|&o| recorder.trace.objects[o].name.is_none())
+            .filter_map(|o| Some((o, *recorder.created.get(o)?)))
+            .collect()
+    })
+    .unwrap_or_default();
+    for (object, created) in unnamed {
+        let name = FIELD_NAMES.with(|names| {
+            names
+                .borrow_mut()
+                .entry((created.file(), created.line()))
+                .or_insert_with(|| {
+                    crate::render::source_line(created.file(), created.line())
+                        .and_then(|line| stored_in(&line))
+                })
+                .clone()
+        });
+        if let Some(name) = name {
+            name_object(Some(object), &name);
+        }
+    }
+}
+
+thread_local! {
+    /// By source line: the field or variable it stores an object in (read
+    /// once, not in each of loom's executions).
+    static FIELD_NAMES: RefCell<HashMap<(&'static str, u32), Option<String>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The field or variable a line of code stores what it creates in:
+/// `open: Mutex::new(0),` → `open`; `let mut count = ...` → `count`;
+/// `None` for a line that starts otherwise (`Mutex::new(0),` alone).
+pub(crate) fn stored_in(line: &str) -> Option<String> {
+    let line = line.trim();
+    let ident = |text: &str| -> Option<(String, usize)> {
+        let end = text
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(text.len());
+        let name = &text[..end];
+        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()))
+            .then(|| (name.to_string(), end))
+    };
+    if let Some(rest) = line.strip_prefix("let ") {
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("mut ").unwrap_or(rest).trim_start();
+        return ident(rest).map(|(name, _)| name);
+    }
+    let (name, end) = ident(line)?;
+    let after = line[end..].trim_start();
+    (after.starts_with(':') && !after.starts_with("::")).then_some(name)
 }
 
 /// Gives a registered object a name for the trace.
@@ -377,5 +446,32 @@ pub(crate) fn show<T: std::fmt::Debug + ?Sized>(value: &T) -> String {
     } else {
         let cut: String = text.chars().take(MOST - 1).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stored_in;
+
+    #[test]
+    fn an_object_is_named_after_the_field_or_variable_its_line_stores_it_in() {
+        assert_eq!(stored_in("open: Mutex::new(0),").as_deref(), Some("open"));
+        assert_eq!(
+            stored_in("    none_open: Condvar::new(),").as_deref(),
+            Some("none_open")
+        );
+        assert_eq!(
+            stored_in("let mut count = Mutex::new(0);").as_deref(),
+            Some("count")
+        );
+        assert_eq!(
+            stored_in("let seen = Arc::new(AtomicBool::new(false));").as_deref(),
+            Some("seen")
+        );
+        // A line that does not say where the object goes names nothing.
+        assert_eq!(stored_in("Mutex::new(0),"), None);
+        assert_eq!(stored_in("Self(Mutex::new(0))"), None);
+        assert_eq!(stored_in("std::sync::Mutex::new(0)"), None);
+        assert_eq!(stored_in("(Mutex::new(0), Condvar::new())"), None);
     }
 }

@@ -30,14 +30,23 @@ pub fn headline(lab: &str, verdict: &Verdict) -> String {
         format!("{lab} · ")
     };
     let title = &verdict.explored().title;
-    let verdict = match verdict {
-        Verdict::Passed(_) => "no failing interleaving",
+    format!("{lab}{title} · {}", verdict_text(verdict))
+}
+
+/// What a verdict says, in a few words. A pass under a preemption bound
+/// says so: loom looked only at executions with at most that many
+/// preemptions, not at every interleaving.
+pub(crate) fn verdict_text(verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Passed(explored) => match explored.preemption_bound {
+            Some(bound) => format!("no failing execution within preemption bound {bound}"),
+            None => String::from("no failing interleaving"),
+        },
         Verdict::Failed(failure) if failure.kind == FailureKind::LoomLimit => {
-            "loom stopped an execution that went past its limits"
+            String::from("loom stopped an execution that went past its limits")
         }
-        Verdict::Failed(_) => "loom found a failing interleaving",
-    };
-    format!("{lab}{title} · {verdict}")
+        Verdict::Failed(_) => String::from("loom found a failing interleaving"),
+    }
 }
 
 /// What follows the headline: what was explored, and the failing execution.
@@ -186,6 +195,12 @@ pub(crate) fn steps(trace: &Trace) -> Vec<(usize, String, String)> {
 /// The trace's table alone, as a failure prints it.
 pub(crate) fn table_of(trace: &Trace) -> String {
     table(trace, &rows(trace))
+}
+
+/// The one line of code at `file:line`, trimmed, if the model's source is
+/// found.
+pub(crate) fn source_line(file: &str, line: u32) -> Option<String> {
+    source_lines(file, line)?.into_iter().next()
 }
 
 /// The code at `file:line`, as the list under a table shows it.
@@ -799,4 +814,58 @@ fn parens(code: &str) -> i32 {
             _ => 0,
         })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{headline, render};
+    use crate::check::{Explored, Verdict};
+
+    fn passed(preemption_bound: Option<usize>) -> Verdict {
+        Verdict::Passed(Explored {
+            title: String::from("two consumers"),
+            executions: 1706,
+            preemption_bound,
+        })
+    }
+
+    #[test]
+    fn a_bounded_pass_says_its_bound_and_claims_no_more() {
+        for bound in [0, 1, 3] {
+            let text = render("lab-03", &passed(Some(bound)));
+            let first = text.lines().next().unwrap_or_default();
+            assert_eq!(
+                first,
+                format!(
+                    "lab-03 · two consumers · no failing execution within preemption bound {bound}"
+                ),
+                "{text}"
+            );
+            assert!(
+                !text.contains("interleaving"),
+                "a bounded pass claims every interleaving:\n{text}"
+            );
+            assert!(
+                text.contains(&format!("(preemption bound {bound}): every one passed")),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unbounded_pass_says_every_interleaving_and_differs_from_a_bounded_one() {
+        let every = render("lab-03", &passed(None));
+        assert_eq!(
+            every.lines().next().unwrap_or_default(),
+            "lab-03 · two consumers · no failing interleaving"
+        );
+        assert!(
+            every.contains("(no preemption bound: every interleaving): every one passed"),
+            "{every}"
+        );
+        assert_ne!(
+            headline("lab-03", &passed(None)),
+            headline("lab-03", &passed(Some(2)))
+        );
+    }
 }

@@ -334,3 +334,56 @@ fn a_spinning_thread_is_shown_in_one_short_row() {
 fn the_facade_works_unrecorded_in_a_plain_loom_model() {
     loom::model(two_increments::<OneCriticalSection>);
 }
+
+/// A server whose objects the model does not name: as a learner writes it.
+struct Server {
+    accepting: harness::sync::loom::RwLock<bool>,
+    open: Mutex<usize>,
+    none_open: Condvar,
+}
+
+impl Server {
+    fn new() -> Self {
+        Self {
+            accepting: harness::sync::loom::RwLock::new(true),
+            open: Mutex::new(0),
+            none_open: Condvar::new(),
+        }
+    }
+}
+
+/// Touches each of the server's objects, and one the model makes itself,
+/// then fails, so that the trace comes back.
+fn touch_every_object(name: bool) {
+    let server = if name {
+        harness::sync::loom::named_by_field(Server::new)
+    } else {
+        Server::new()
+    };
+    let other = Mutex::new(0);
+    let accepting = *server.accepting.read().unwrap();
+    *server.open.lock().unwrap() += 1;
+    *other.lock().unwrap() += 1;
+    server.none_open.notify_all();
+    assert!(!accepting, "the end of the model");
+}
+
+#[test]
+fn objects_made_in_named_by_field_are_called_by_their_fields_and_no_others() {
+    let failure = Check::new("objects named by field")
+        .quiet()
+        .must_fail(|| touch_every_object(true));
+    let names: Vec<String> = failure.trace.objects.iter().map(|o| o.label()).collect();
+    assert_eq!(names, ["accepting", "open", "none_open", "mutex 2"]);
+    let text = harness::render("harness", &Verdict::Failed(failure));
+    assert!(text.contains("accepting: read-lock"), "{text}");
+    assert!(text.contains("open: lock, write ← 1"), "{text}");
+    assert!(!text.contains("mutex 1"), "{text}");
+
+    // Without it, the same objects go by their numbers.
+    let failure = Check::new("objects by number")
+        .quiet()
+        .must_fail(|| touch_every_object(false));
+    let names: Vec<String> = failure.trace.objects.iter().map(|o| o.label()).collect();
+    assert_eq!(names, ["rwlock 1", "mutex 1", "condvar 1", "mutex 2"]);
+}

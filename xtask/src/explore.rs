@@ -65,11 +65,43 @@ fn record(root: &Path, lab: &str, check: Option<&str>) -> Result<Vec<Exploration
         ])
         .env("RACE_HARNESS_EXPLORE", &folder))
     .map_err(|e| format!("{e}: the lab's tests must pass first"))?;
+    let lab_folder = labs(root)
+        .into_iter()
+        .find(|(n, _)| *n == number)
+        .map(|(_, path)| path)
+        .unwrap_or_default();
+    let read = |file: &str| std::fs::read_to_string(lab_folder.join(file)).unwrap_or_default();
+    if answer_edited(&read("tests/exercise.rs"), &read("src/exercise.rs")) {
+        println!(
+            "\nYou have edited src/exercise.rs: running the exercise's check on your answer \
+             too (`cargo xtask exercise {number}` runs the same):"
+        );
+        // A failing answer fails this run: its executions, the failing one
+        // among them, are what the learner came to see.
+        if crate::test::run_filtered(
+            cargo(root)
+                .args(["test", "-q", "-p", &package, "--test", "exercise"])
+                .args(["--", "--ignored"])
+                .env("RACE_HARNESS_EXPLORE", &folder),
+            crate::test::exercise_noise,
+        )
+        .is_err()
+        {
+            println!(
+                "(Your answer fails its check: its executions are below, the failing one among them.)"
+            );
+        }
+    }
     let mut found = Vec::new();
     let entries = std::fs::read_dir(folder.join(&package))
         .map_err(|e| format!("{package} recorded nothing: {e}"))?;
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
+    // The learner's own answer first, then the course's checks by title.
+    paths.sort_by_key(|path| {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let own = stem.as_deref().is_some_and(|s| s.starts_with(OWN_SLUG));
+        (!own, path.clone())
+    });
     for path in paths {
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -100,6 +132,25 @@ fn record(root: &Path, lab: &str, check: Option<&str>) -> Result<Vec<Exploration
     Ok(found)
 }
 
+/// The title the harness gives the exercise's check run on the learner's
+/// own answer (`exercise: your answer, two consumers`), and its file's name.
+const OWN_TITLE: &str = "exercise: your answer";
+const OWN_SLUG: &str = "exercise-your-answer";
+
+/// Whether the learner has edited the exercise: `exercise` (the text of
+/// `src/exercise.rs`) is not the starter whose fingerprint `tests` (the
+/// lab's `tests/exercise.rs`) records. Then `explore` runs the exercise's
+/// check on their answer too.
+fn answer_edited(tests: &str, exercise: &str) -> bool {
+    crate::progress::starter_fingerprint(tests)
+        .is_some_and(|starter| crate::fingerprint::fingerprint(exercise) != starter)
+}
+
+/// `1 execution`, `2 executions`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn bound(exploration: &Exploration) -> String {
     match exploration.preemption_bound {
         Some(bound) => format!("preemption bound {bound}"),
@@ -107,43 +158,71 @@ fn bound(exploration: &Exploration) -> String {
     }
 }
 
+/// The check's verdict, in the harness's words: a pass within a bound
+/// says so.
+fn verdict(exploration: &Exploration) -> String {
+    if exploration.outcomes.iter().any(|o| o.failed) {
+        return String::from("loom found a failing interleaving");
+    }
+    match exploration.preemption_bound {
+        Some(bound) => format!("no failing execution within preemption bound {bound}"),
+        None => String::from("no failing interleaving"),
+    }
+}
+
+/// What `explore` prints of one check: its verdict, how much loom
+/// explored, and each outcome whole; with `show`, each outcome's shortest
+/// execution below.
+fn render(exploration: &Exploration, show: bool) -> String {
+    let mut out = format!("\n{} · {}\n", exploration.title, verdict(exploration));
+    if exploration.title.starts_with(OWN_TITLE) {
+        out.push_str(
+            "(your own answer: the exercise's check, run on src/exercise.rs as you edited it)\n",
+        );
+    }
+    out.push_str(&format!(
+        "explored {} ({}):\n",
+        plural(exploration.executions, "execution"),
+        bound(exploration)
+    ));
+    out.push_str("  executions  verdict  outcome\n");
+    for outcome in &exploration.outcomes {
+        let mut lines = outcome.outcome.lines();
+        out.push_str(&format!(
+            "  {:>10}  {}   {}\n",
+            outcome.executions,
+            if outcome.failed { "FAILED" } else { "passed" },
+            lines.next().unwrap_or_default()
+        ));
+        for more in lines {
+            out.push_str(&format!("  {:>10}  {:6}   {more}\n", "", ""));
+        }
+    }
+    if show {
+        for outcome in &exploration.outcomes {
+            let ending = match outcome.outcome.as_str() {
+                "passed" => String::from("that passed"),
+                text => format!("ending `{}`", first_line(text)),
+            };
+            out.push_str(&format!(
+                "\n  the shortest execution {ending}:\n\n{}",
+                outcome.shortest
+            ));
+        }
+    }
+    out
+}
+
 /// `cargo xtask explore NN [CHECK] [--show]`.
 pub fn explore(root: &Path, lab: &str, check: Option<&str>, show: bool) -> Result<(), String> {
     for exploration in record(root, lab, check)? {
-        println!(
-            "\n{} · {} executions ({})",
-            exploration.title,
-            exploration.executions,
-            bound(&exploration)
-        );
-        let width = exploration
-            .outcomes
-            .iter()
-            .map(|o| first_line(&o.outcome).chars().count().min(70))
-            .max()
-            .unwrap_or(0)
-            .max("outcome".len());
-        println!("  {:<width$}  executions  verdict", "outcome");
-        for outcome in &exploration.outcomes {
-            let text: String = first_line(&outcome.outcome).chars().take(70).collect();
-            println!(
-                "  {text:<width$}  {:>10}  {}",
-                outcome.executions,
-                if outcome.failed { "FAILED" } else { "passed" }
-            );
-        }
+        print!("{}", render(&exploration, show));
         let counted: usize = exploration.outcomes.iter().map(|o| o.executions).sum();
         if counted != exploration.executions {
             return Err(format!(
                 "{}: the outcomes count {counted} executions, the check {}",
                 exploration.title, exploration.executions
             ));
-        }
-        if show {
-            for outcome in &exploration.outcomes {
-                println!("\n  the shortest execution ending `{}`:\n", outcome.outcome);
-                print!("{}", outcome.shortest);
-            }
         }
     }
     if !show {
@@ -164,17 +243,18 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
         .unwrap_or(&explorations[0]);
     println!(
         "\nYou are the scheduler of `{}`: at each step, pick the thread that runs next.\n\
-         Loom explored {} executions ({}); you can follow any of them. \
+         Loom explored {} ({}); you can follow {}. \
          Type a number, `b` to go back, `q` to stop.",
         exploration.title,
-        exploration.executions,
-        bound(exploration)
+        plural(exploration.executions, "execution"),
+        bound(exploration),
+        if exploration.executions == 1 {
+            "it"
+        } else {
+            "any of them"
+        }
     );
-    let goal: Vec<&Outcome> = exploration.outcomes.iter().filter(|o| o.failed).collect();
-    match goal.first() {
-        Some(goal) => println!("Your goal: make it fail: {}", goal.outcome),
-        None => println!("Loom found no failing execution here: try to find one anyway."),
-    }
+    println!("{}", goal(exploration));
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut path: Vec<usize> = Vec::new(); // child indices from the root
@@ -189,29 +269,18 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
         }
         if node.3.is_empty() {
             let outcome = &exploration.outcomes[node.2.max(0) as usize];
-            println!(
-                "\nThe execution ends: {} ({}; loom reached this outcome in {} of {} executions).",
-                outcome.outcome,
-                if outcome.failed {
-                    "the check FAILS here: you found the race"
-                } else {
-                    "the check passes"
-                },
-                outcome.executions,
-                exploration.executions
-            );
+            println!("\n{}", ending(exploration, outcome));
             return Ok(());
         }
         println!("\nWhich thread runs next?");
         for (n, child) in node.3.iter().enumerate() {
             let step = &exploration.steps[child.0 as usize];
             println!(
-                "  {}) {:<10} {}   ({} execution{} continue this way)",
+                "  {}) {:<10} {}   ({})",
                 n + 1,
                 exploration.threads[step.thread],
                 step.text,
-                child.1,
-                if child.1 == 1 { "" } else { "s" }
+                continuing(child.1)
             );
         }
         for (t, name) in exploration.threads.iter().enumerate() {
@@ -244,6 +313,53 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
     }
 }
 
+/// What the scheduler is asked to do: make the check fail, or, where
+/// loom found no failure, see why none is there.
+fn goal(exploration: &Exploration) -> String {
+    match exploration.outcomes.iter().find(|o| o.failed) {
+        Some(goal) => format!("Your goal: make it fail: {}", goal.outcome),
+        None => format!(
+            "Loom found no failing execution here ({}): every path you can follow passes. \
+             Follow one to see why.",
+            bound(exploration)
+        ),
+    }
+}
+
+/// What the scheduler is told when the execution it followed ends.
+fn ending(exploration: &Exploration, outcome: &Outcome) -> String {
+    let count = format!(
+        "{} of loom's {} {} so",
+        outcome.executions,
+        plural(exploration.executions, "execution"),
+        if outcome.executions == 1 {
+            "ends"
+        } else {
+            "end"
+        }
+    );
+    match (outcome.failed, outcome.outcome.as_str()) {
+        (true, text) => format!(
+            "The execution ends: {text} (the check FAILS here: you found the race; {count})."
+        ),
+        (false, "passed") => format!("The execution ends, and the check passes ({count})."),
+        (false, text) => format!("The execution ends: {text} (the check passes; {count})."),
+    }
+}
+
+/// `1 execution continues this way`, `3 executions continue this way`.
+fn continuing(executions: usize) -> String {
+    format!(
+        "{} {} this way",
+        plural(executions, "execution"),
+        if executions == 1 {
+            "continues"
+        } else {
+            "continue"
+        }
+    )
+}
+
 /// Whether thread `t` has started and not visibly ended on this path (a
 /// thread that has nothing left to do is not offered).
 fn alive(exploration: &Exploration, path: &[usize], t: usize) -> bool {
@@ -274,4 +390,170 @@ fn print_step(exploration: &Exploration, step: i64, number: usize) {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Exploration, answer_edited, continuing, ending, goal, render};
+    use crate::fingerprint::fingerprint;
+
+    /// An exploration of `executions` executions, one per outcome given
+    /// as `(outcome, failed, executions)`.
+    fn exploration(
+        title: &str,
+        bound: Option<usize>,
+        outcomes: &[(&str, bool, usize)],
+    ) -> Exploration {
+        let executions: usize = outcomes.iter().map(|o| o.2).sum();
+        let outcomes: Vec<serde_json::Value> = outcomes
+            .iter()
+            .map(|(outcome, failed, executions)| {
+                serde_json::json!({"outcome": outcome, "failed": failed,
+                    "executions": executions, "shortest": " step │ main\n"})
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "title": title, "preemption_bound": bound, "executions": executions,
+            "threads": ["main"], "code": {}, "steps": [], "outcomes": outcomes,
+            "tree": [-1, executions, -1, []],
+        }))
+        .expect("an exploration")
+    }
+
+    #[test]
+    fn counts_are_singular_for_one_and_plural_otherwise() {
+        let one = render(
+            &exploration("one lock admits", None, &[("passed", false, 1)]),
+            false,
+        );
+        assert!(one.contains("explored 1 execution ("), "{one}");
+        assert!(!one.contains("1 executions"), "{one}");
+        let two = render(
+            &exploration("racy", None, &[("count = 2", false, 2)]),
+            false,
+        );
+        assert!(two.contains("explored 2 executions ("), "{two}");
+
+        let e = exploration(
+            "racy",
+            None,
+            &[("count = 1", true, 1), ("passed", false, 7)],
+        );
+        let failed = &e.outcomes[0];
+        assert!(ending(&e, failed).contains("1 of loom's 8 executions ends so"));
+        let passed = &e.outcomes[1];
+        assert!(ending(&e, passed).contains("7 of loom's 8 executions end so"));
+        let alone = exploration("alone", None, &[("passed", false, 1)]);
+        assert_eq!(
+            ending(&alone, &alone.outcomes[0]),
+            "The execution ends, and the check passes (1 of loom's 1 execution ends so)."
+        );
+        assert_eq!(continuing(1), "1 execution continues this way");
+        assert_eq!(continuing(2), "2 executions continue this way");
+    }
+
+    #[test]
+    fn an_outcome_is_printed_whole() {
+        let long = "the client was served after shutdown_and_wait returned, and then some more \
+                    words that go well past seventy characters";
+        let text = render(
+            &exploration(
+                "wait, then stop",
+                None,
+                &[(long, true, 1), ("passed", false, 3)],
+            ),
+            false,
+        );
+        assert!(text.contains(long), "{text}");
+        // Every line of a message, under the outcome column.
+        let text = render(
+            &exploration(
+                "eq",
+                None,
+                &[("assertion failed\n  left: 1\n right: 2", true, 1)],
+            ),
+            false,
+        );
+        let column = |line: &str| {
+            text.lines()
+                .find(|l| l.contains(line))
+                .map(|l| l.find(line))
+        };
+        let first = column("assertion failed")
+            .flatten()
+            .expect("the first line");
+        assert_eq!(column("left: 1"), Some(Some(first + 2)), "{text}");
+        assert_eq!(column("right: 2"), Some(Some(first + 1)), "{text}");
+    }
+
+    #[test]
+    fn a_bounded_pass_says_its_bound_and_an_unbounded_one_every_interleaving() {
+        let bounded = render(
+            &exploration("one word", Some(4), &[("passed", false, 9)]),
+            false,
+        );
+        assert!(
+            bounded.contains("one word · no failing execution within preemption bound 4"),
+            "{bounded}"
+        );
+        let every = render(
+            &exploration("one lock", None, &[("passed", false, 9)]),
+            false,
+        );
+        assert!(
+            every.contains("one lock · no failing interleaving"),
+            "{every}"
+        );
+        assert!(
+            every.contains("(no preemption bound: every interleaving)"),
+            "{every}"
+        );
+        let failing = render(
+            &exploration("racy", Some(1), &[("count = 1", true, 1)]),
+            false,
+        );
+        assert!(
+            failing.contains("racy · loom found a failing interleaving"),
+            "{failing}"
+        );
+
+        let no_failure = goal(&exploration("one word", Some(4), &[("passed", false, 9)]));
+        assert!(no_failure.contains("preemption bound 4"), "{no_failure}");
+        assert!(!no_failure.contains("anyway"), "{no_failure}");
+    }
+
+    #[test]
+    fn only_the_learners_own_answer_is_called_theirs() {
+        let own = render(
+            &exploration(
+                "exercise: your answer, two consumers",
+                Some(3),
+                &[("passed", false, 2)],
+            ),
+            false,
+        );
+        assert!(own.contains("your own answer"), "{own}");
+        for title in [
+            "exercise: the reference solution",
+            "exercise: the starter",
+            "racy",
+        ] {
+            let theirs = render(&exploration(title, None, &[("passed", false, 2)]), false);
+            assert!(!theirs.contains("your own answer"), "{theirs}");
+        }
+    }
+
+    #[test]
+    fn the_answer_is_explored_only_once_the_starter_is_edited() {
+        let starter = "pub fn increment() {}\n";
+        let tests = format!(
+            "Exercise::new(\"src/exercise.rs\", {:#018x})",
+            fingerprint(starter)
+        );
+        assert!(!answer_edited(&tests, starter));
+        assert!(!answer_edited(&tests, "pub fn increment() {}\r\n"));
+        assert!(answer_edited(&tests, "pub fn increment() { todo!() }\n"));
+        // No fingerprint to compare with: nothing is called the learner's.
+        assert!(!answer_edited("Exercise::new(FILE, 0x1)", "anything"));
+    }
 }

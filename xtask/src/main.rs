@@ -410,7 +410,12 @@ fn exercise(root: &Path, lab: &str) -> Result<(), String> {
         cargo(root).args(["test", "-q"]).args(test).args(["--", "--ignored"]),
         test::exercise_noise,
     )
-    .map(|()| println!("\nYour answer holds in every interleaving loom explored. Compare it with src/solution.rs."))
+    .map(|()| {
+        println!(
+            "\nYour answer passed every execution loom explored (the verdict above says how many, \
+             and within which preemption bound, if any). Compare it with src/solution.rs."
+        )
+    })
         .map_err(|_| {
             String::from("not yet: above is an interleaving in which your code fails. Edit the file and run this again.")
         })

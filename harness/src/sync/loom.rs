@@ -128,6 +128,7 @@ pub mod atomic {
 
             impl $name {
                 /// A new atomic holding `value`.
+                #[track_caller]
                 pub fn new(value: $value) -> Self {
                     Self {
                         inner: loom::sync::atomic::$name::new(value),
@@ -401,6 +402,7 @@ pub struct Mutex<T> {
 
 impl<T: Debug> Mutex<T> {
     /// A new unlocked mutex holding `value`.
+    #[track_caller]
     pub fn new(value: T) -> Self {
         Self {
             inner: loom::sync::Mutex::new(value),
@@ -459,6 +461,7 @@ pub struct RwLock<T> {
 
 impl<T: Debug> RwLock<T> {
     /// A new unlocked `RwLock` holding `value`.
+    #[track_caller]
     pub fn new(value: T) -> Self {
         Self {
             inner: loom::sync::RwLock::new(value),
@@ -503,6 +506,7 @@ pub struct Condvar {
 
 impl Condvar {
     /// A new condition variable.
+    #[track_caller]
     pub fn new() -> Self {
         Self {
             inner: loom::sync::Condvar::new(),
@@ -698,6 +702,7 @@ pub mod cell {
 
     impl<T> UnsafeCell<T> {
         /// A new cell holding `value`.
+        #[track_caller]
         pub fn new(value: T) -> Self {
             Self {
                 inner: loom::cell::UnsafeCell::new(value),
@@ -737,6 +742,19 @@ pub mod cell {
 pub trait Named: Sized {
     /// This object, called `name` in traces.
     fn named(self, name: &str) -> Self;
+}
+
+/// Runs `make`, and names each object it created that has no name of its
+/// own after the field or variable its line of code stores it in:
+/// `open: Mutex::new(0),` shows as `open`, not `mutex 1`. For a model that
+/// runs code it cannot name the objects of, such as a learner's answer to
+/// an exercise: `let server = Arc::new(named_by_field(S::new));`. An object
+/// whose line does not start with a field or a `let` keeps its number.
+pub fn named_by_field<T>(make: impl FnOnce() -> T) -> T {
+    let from = crate::record::objects_created();
+    let made = make();
+    crate::record::name_by_field(from);
+    made
 }
 
 macro_rules! named_by_object {

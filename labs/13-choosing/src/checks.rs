@@ -7,7 +7,7 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use crate::Gate;
-use harness::sync::loom::{Arc, Mutex, Named, thread};
+use harness::sync::loom::{Arc, Mutex, Named, named_by_field, thread};
 
 // ANCHOR: admit_then_drain
 /// `submitters` threads each ask the gate to run a job of row 1 while the
@@ -82,7 +82,9 @@ pub trait Server: Send + Sync + 'static {
 /// `shutdown_and_wait` returns.
 pub fn shut_down_while_connecting<S: Server>() {
     thread::name_current("server");
-    let server = Arc::new(S::new());
+    // Its locks are called in traces by the fields that hold them (`open`),
+    // whoever wrote `S`.
+    let server = Arc::new(named_by_field(S::new));
     // A running server serves: one that refuses everyone serves no one
     // late, and must not pass for that.
     assert!(server.accept(), "the running server refused a client");
