@@ -373,6 +373,13 @@ mod tests {
             .expect("sleep starts");
         let pid = child.id();
         assert!(descendants().contains(&pid));
+        // Until it has exec'd, the child shares our pages, and a shared
+        // page's PSS is split between the two: the sum would not grow.
+        let began = Instant::now();
+        while fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default() != "sleep\n" {
+            assert!(began.elapsed() < Duration::from_secs(30), "sleep never started");
+            thread::sleep(Duration::from_millis(5));
+        }
         let alone = pss_of(&[]);
         let with_child = pss_of(&[pid]);
         let _ = child.kill();
