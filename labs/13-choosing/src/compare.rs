@@ -132,6 +132,32 @@ impl Report {
 }
 
 impl Report {
+    /// How this run was made, in a sentence: runs, free cores, what the
+    /// memory sampler cost, how long it took.
+    pub fn provenance(&self) -> String {
+        let mut said = format!(
+            "{} measured run(s) per row after a warm-up, on {} cores",
+            self.runs, self.machine.cores
+        );
+        if let Some(calibration) = &self.calibration {
+            let _ = write!(
+                said,
+                ", about {:.1} of them free before the first table and {:.1} after the last",
+                calibration.cores_free_before, calibration.cores_free_after
+            );
+        }
+        if let Some(sampler) = &self.sampler {
+            let _ = write!(
+                said,
+                "; the memory sampler used {:.2} % of a core ({} samples)",
+                sampler.share_of_a_core() * 100.0,
+                sampler.samples
+            );
+        }
+        let _ = write!(said, "; the whole run took {:.0} s.", self.seconds);
+        said
+    }
+
     /// The report as measured run `k` alone saw it: every figure that
     /// run's, not the median (for verdicts judged run by run).
     pub fn run(&self, k: usize) -> Report {

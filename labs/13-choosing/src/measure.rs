@@ -14,7 +14,7 @@
 //!   the worker processes the row started before its clock, sampled by a
 //!   thread of its own. The sampler reads only those known PIDs: it never
 //!   walks the process tree while a row is timed. It measures its own CPU
-//!   time, and sleeps long enough between samples to stay under 1 % of a
+//!   time, and sleeps 150 times as long as a sample took, to stay under 1 % of a
 //!   core; a peak shorter than its interval can be missed: the column is
 //!   a floor.
 
@@ -177,9 +177,9 @@ impl PeakMemory {
                         peak = peak.max(pss_of(&pids));
                         samples += 1;
                         // A sample that cost c seconds of CPU is followed
-                        // by a pause of at least 100 c: under 1 % of a core.
+                        // by a pause of at least 150 c: under 1 % of a core.
                         let cost = Duration::from_secs_f64(thread_cpu_seconds() - before);
-                        thread::sleep(SAMPLE_EVERY.max(cost * 100));
+                        thread::sleep(SAMPLE_EVERY.max(cost * 150));
                     }
                     let mut total = SAMPLERS.lock().unwrap_or_else(PoisonError::into_inner);
                     total.cpu_s += thread_cpu_seconds() - cpu_before;
@@ -377,7 +377,10 @@ mod tests {
         // page's PSS is split between the two: the sum would not grow.
         let began = Instant::now();
         while fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default() != "sleep\n" {
-            assert!(began.elapsed() < Duration::from_secs(30), "sleep never started");
+            assert!(
+                began.elapsed() < Duration::from_secs(30),
+                "sleep never started"
+            );
             thread::sleep(Duration::from_millis(5));
         }
         let alone = pss_of(&[]);

@@ -67,6 +67,9 @@ fn the_book_shows_the_guide_and_the_scoreboard_of_the_reference_run() {
     harness::book::keep_current(&PathBuf::from("book/src/lab-13/guide.html"), &guide);
     let scoreboard = lab_13::scoreboard::markdown(&report);
     harness::book::keep_current(&PathBuf::from("book/src/lab-13/scoreboard.md"), &scoreboard);
+    // Included inside a sentence: no newline at its end.
+    let provenance = report.provenance();
+    harness::book::keep_current(&PathBuf::from("book/src/lab-13/provenance.md"), &provenance);
 }
 
 #[test]

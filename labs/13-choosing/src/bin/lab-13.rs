@@ -233,7 +233,9 @@ fn run_compare(
         writeln!(out, "chart: {}", chart.display())?;
     }
     writeln!(out, "\n{}", lab_13::scoreboard::text(&report))?;
-    writeln!(out, "the whole run took {:.0} s", report.seconds)?;
+    for line in lab_13::compare::wrap(&report.provenance(), 96) {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
 }
 
