@@ -63,28 +63,75 @@ fn the_book_shows_the_reference_run_s_charts() {
 #[test]
 fn the_book_shows_the_guide_and_the_scoreboard_of_the_reference_run() {
     let report = reference();
-    let guide = lab_13::advise::flowchart(&report);
+    let guide = lab_13::flowchart::flowchart(&report);
     harness::book::keep_current(&PathBuf::from("book/src/lab-13/guide.html"), &guide);
     let scoreboard = lab_13::scoreboard::markdown(&report);
     harness::book::keep_current(&PathBuf::from("book/src/lab-13/scoreboard.md"), &scoreboard);
 }
 
 #[test]
-fn every_leaf_of_the_flowchart_names_its_model_its_crate_and_a_chapter_that_exists() {
+fn every_leaf_of_the_guide_names_its_model_its_crate_a_chapter_and_its_figure() {
+    use lab_13::flowchart::escape;
     let report = reference();
-    let guide = lab_13::advise::flowchart(&report);
+    let guide = lab_13::flowchart::flowchart(&report);
     for leaf in lab_13::advise::leaves() {
-        assert!(guide.contains(leaf.using), "{}", leaf.using);
+        assert!(guide.contains(&escape(leaf.model)), "{}", leaf.model);
+        assert!(guide.contains(&escape(leaf.using)), "{}", leaf.using);
         let file = lab_13::models::chapter_file(leaf.chapter);
         assert!(root().join("book/src").join(file).is_file(), "{file}");
-        assert!(guide.contains(&lab_13::advise::backing(&leaf, &report)));
-        // The reference run measured every row a leaf stands on.
+        let page = lab_13::models::chapter_page(leaf.chapter);
+        let title = escape(lab_13::models::chapter_title(leaf.chapter));
         assert!(
-            lab_13::advise::row_of(&leaf, &report).is_some(),
-            "{}",
-            leaf.model
+            guide.contains(&format!("<a href=\"{page}\">{title}</a>")),
+            "{page}"
         );
+        assert!(guide.contains(&escape(&lab_13::advise::backing(&leaf, &report))));
+        // The reference run measured every row a leaf stands on.
+        let figures = lab_13::advise::row_of(&leaf, &report);
+        assert!(figures.is_some(), "{}: its row was not measured", leaf.name);
+        // A leaf that promises to survive a crash stands on a row that
+        // survived one: only the fatal job lost.
+        let (workload, _) = leaf.row;
+        if workload.is_fatal() {
+            let lost = figures.and_then(|f| f.lost);
+            assert_eq!(lost, Some(1), "{}", leaf.name);
+        }
     }
+}
+
+#[test]
+fn every_link_of_the_guide_leads_to_a_page_or_an_answer_of_the_book() {
+    let guide = lab_13::flowchart::flowchart(&reference());
+    let mut links = 0;
+    for link in guide.split("href=\"").skip(1) {
+        let target = &link[..link.find('"').unwrap()];
+        links += 1;
+        match target.strip_prefix('#') {
+            Some(anchor) => assert!(guide.contains(&format!("id=\"{anchor}\"")), "{target}"),
+            None => {
+                let file = target.replace(".html", ".md");
+                assert!(root().join("book/src").join(&file).is_file(), "{target}");
+            }
+        }
+    }
+    assert!(links > lab_13::advise::leaves().len(), "{links} links");
+}
+
+#[test]
+fn the_served_book_is_where_cargo_xtask_serve_serves_it() {
+    // lab-13 cannot depend on xtask: this holds lab-13's address to the
+    // host and the default port that xtask's serve uses.
+    let xtask = std::fs::read_to_string(root().join("xtask/src/main.rs")).unwrap();
+    let value = |name: &str| {
+        let line = xtask
+            .lines()
+            .find(|l| l.starts_with(&format!("const {name}:")))
+            .unwrap_or_else(|| panic!("xtask/src/main.rs has no const {name}"));
+        let value = line.split('=').nth(1).unwrap().trim().trim_end_matches(';');
+        value.trim_matches('"').to_string()
+    };
+    let served = format!("http://{}:{}", value("BOOK_HOST"), value("BOOK_PORT"));
+    assert_eq!(served, lab_13::models::BOOK_URL);
 }
 
 #[test]
