@@ -719,14 +719,16 @@ pub fn quoted<'a>(leaf: &Leaf, yours: &'a LastRun, reference: &'a Report) -> (&'
 pub fn advice(leaf: &Leaf, path: &Path, yours: &LastRun, reference: &Report) -> String {
     let (report, source) = quoted(leaf, yours, reference);
     let mut out = String::new();
+    // Lines a terminal shows whole: wrapped, the rest indented.
+    let wrapped = |text: &str| crate::compare::wrap(text, 78).join("\n  ");
     let _ = writeln!(out, "Use: {} ({}).", leaf.model, leaf.using);
-    let _ = writeln!(out, "Why: {}.", leaf.why);
+    let _ = writeln!(out, "{}", wrapped(&format!("Why: {}.", leaf.why)));
     let _ = writeln!(out, "\nYour answers, in the guide's order:");
     for (question, answer) in path.iter() {
         let _ = writeln!(out, "  {question} {answer}");
     }
     let _ = writeln!(out, "\nBacked by {}", backing(leaf, report));
-    let _ = writeln!(out, "  ({source})");
+    let _ = writeln!(out, "  {}", wrapped(&format!("({source})")));
     let chapters = std::iter::once(leaf.chapter).chain(leaf.also.iter().copied());
     let _ = writeln!(
         out,
@@ -1174,12 +1176,17 @@ mod tests {
         Ok((report, String::from("target/lab-13/compare.json")))
     }
 
+    /// The advice with its lines joined: what it says, wherever it wraps.
+    fn flat(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     #[test]
     fn the_readers_run_is_quoted_only_when_it_was_judged() {
         let reference = reference();
         let (leaf, path) = decide(&BASE);
         assert_eq!(leaf.name, RAYON.name);
-        let judged = advice(&leaf, &path, &yours(|_| {}), &reference);
+        let judged = flat(&advice(&leaf, &path, &yours(|_| {}), &reference));
         assert!(judged.contains("cpu · rayon: 9.99× sequential"), "{judged}");
         assert!(
             judged.contains("(from your last compare run, target/"),
@@ -1199,19 +1206,19 @@ mod tests {
             ),
         ];
         for (change, reason) in not_judged {
-            let said = advice(&leaf, &path, &yours(change), &reference);
+            let said = flat(&advice(&leaf, &path, &yours(change), &reference));
             assert!(!said.contains("9.99"), "{said}");
             assert!(said.contains("from the book's reference run"), "{said}");
             assert!(said.contains("is not judged: "), "{said}");
             assert!(said.contains(reason), "{reason}: {said}");
         }
         let partial = yours(|r| r.tables.retain(|t| t.workload != Workload::Cpu));
-        let said = advice(&leaf, &path, &partial, &reference);
+        let said = flat(&advice(&leaf, &path, &partial, &reference));
         assert!(said.contains("did not measure this row"), "{said}");
         let none = Err(String::from(
             "you have no compare run at target/lab-13/compare.json",
         ));
-        let said = advice(&leaf, &path, &none, &reference);
+        let said = flat(&advice(&leaf, &path, &none, &reference));
         assert!(
             said.contains("as you have no compare run at target/"),
             "{said}"

@@ -69,6 +69,50 @@ fn the_book_shows_the_guide_and_the_scoreboard_of_the_reference_run() {
     harness::book::keep_current(&PathBuf::from("book/src/lab-13/scoreboard.md"), &scoreboard);
 }
 
+/// The advisor's example in the chapter: every answer on the way to rayon
+/// as a flag, no run of the reader's yet.
+const EXAMPLE: [(&str, &str); 6] = [
+    ("--machines", "1"),
+    ("--runs-other-programs", "no"),
+    ("--isolation", "no"),
+    ("--bound", "cpu"),
+    ("--event-loop", "no"),
+    ("--data", "independent"),
+];
+
+#[test]
+fn the_book_shows_what_the_advisor_prints() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lab-13"))
+        .current_dir(root())
+        .arg("advise")
+        .args(EXAMPLE.iter().flat_map(|(flag, value)| [flag, value]))
+        .args(["--json", "target/lab-13/no-run-here.json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).unwrap();
+    // As a reader with no run yet sees it, at the default path.
+    let printed = printed.replace("no-run-here.json", "compare.json");
+    let flat = printed.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("as you have no compare run at target/lab-13/compare.json"));
+    // The command as a reader types it, a flag and its value never split.
+    let mut shown = String::from("$ cargo run -p lab-13 -- advise");
+    let mut width = shown.len();
+    for (flag, value) in EXAMPLE {
+        let pair = format!(" {flag} {value}");
+        if width + pair.len() > 72 {
+            shown.push_str(" \\\n   ");
+            width = 3;
+        }
+        shown.push_str(&pair);
+        width += pair.len();
+    }
+    harness::book::keep_current(
+        &PathBuf::from("book/src/lab-13/advise.txt"),
+        &format!("{shown}\n{printed}"),
+    );
+}
+
 #[test]
 fn every_leaf_of_the_guide_names_its_model_its_crate_a_chapter_and_its_figure() {
     use lab_13::flowchart::escape;

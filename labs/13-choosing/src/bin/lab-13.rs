@@ -216,6 +216,9 @@ fn advise(given: Given, json: Option<PathBuf>) -> io::Result<()> {
         Some(json) => json,
         None => output_dir()?.join("compare.json"),
     };
+    // Named as the reader would type it: relative to where they are.
+    let here = std::env::current_dir().unwrap_or_default();
+    let shown = yours.strip_prefix(&here).unwrap_or(&yours).display();
     // advice() quotes it only if its run was judged.
     let last_run = match std::fs::read_to_string(&yours) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
