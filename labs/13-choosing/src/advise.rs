@@ -162,8 +162,9 @@ const PROCESS_POOL: Leaf = Leaf {
     name: "process-pool",
     model: "a pool of worker processes",
     using: "the process pool (lab-09's, or a crate like it)",
-    why: "an abort, a segfault or running out of memory ends the whole process it happens in: \
-          only a process boundary contains it, and the pool loses only the worker that ran \
+    why: "an abort, a segfault in C code, running out of memory, untrusted input that crashes \
+          a parser, or a panic in a panic = \"abort\" build ends the whole process it happens \
+          in: only a process boundary contains it, and the pool loses only the worker that ran \
           the job",
     chapter: 9,
     also: &[8, 12],
@@ -329,8 +330,8 @@ pub fn guide() -> Node {
         (
             "yes",
             ask(
-                "What must they survive: a panic, or an abort (a segfault in C, running out \
-                 of memory, untrusted input, a panic = \"abort\" build)?",
+                "What must they survive: a panic, or an abort (a segfault, running out of \
+                 memory)?",
                 |a| Ok(a.crash()? == Crash::Panic),
                 ("a panic", Use(CAUGHT_PANIC)),
                 (

@@ -280,17 +280,19 @@ pub fn svg() -> String {
 
 /// The same guide as a nested list: each question an item, each answer
 /// an item under it ("Yes →", "No →"), each leaf linked to what it means
-/// and to its chapter, by the chapter's title.
+/// and to its chapter, by the chapter's title (its number is in the
+/// chart).
 pub fn list() -> String {
     fn item(node: &Node, out: &mut String) {
         match node {
             Node::Use(leaf) => {
+                // Short: a phone shows a question's second answer after
+                // every item of its first.
                 let _ = write!(
                     out,
-                    "use <a href=\"#guide-{}\">{}</a> (chapter {}, <a href=\"{}\">{}</a>)",
+                    "<a href=\"#guide-{}\">{}</a> (<a href=\"{}\">{}</a>)",
                     leaf.name,
                     escape(leaf.model),
-                    leaf.chapter,
                     chapter_page(leaf.chapter),
                     escape(chapter_title(leaf.chapter))
                 );
@@ -343,7 +345,7 @@ pub fn answers(report: &Report) -> String {
             .collect();
         let _ = write!(
             out,
-            "<dt id=\"guide-{}\">{}</dt>\n<dd><code>{}</code>. {}.<br>Read: {}.<br>\
+            "<dt id=\"guide-{}\">{}</dt>\n<dd>With: {}.<br>Why: {}.<br>Read: {}.<br>\
              <em>Reference run: {}</em></dd>\n",
             leaf.name,
             escape(leaf.model),
@@ -429,7 +431,7 @@ mod tests {
         assert_eq!(list.matches("<li>").count(), edges.len() + 1);
         assert!(nodes.len() == edges.len() + 1);
         assert!(
-            list.contains("<li>Yes → use <a href=\"#guide-broker\">"),
+            list.contains("<li>Yes → <a href=\"#guide-broker\">"),
             "{list}"
         );
         assert!(
