@@ -1193,7 +1193,8 @@ mod tests {
             judged.contains("(from your last compare run, target/"),
             "{judged}"
         );
-        let not_judged: [(fn(&mut Report), &str); 3] = [
+        type Change = fn(&mut Report);
+        let not_judged: [(Change, &str); 3] = [
             (|r| r.size = crate::models::Size::Tiny, "--size tiny"),
             (|r| r.machine.optimised = false, "unoptimised"),
             (

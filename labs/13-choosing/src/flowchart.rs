@@ -395,7 +395,7 @@ mod tests {
                 let same_col = nodes[i].col == nodes[edge.from].col;
                 let same_row = nodes[i].row == nodes[edge.from].row;
                 assert!(
-                    !(same_row && across) && !(same_col && between_rows),
+                    !(same_row && across || same_col && between_rows),
                     "{:?} sits on an edge",
                     nodes[i].what
                 );

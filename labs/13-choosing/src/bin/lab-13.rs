@@ -222,15 +222,12 @@ fn advise(given: Given, json: Option<PathBuf>) -> io::Result<()> {
     // advice() quotes it only if its run was judged.
     let last_run = match std::fs::read_to_string(&yours) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            Err(format!("you have no compare run at {}", yours.display()))
+            Err(format!("you have no compare run at {shown}"))
         }
-        Err(error) => Err(format!("{} cannot be read ({error})", yours.display())),
+        Err(error) => Err(format!("{shown} cannot be read ({error})")),
         Ok(text) => match serde_json::from_str::<Report>(&text) {
-            Ok(report) => Ok((report, yours.display().to_string())),
-            Err(error) => Err(format!(
-                "{} is not a compare run ({error})",
-                yours.display()
-            )),
+            Ok(report) => Ok((report, shown.to_string())),
+            Err(error) => Err(format!("{shown} is not a compare run ({error})")),
         },
     };
     let reference = include_str!("../../../../book/src/lab-13/reference.json");
