@@ -88,11 +88,10 @@ pub struct Leaf {
 /// The questions and the leaves say "1,000": a test holds them to this.
 pub const MANY_TASKS: u64 = 1_000;
 
-// ANCHOR: leaves
 const BROKER: Leaf = Leaf {
     name: "broker",
     model: "a broker or job system, with retry limits and a dead-letter queue",
-    using: "Redis Streams with consumer groups, or a job system built on a broker",
+    using: "Redis Streams with consumer groups, or a job queue built on them",
     why: "one machine is not enough: the queue outlives any worker, takes back a dead \
           worker's job, and after a few tries moves a job that keeps failing to a dead-letter \
           queue. Lab-12's queue is what such a system does inside, without the retry limit: it \
@@ -232,7 +231,6 @@ const PIPELINE: Leaf = Leaf {
     also: &[3],
     row: (Workload::Io, Model::Threads),
 };
-// ANCHOR_END: leaves
 
 /// A question of the guide, and the answer that goes each way.
 pub struct Step {
