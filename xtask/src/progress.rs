@@ -78,26 +78,71 @@ pub fn judge(success: bool, output: &str) -> Check {
     }
 }
 
-/// Each chapter's title, by lab number, from the book's SUMMARY.md lines
-/// `- [Title](NN-slug.md)`.
-pub fn titles(summary: &str) -> Vec<(String, String)> {
+/// Each chapter's number, title and file, from the book's SUMMARY.md
+/// lines `- [Title](NN-slug.md)`: the one place the titles are written.
+pub fn chapters(summary: &str) -> Vec<Chapter> {
     summary
         .lines()
         .filter_map(|line| {
             let rest = line.trim().strip_prefix("- [")?;
             let (title, link) = rest.split_once("](")?;
-            let number = link.get(..2)?;
-            (number.chars().all(|c| c.is_ascii_digit()) && link.get(2..3) == Some("-"))
-                .then(|| (number.to_string(), title.to_string()))
+            let file = link.strip_suffix(')')?;
+            let number = file.get(..2)?;
+            (number.chars().all(|c| c.is_ascii_digit()) && file.get(2..3) == Some("-")).then(|| {
+                Chapter {
+                    number: number.to_string(),
+                    title: title.to_string(),
+                    file: file.to_string(),
+                }
+            })
         })
         .collect()
+}
+
+/// A chapter of the book, as SUMMARY.md lists it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Chapter {
+    /// `01`, as the labs are numbered.
+    pub number: String,
+    /// Its title.
+    pub title: String,
+    /// Its file in book/src: `01-lost-update.md`.
+    pub file: String,
+}
+
+impl Chapter {
+    /// Its page in the book that `cargo xtask serve` serves.
+    pub fn url(&self) -> String {
+        format!(
+            "http://{}:{}/{}",
+            crate::BOOK_HOST,
+            crate::BOOK_PORT,
+            self.file.replace(".md", ".html")
+        )
+    }
+}
+
+/// What to do next, for the exercise of `chapter`, whose file is
+/// `exercise`: read the chapter in the served book, edit, check.
+pub fn next_steps(verb: &str, chapter: &Chapter, exercise: &Path) -> String {
+    let number = chapter.number.trim_start_matches('0');
+    format!(
+        "{verb} exercise {lab}, in chapter {number}, \"{title}\".\n\
+         Its \"Exercise\" section says what to do, in the book:\n    {url}\n\
+         (`cargo xtask serve` serves the book there; leave it running.)\n\
+         Edit {file}, then check it with:\n    cargo xtask exercise {lab}",
+        lab = chapter.number,
+        title = chapter.title,
+        url = chapter.url(),
+        file = exercise.display(),
+    )
 }
 
 /// Runs the check for every edited exercise, then prints the table and
 /// the command for the next one.
 pub fn progress(root: &Path) -> Result<(), String> {
     let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
-    let titles = titles(&summary);
+    let chapters = chapters(&summary);
     let mut rows = Vec::new();
     for (lab, folder) in crate::labs(root) {
         let read = |file: &str| {
@@ -111,11 +156,15 @@ pub fn progress(root: &Path) -> Result<(), String> {
             )
         })?;
         let status = status(&read("src/exercise.rs")?, starter, || check(root, &lab));
-        let title = titles
+        let chapter = chapters
             .iter()
-            .find(|(number, _)| *number == lab)
-            .map_or(String::new(), |(_, title)| title.clone());
-        rows.push((lab, folder, title, status));
+            .find(|chapter| chapter.number == lab)
+            .cloned()
+            .unwrap_or_else(|| Chapter {
+                number: lab.clone(),
+                ..Chapter::default()
+            });
+        rows.push((lab, folder, chapter, status));
     }
     if rows.is_empty() {
         return Err(format!(
@@ -129,13 +178,13 @@ pub fn progress(root: &Path) -> Result<(), String> {
     println!();
     println!("Your exercises, labs/NN-*/src/exercise.rs (edited ones checked with loom):");
     println!();
-    for (lab, _, title, status) in &rows {
+    for (lab, _, chapter, status) in &rows {
         let shown = match status {
             Status::NotStarted => String::from("not started"),
             Status::InProgress(why) => format!("in progress: {why}"),
             Status::Passed => String::from("passed"),
         };
-        println!("  {lab}  {:<46}  {shown}", cut(title, 46));
+        println!("  {lab}  {:<46}  {shown}", cut(&chapter.title, 46));
     }
     let statuses: Vec<Status> = rows.iter().map(|row| row.3.clone()).collect();
     let passed = statuses.iter().filter(|s| **s == Status::Passed).count();
@@ -151,7 +200,7 @@ pub fn progress(root: &Path) -> Result<(), String> {
     match next(&statuses) {
         None => println!("Every exercise passes. Chapter 13's decision guide is the last word."),
         Some(n) => {
-            let (lab, folder, title, status) = &rows[n];
+            let (_, folder, chapter, status) = &rows[n];
             let file = folder
                 .strip_prefix(root)
                 .unwrap_or(folder)
@@ -161,11 +210,7 @@ pub fn progress(root: &Path) -> Result<(), String> {
             } else {
                 "Carry on with"
             };
-            let chapter = folder.file_name().unwrap_or_default().to_string_lossy();
-            println!("{verb} exercise {lab}: {title}.");
-            println!("Its chapter's \"Exercise\" (book/src/{chapter}.md) says what to do; edit");
-            println!("{}, then check it with:", file.display());
-            println!("    cargo xtask exercise {lab}");
+            println!("{}", next_steps(verb, chapter, &file));
         }
     }
     Ok(())
@@ -285,11 +330,54 @@ mod tests {
                        - [Threads and the lost update](01-lost-update.md)\n\
                        - [The guide](instructors.md)\n";
         assert_eq!(
-            titles(summary),
-            [(
-                String::from("01"),
-                String::from("Threads and the lost update")
-            )]
+            chapters(summary),
+            [Chapter {
+                number: String::from("01"),
+                title: String::from("Threads and the lost update"),
+                file: String::from("01-lost-update.md"),
+            }]
         );
+    }
+
+    #[test]
+    fn every_lab_has_a_chapter_with_a_title_in_the_book_s_summary() {
+        let root = crate::workspace_root();
+        let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap();
+        let chapters = chapters(&summary);
+        let labs = crate::labs(&root);
+        assert!(!labs.is_empty());
+        for (lab, _) in labs {
+            let chapter = chapters.iter().find(|c| c.number == lab);
+            let chapter = chapter.unwrap_or_else(|| panic!("lab {lab} has no chapter"));
+            assert!(!chapter.title.is_empty(), "lab {lab}");
+            assert!(
+                root.join("book/src").join(&chapter.file).is_file(),
+                "lab {lab}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_next_step_points_at_the_served_chapter_by_its_title() {
+        let chapter = Chapter {
+            number: String::from("01"),
+            title: String::from("Threads and the lost update"),
+            file: String::from("01-lost-update.md"),
+        };
+        let said = next_steps(
+            "Next:",
+            &chapter,
+            Path::new("labs/01-lost-update/src/exercise.rs"),
+        );
+        assert!(
+            said.starts_with("Next: exercise 01, in chapter 1, \"Threads and the lost update\".")
+        );
+        assert!(
+            said.contains("http://127.0.0.1:3000/01-lost-update.html"),
+            "{said}"
+        );
+        assert!(said.contains("`cargo xtask serve`"), "{said}");
+        assert!(said.contains("cargo xtask exercise 01"), "{said}");
+        assert!(!said.contains("book/src"), "{said}");
     }
 }

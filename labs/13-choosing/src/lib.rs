@@ -10,8 +10,8 @@
 //!   latency) and how;
 //! - `compare.rs`: runs every pair, checks each answer against the
 //!   sequential one, prints the tables, writes the JSON and the charts;
-//! - `advise.rs`: the decision guide as one tree, which draws the
-//!   chapter's flowchart and answers `lab-13 advise`;
+//! - `advise.rs`: the decision guide as one tree, which answers
+//!   `lab-13 advise`, and `flowchart.rs`, which draws it for the chapter;
 //! - `scoreboard.rs`: what a run says of each of the book's 18 claims;
 //! - `racy.rs`: the capstone's own race, in the code that admits CPU jobs
 //!   to a pool and drains them between two rows: a job admitted after the
@@ -55,6 +55,7 @@ pub mod calibrate;
 pub mod chart;
 pub mod checks;
 pub mod compare;
+pub mod flowchart;
 pub mod jobs;
 pub mod measure;
 pub mod models;

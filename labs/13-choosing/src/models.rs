@@ -104,23 +104,54 @@ impl Model {
     }
 }
 
-/// The book's file for a chapter.
-pub fn chapter_file(chapter: u8) -> &'static str {
-    match chapter {
-        1 => "01-lost-update.md",
-        2 => "02-locks.md",
-        3 => "03-condition-variables.md",
-        4 => "04-atomics.md",
-        5 => "05-immutable-data.md",
-        6 => "06-message-passing.md",
-        7 => "07-data-parallelism.md",
-        8 => "08-subprocesses.md",
-        9 => "09-process-pools.md",
-        10 => "10-event-loops.md",
-        11 => "11-async-tokio.md",
-        12 => "12-redis-queue.md",
-        _ => "13-choosing.md",
-    }
+/// The book's table of contents: the one place the chapters' titles and
+/// files are written (`cargo xtask progress` reads the same file).
+const SUMMARY: &str = include_str!("../../../book/src/SUMMARY.md");
+
+/// Where `cargo xtask serve` serves the book (its host and default port;
+/// a test holds the two to the same address).
+pub const BOOK_URL: &str = "http://127.0.0.1:3000";
+
+/// Every numbered chapter in SUMMARY.md, from its lines
+/// `- [Title](NN-slug.md)`: number, title, file.
+pub fn chapters() -> Vec<(u8, &'static str, &'static str)> {
+    SUMMARY
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim().strip_prefix("- [")?;
+            let (title, link) = rest.split_once("](")?;
+            let file = link.strip_suffix(')')?;
+            let (number, _) = file.split_once('-')?;
+            Some((number.parse().ok()?, title, file))
+        })
+        .collect()
+}
+
+fn chapter(number: u8) -> (u8, &'static str, &'static str) {
+    chapters()
+        .into_iter()
+        .find(|(n, _, _)| *n == number)
+        .unwrap_or_else(|| panic!("book/src/SUMMARY.md has no chapter {number}"))
+}
+
+/// The book's file for a chapter: `01-lost-update.md`.
+pub fn chapter_file(number: u8) -> &'static str {
+    chapter(number).2
+}
+
+/// A chapter's title, as the book's table of contents has it.
+pub fn chapter_title(number: u8) -> &'static str {
+    chapter(number).1
+}
+
+/// A chapter's page in the served book.
+pub fn chapter_url(number: u8) -> String {
+    format!("{BOOK_URL}/{}", chapter_page(number))
+}
+
+/// A chapter's page, relative to the book's root: `01-lost-update.html`.
+pub fn chapter_page(number: u8) -> String {
+    chapter_file(number).replace(".md", ".html")
 }
 
 /// The models every job-shaped workload (cpu, io, tiny, crash) is run in,
@@ -258,6 +289,30 @@ impl Size {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_chapter_of_the_book_has_a_title_and_a_file_in_the_summary() {
+        let chapters = chapters();
+        let numbers: Vec<u8> = chapters.iter().map(|(n, _, _)| *n).collect();
+        assert_eq!(numbers, (1..=13).collect::<Vec<u8>>());
+        assert_eq!(chapter_title(1), "Threads and the lost update");
+        assert_eq!(chapter_file(11), "11-async-tokio.md");
+        assert_eq!(chapter_url(11), "http://127.0.0.1:3000/11-async-tokio.html");
+        for (number, title, file) in chapters {
+            assert!(!title.is_empty(), "chapter {number}");
+            assert!(file.starts_with(&format!("{number:02}-")), "{file}");
+            assert!(file.ends_with(".md"), "{file}");
+        }
+    }
+
+    #[test]
+    fn every_model_s_chapter_is_in_the_summary() {
+        for workload in Workload::ALL {
+            for model in workload.models() {
+                assert!(!chapter_title(model.chapter()).is_empty(), "{model:?}");
+            }
+        }
+    }
 
     #[test]
     fn slugs_are_the_anchor_names() {

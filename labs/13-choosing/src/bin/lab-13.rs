@@ -2,8 +2,10 @@
 //!
 //! - `lab-13 compare [--workload W] [--size tiny|default|large] [--json FILE]`:
 //!   every table, the JSON of every figure and two charts;
-//! - `lab-13 advise [--bound ... --machines N]`: the decision guide's
-//!   questions (asked for whatever the flags leave out), and its answer;
+//! - `lab-13 advise [--machines N ... --event-loop yes|no] [--json FILE]`:
+//!   the decision guide's questions (asked for whatever the flags leave
+//!   out), and its answer, backed by your last judged compare run or the
+//!   book's reference run;
 //! - the commands the tool starts in processes of its own (hidden from
 //!   `--help`): `worker` (a pool's or a Redis queue's worker process),
 //!   `run-task` (a process per job), `delay-server`, `serve` (lab-11's echo
@@ -58,6 +60,10 @@ enum Command {
     Advise {
         #[command(flatten)]
         given: Given,
+        /// The compare run whose figures to quote, if it was judged
+        /// (default: target/lab-13/compare.json, where compare writes).
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
     /// A worker process: lab-09's pool's (jobs on stdin, answers on stdout)
     /// or, with --redis, lab-12's queue's.
@@ -127,8 +133,8 @@ fn main() -> ExitCode {
             json,
             quiet,
         } => run_compare(workload, size, runs.into(), json, quiet),
-        Command::Advise { given } => {
-            match advise(given) {
+        Command::Advise { given, json } => {
+            match advise(given, json) {
                 // The input ended before every question was answered:
                 // a usage error, like a bad flag.
                 Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
@@ -284,7 +290,7 @@ fn stop_children_on_interrupt() {
         });
 }
 
-fn advise(given: Given) -> io::Result<()> {
+fn advise(given: Given, json: Option<PathBuf>) -> io::Result<()> {
     use std::io::IsTerminal;
     let mut asking = Asking {
         given,
@@ -293,27 +299,27 @@ fn advise(given: Given) -> io::Result<()> {
         output: io::stderr(),
     };
     let (leaf, path) = walk(&mut asking)?;
-    let mut runs = Vec::new();
-    let yours = output_dir()?.join("compare.json");
-    // Only a run that means something: optimised, and not --size tiny.
-    if let Some(report) = std::fs::read_to_string(&yours)
-        .ok()
-        .and_then(|text| serde_json::from_str::<Report>(&text).ok())
-        .filter(|r| r.machine.optimised && r.size != lab_13::models::Size::Tiny)
-    {
-        runs.push((
-            report,
-            format!("your last compare run, {}", yours.display()),
-        ));
-    }
+    let yours = match json {
+        Some(json) => json,
+        None => output_dir()?.join("compare.json"),
+    };
+    // Named as the reader would type it: relative to where they are.
+    let here = std::env::current_dir().unwrap_or_default();
+    let shown = yours.strip_prefix(&here).unwrap_or(&yours).display();
+    // advice() quotes it only if its run was judged.
+    let last_run = match std::fs::read_to_string(&yours) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            Err(format!("you have no compare run at {shown}"))
+        }
+        Err(error) => Err(format!("{shown} cannot be read ({error})")),
+        Ok(text) => match serde_json::from_str::<Report>(&text) {
+            Ok(report) => Ok((report, shown.to_string())),
+            Err(error) => Err(format!("{shown} is not a compare run ({error})")),
+        },
+    };
     let reference = include_str!("../../../../book/src/lab-13/reference.json");
-    let source = "the book's reference run; `cargo run -p lab-13 --release -- compare` \
-                  measures yours";
-    runs.push((
-        serde_json::from_str(reference).map_err(io::Error::other)?,
-        source.into(),
-    ));
-    print!("{}", advice(&leaf, &path, &runs));
+    let reference: Report = serde_json::from_str(reference).map_err(io::Error::other)?;
+    print!("{}", advice(&leaf, &path, &last_run, &reference));
     Ok(())
 }
 
