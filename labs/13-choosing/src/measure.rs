@@ -172,14 +172,19 @@ impl PeakMemory {
                 .spawn(move || {
                     let (began, cpu_before) = (Instant::now(), thread_cpu_seconds());
                     let (mut peak, mut samples) = (0, 0);
-                    while !stop.load(Ordering::Relaxed) {
+                    // At least one sample, however short the row.
+                    loop {
                         let before = thread_cpu_seconds();
                         peak = peak.max(pss_of(&pids));
                         samples += 1;
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
                         // A sample that cost c seconds of CPU is followed
                         // by a pause of at least 150 c: under 1 % of a core.
+                        // (`stop` wakes it early.)
                         let cost = Duration::from_secs_f64(thread_cpu_seconds() - before);
-                        thread::sleep(SAMPLE_EVERY.max(cost * 150));
+                        thread::park_timeout(SAMPLE_EVERY.max(cost * 150));
                     }
                     let mut total = SAMPLERS.lock().unwrap_or_else(PoisonError::into_inner);
                     total.cpu_s += thread_cpu_seconds() - cpu_before;
@@ -195,10 +200,11 @@ impl PeakMemory {
     /// Stops sampling; the highest sample, in bytes.
     pub fn stop(mut self) -> u64 {
         self.stop.store(true, Ordering::Relaxed);
-        self.sampler
-            .take()
-            .and_then(|sampler| sampler.join().ok())
-            .unwrap_or(0)
+        let sampler = self.sampler.take();
+        if let Some(sampler) = &sampler {
+            sampler.thread().unpark();
+        }
+        sampler.and_then(|s| s.join().ok()).unwrap_or(0)
     }
 }
 

@@ -150,6 +150,9 @@ fn the_answer_names_its_figure_its_source_and_the_chapters_in_the_served_book() 
 fn a_run(change: impl FnOnce(&mut serde_json::Value), name: &str) -> PathBuf {
     let text = std::fs::read_to_string(root().join("book/src/lab-13/reference.json")).unwrap();
     let mut run: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // A quiet machine, whatever the reference run's was: judged.
+    let cores = run["machine"]["cores"].clone();
+    run["load"] = serde_json::json!({ "cores_free": cores, "busy": false });
     for table in run["tables"].as_array_mut().unwrap() {
         for row in table["rows"].as_array_mut().unwrap() {
             if row.get("speedup").is_some_and(|s| !s.is_null()) {

@@ -7,8 +7,7 @@
 
 use super::{Ctx, Figures, Fit, Outcome, Progress, run_jobs};
 use crate::jobs::Task;
-use crate::measure::measured;
-use crate::models::{Model, Workload};
+use crate::models::{Model, Size, Workload};
 use std::io::{self, BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -18,9 +17,13 @@ use std::time::Duration;
 pub const FATAL: u64 = 37;
 
 /// The jobs of `workload` (`crash` or `panic`): 100 of them, each about
-/// 2 ms of work on one core here, one fatal: it aborts, or it panics.
-pub fn tasks(workload: Workload, rounds_per_ms: u64) -> Vec<Task> {
-    let rounds = rounds_per_ms * 2;
+/// 2 ms of work on one core here (a tenth of that in the smoke test), one
+/// fatal: it aborts, or it panics.
+pub fn tasks(workload: Workload, size: Size, rounds_per_ms: u64) -> Vec<Task> {
+    let rounds = match size {
+        Size::Tiny => rounds_per_ms / 5,
+        _ => rounds_per_ms * 2,
+    };
     (0..100)
         .map(|index| {
             let fatal = index == FATAL;
@@ -66,49 +69,74 @@ fn fit(workload: Workload, model: Model) -> Fit {
     }
 }
 
-/// Every row of the table of `workload` (`crash` or `panic`).
+/// Every row of the table of `workload` (`crash` or `panic`). Each row's
+/// child runs at the same time as the others': a row counts jobs, it is
+/// not timed, so they need not take turns.
 pub fn rows(workload: Workload, ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
-    let total = tasks(workload, ctx.rounds_per_ms).len() as u64;
-    workload
-        .models()
-        .into_iter()
-        .map(|model| {
-            let note = match fit(workload, model) {
-                Fit::NotApplicable(reason) => return (model, Outcome::na(reason)),
-                Fit::RunsBut(note) => Some(note),
-                Fit::Runs => None,
+    let total = tasks(workload, ctx.size, ctx.rounds_per_ms).len() as u64;
+    std::thread::scope(|scope| {
+        let rows: Vec<_> = workload
+            .models()
+            .into_iter()
+            .map(|model| {
+                let note = match fit(workload, model) {
+                    Fit::NotApplicable(reason) => return Err((model, Outcome::na(reason))),
+                    Fit::RunsBut(note) => Some(note),
+                    Fit::Runs => None,
+                };
+                let bar = progress(model, total);
+                Ok(scope.spawn(move || {
+                    let ran = in_a_child(workload, model, ctx, &bar);
+                    bar.finish_and_clear();
+                    (model, row(workload, model, total, note, ran))
+                }))
+            })
+            .collect();
+        rows.into_iter()
+            .map(|row| match row {
+                Ok(running) => running.join().expect("a crash row's thread"),
+                Err(not_applicable) => not_applicable,
+            })
+            .collect()
+    })
+}
+
+/// A row, from what its child reported.
+fn row(
+    workload: Workload,
+    model: Model,
+    total: u64,
+    note: Option<&str>,
+    ran: io::Result<(Vec<u64>, String, bool)>,
+) -> Outcome {
+    match ran {
+        Ok((finished, ended, survived)) => {
+            let lost: Vec<u64> = (0..total).filter(|job| !finished.contains(job)).collect();
+            let done = finished.len() as u64;
+            let mut figures = Figures {
+                jobs: done,
+                finished: Some(done),
+                survived: Some(survived),
+                lost: Some(lost.len() as u64),
+                lines: super::lines(workload, model),
+                ..Figures::default()
             };
-            let bar = progress(model, total);
-            let (ran, cost) = measured(&[], || in_a_child(workload, model, ctx, &bar));
-            bar.finish_and_clear();
-            let outcome = match ran {
-                Ok((finished, ended, survived)) => {
-                    let lost: Vec<u64> = (0..total).filter(|job| !finished.contains(job)).collect();
-                    let done = finished.len() as u64;
-                    let mut figures = Figures::from_cost(cost, done, None);
-                    figures.finished = Some(done);
-                    figures.survived = Some(survived);
-                    figures.lost = Some(lost.len() as u64);
-                    let ended = match lost.as_slice() {
-                        [] => ended,
-                        [job] => format!("{ended}; lost: job {job}"),
-                        _ => format!("{ended}; lost: {} jobs", lost.len()),
-                    };
-                    figures.lost_jobs = Some(lost);
-                    figures.lines = super::lines(workload, model);
-                    figures.note = Some(match note {
-                        Some(note) => format!("{ended}; {note}"),
-                        None => ended,
-                    });
-                    Outcome::Measured(Box::new(figures))
-                }
-                Err(error) => Outcome::Failed {
-                    error: error.to_string(),
-                },
+            let ended = match lost.as_slice() {
+                [] => ended,
+                [job] => format!("{ended}; lost: job {job}"),
+                _ => format!("{ended}; lost: {} jobs", lost.len()),
             };
-            (model, outcome)
-        })
-        .collect()
+            figures.lost_jobs = Some(lost);
+            figures.note = Some(match note {
+                Some(note) => format!("{ended}; {note}"),
+                None => ended,
+            });
+            Outcome::Measured(Box::new(figures))
+        }
+        Err(error) => Outcome::Failed {
+            error: error.to_string(),
+        },
+    }
 }
 
 // ANCHOR: child
@@ -182,7 +210,7 @@ fn in_a_child(
 /// as each finishes, then `survived` if the program is still alive.
 pub fn crash_child(workload: Workload, model: Model, ctx: &Ctx) -> io::Result<()> {
     use std::io::Write;
-    let tasks = tasks(workload, ctx.rounds_per_ms);
+    let tasks = tasks(workload, ctx.size, ctx.rounds_per_ms);
     let stdout = std::sync::Mutex::new(io::stdout());
     let done = |index: usize| {
         let mut out = stdout.lock().expect("no panic holds it");

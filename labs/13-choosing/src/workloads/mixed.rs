@@ -49,7 +49,7 @@ pub const EVERY: Duration = Duration::from_millis(2);
 /// How long each run of a row sends echo requests for.
 pub fn probe_time(size: Size) -> Duration {
     match size {
-        Size::Tiny => Duration::from_millis(200),
+        Size::Tiny => Duration::from_millis(80),
         Size::Default => Duration::from_millis(1500),
         Size::Large => Duration::from_secs(6),
     }
