@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 /// Reads the figure a chart shows from a row.
 type Read = fn(&crate::workloads::Figures) -> Option<f64>;
 
+/// Reads the lowest and highest run of that figure.
+type Spread = fn(&crate::workloads::Figures) -> Option<(f64, f64)>;
+
 /// Every chart `compare` can draw, by file name.
 pub const CHART_FILES: [&str; 2] = ["cpu-speedup.svg", "mixed-p99.svg"];
 
@@ -46,8 +49,12 @@ fn provenance(report: &Report) -> String {
         Size::Large => "--size large",
     };
     let machine = &report.machine;
+    let busy = match &report.load {
+        Some(load) if load.busy => format!(", BUSY: {:.1} cores free", load.cores_free),
+        _ => String::new(),
+    };
     format!(
-        "{size}, {} cores {} {}, median of {} run(s)",
+        "{size}, {} cores {} {}{busy}, median of {} run(s), lines: lowest–highest",
         machine.cores, machine.os, machine.arch, report.runs
     )
 }
@@ -59,26 +66,33 @@ pub fn charts(report: &Report) -> io::Result<Vec<(&'static str, String)>> {
     let mut charts = Vec::new();
     for table in &report.tables {
         // p99s span microseconds to seconds: their axis is logarithmic.
-        let (name, title, read, scale): (&str, &str, Read, Scale) = match table.workload {
-            Workload::Cpu if report.size != Size::Tiny => (
-                "cpu-speedup.svg",
-                "cpu: speed-up over sequential (×); the line: one per core",
-                |f| f.speedup,
-                Scale::Linear {
-                    ideal: Some(report.machine.cores as f64),
-                },
-            ),
-            Workload::Mixed => (
-                "mixed-p99.svg",
-                "mixed: echo p99 (ms, logarithmic) while CPU jobs run",
-                |f| f.latency.map(|l| l.tail_s() * 1e3),
-                Scale::Log,
-            ),
+        let (name, title, read, spread, scale): (&str, &str, Read, Spread, Scale) =
+            match table.workload {
+                Workload::Cpu if report.size != Size::Tiny => (
+                    "cpu-speedup.svg",
+                    "cpu: speed-up over sequential (×); the line: one per core",
+                    |f| f.speedup,
+                    |f| f.range(|r| r.speedup),
+                    Scale::Linear {
+                        ideal: Some(report.machine.cores as f64),
+                    },
+                ),
+                Workload::Mixed => (
+                    "mixed-p99.svg",
+                    "mixed: echo p99 (ms, logarithmic) while CPU jobs run",
+                    |f| f.latency.map(|l| l.tail_s() * 1e3),
+                    |f| {
+                        let (low, high) = f.range(|r| r.latency.map(|l| l.tail_s()))?;
+                        Some((low * 1e3, high * 1e3))
+                    },
+                    Scale::Log,
+                ),
             _ => continue,
         };
         let title = format!("{title} · {}", provenance(report));
         let mut svg = String::new();
-        bars(table, &title, read, scale, &mut svg).map_err(|e| io::Error::other(e.to_string()))?;
+        bars(table, &title, (read, spread), scale, &mut svg)
+            .map_err(|e| io::Error::other(e.to_string()))?;
         charts.push((name, svg + "\n"));
     }
     Ok(charts)
@@ -97,15 +111,15 @@ enum Scale {
 fn bars(
     table: &Table,
     title: &str,
-    read: Read,
+    (read, spread): (Read, Spread),
     scale: Scale,
     svg: &mut String,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let bars: Vec<(&str, f64)> = table
-        .rows
-        .iter()
-        .filter_map(|row| Some((row.label.as_str(), read(row.outcome.figures()?)?)))
+    let figures = table.rows.iter().filter_map(|row| Some((row, row.outcome.figures()?)));
+    let measured: Vec<_> = figures
+        .filter_map(|(row, f)| Some((row.label.as_str(), read(f)?, spread(f))))
         .collect();
+    let bars: Vec<(&str, f64)> = measured.iter().map(|(l, v, _)| (*l, *v)).collect();
     let log = matches!(scale, Scale::Log);
     // On a logarithmic axis a bar's length is its number of tenfold steps
     // above a floor under the smallest value: a power of ten, so that the
@@ -117,9 +131,9 @@ fn bars(
         Scale::Linear { ideal } => ideal,
         Scale::Log => None,
     };
-    let most = bars
+    let most = measured
         .iter()
-        .map(|(_, v)| length(*v))
+        .map(|(_, v, range)| length(range.map_or(*v, |(_, high)| high.max(*v))))
         .chain(ideal)
         .fold(0.0, f64::max)
         .max(1e-9);
@@ -185,6 +199,15 @@ fn bars(
             (length(*value) + most * 0.01, top(i) - 0.3),
             ("sans-serif", 13),
         )
+    }))?;
+    // Each bar's lowest and highest run: a line across its end.
+    chart.draw_series(measured.iter().enumerate().filter_map(|(i, (_, _, range))| {
+        let (low, high) = (*range)?;
+        let y = top(i) - 0.5;
+        Some(PathElement::new(
+            vec![(length(low), y), (length(high), y)],
+            BLACK.stroke_width(2),
+        ))
     }))?;
     if let Some(ideal) = ideal {
         chart.draw_series(std::iter::once(PathElement::new(
