@@ -58,6 +58,7 @@ pub mod compare;
 pub mod jobs;
 pub mod measure;
 pub mod models;
+pub mod quotes;
 pub mod run;
 pub mod scoreboard;
 pub mod workloads;
