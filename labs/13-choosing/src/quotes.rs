@@ -98,8 +98,8 @@ pub fn memory_per_connection(report: &Report) -> String {
 }
 
 /// How long a run took, on how many cores, and whether the machine was
-/// busy: `32 s on 2 cores`, `3 min 12 s on 2 cores (a busy machine: about
-/// 0.6 of 2 cores free)`.
+/// busy: `32 s on 2 cores`, `192 s (3 min 12 s) on 2 cores (a busy
+/// machine: about 0.6 of 2 cores free)`.
 pub fn took(report: &Report) -> String {
     let cores = report.machine.cores;
     let mut text = format!("{} on {cores} cores", duration(report.seconds));
@@ -112,14 +112,15 @@ pub fn took(report: &Report) -> String {
     text
 }
 
-/// `32 s`, `3 min 12 s`: whole seconds, as the plans write a command's
-/// time.
+/// `32 s`, `192 s (3 min 12 s)`: whole seconds, as `compare` ends ("the
+/// whole run took 192 s"), and in minutes too as the plans write a long
+/// command's time.
 pub fn duration(seconds: f64) -> String {
     let whole = seconds.round() as u64;
     if whole < 60 {
         format!("{whole} s")
     } else {
-        format!("{} min {} s", whole / 60, whole % 60)
+        format!("{whole} s ({} min {} s)", whole / 60, whole % 60)
     }
 }
 
@@ -157,7 +158,7 @@ mod tests {
         assert_eq!(quotes[0].0, "smoke-seconds");
         assert_eq!(
             quotes[0].1,
-            "3 min 12 s on 2 cores (a busy machine: about 0.6 of 2 cores free)"
+            "192 s (3 min 12 s) on 2 cores (a busy machine: about 0.6 of 2 cores free)"
         );
     }
 
@@ -208,6 +209,6 @@ mod tests {
     #[test]
     fn durations_read_as_the_plans_write_them() {
         assert_eq!(duration(32.2), "32 s");
-        assert_eq!(duration(126.0), "2 min 6 s");
+        assert_eq!(duration(126.0), "126 s (2 min 6 s)");
     }
 }
