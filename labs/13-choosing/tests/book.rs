@@ -105,7 +105,11 @@ fn smoke() -> Report {
     let path = root().join("book/src/lab-13/smoke.json");
     let text = std::fs::read_to_string(&path).expect("the smoke run is committed");
     let report: Report = serde_json::from_str(&text).expect("the smoke run is a compare report");
-    assert_eq!(report.size, lab_13::models::Size::Tiny, "smoke.json is a --size tiny run");
+    assert_eq!(
+        report.size,
+        lab_13::models::Size::Tiny,
+        "smoke.json is a --size tiny run"
+    );
     report
 }
 
@@ -172,7 +176,9 @@ fn blocks(page: &str) -> Vec<String> {
             || start.starts_with("* ")
             || start.starts_with('#')
             || start.starts_with("```")
-            || start.split_once(". ").is_some_and(|(n, _)| n.parse::<u32>().is_ok());
+            || start
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok());
         if starts_block && !current.trim().is_empty() {
             blocks.push(std::mem::take(&mut current));
         }
@@ -240,7 +246,13 @@ fn typed_figures(page: &str) -> Vec<String> {
         "a hundredth",
         "order of magnitude",
     ];
-    const VERDICTS: [&str; 5] = ["confirms", "qualifies", "refutes", "within noise", "not judged"];
+    const VERDICTS: [&str; 5] = [
+        "confirms",
+        "qualifies",
+        "refutes",
+        "within noise",
+        "not judged",
+    ];
     let mut found = Vec::new();
     for block in blocks(page) {
         let lower = block.to_lowercase();
@@ -252,7 +264,9 @@ fn typed_figures(page: &str) -> Vec<String> {
             say(&format!("a ratio in words (\"{words}\") typed by hand"));
         }
         if lower.contains("settle") {
-            say("\"settles\": the scoreboard's verdicts are confirms, qualifies, refutes, within noise or not judged, and some claims get none");
+            say(
+                "\"settles\": the scoreboard's verdicts are confirms, qualifies, refutes, within noise or not judged, and some claims get none",
+            );
         }
         if let Some(after) = after_compare(&lower)
             && number_before(after, &["s", "ms", "min", "seconds", "minutes"])
@@ -282,7 +296,12 @@ fn the_check_for_typed_figures_finds_each_kind() {
         "At 10,000 connections, 16 KiB each.",
     ];
     for page in wrong {
-        assert_eq!(typed_figures(page).len(), 1, "{page}: {:?}", typed_figures(page));
+        assert_eq!(
+            typed_figures(page).len(),
+            1,
+            "{page}: {:?}",
+            typed_figures(page)
+        );
     }
     let right = [
         "**Tests C2**: {{#include lab-13/quotes/c2.md}}.",
@@ -294,7 +313,11 @@ fn the_check_for_typed_figures_finds_each_kind() {
         "Disk: 11 GiB for the prepared workspace.",
     ];
     for page in right {
-        assert!(typed_figures(page).is_empty(), "{page}: {:?}", typed_figures(page));
+        assert!(
+            typed_figures(page).is_empty(),
+            "{page}: {:?}",
+            typed_figures(page)
+        );
     }
 }
 
@@ -351,13 +374,17 @@ fn widths(dir: &str) -> Vec<(PathBuf, usize)> {
 fn the_projector_advice_gives_the_widths_the_book_s_traces_and_tables_have() {
     let page_width = page_width();
     for (path, widest) in widths("book/src/traces") {
-        assert!(widest <= page_width, "{} is {widest} columns wide", path.display());
+        assert!(
+            widest <= page_width,
+            "{} is {widest} columns wide",
+            path.display()
+        );
     }
     for (path, widest) in widths("book/src/lab-13") {
         assert!(widest <= 100, "{} is {widest} columns wide", path.display());
     }
-    let page = std::fs::read_to_string(root().join("book/src/instructors-running-a-lab.md"))
-        .unwrap();
+    let page =
+        std::fs::read_to_string(root().join("book/src/instructors-running-a-lab.md")).unwrap();
     for columns in [page_width, 100] {
         assert!(
             page.contains(&format!("{columns} columns")),
