@@ -51,7 +51,9 @@ fn file_name(claim: &str) -> &'static str {
 pub fn claim(report: &Report, line: &Line) -> String {
     let id = line.claim;
     if let Some(shown) = line.shown {
-        return format!("{id}: not measured by `compare`, so no verdict; the book shows it: {shown}");
+        return format!(
+            "{id}: not measured by `compare`, so no verdict; the book shows it: {shown}"
+        );
     }
     let evidence = line.evidence.clone().unwrap_or_default();
     match (line.verdict, report.judged()) {
@@ -84,10 +86,12 @@ pub fn memory_per_connection(report: &Report) -> String {
     let all = |f: &crate::workloads::Figures| {
         Some(f.rss_per_connection_bytes? + f.kernel_per_connection_bytes?)
     };
-    let ratio = figures(Model::Threads).zip(figures(Model::Tokio)).and_then(|(t, a)| {
-        let ratio = all(&t)? / all(&a)?.max(1.0);
-        Some((ratio, t.jobs))
-    });
+    let ratio = figures(Model::Threads)
+        .zip(figures(Model::Tokio))
+        .and_then(|(t, a)| {
+            let ratio = all(&t)? / all(&a)?.max(1.0);
+            Some((ratio, t.jobs))
+        });
     match ratio {
         Some((ratio, connections)) => format!(
             "{ratio:.1}× a task's memory per idle connection (server RSS and kernel stack, at \
@@ -175,9 +179,15 @@ mod tests {
             }
         }
         let c4 = &quotes.iter().find(|(q, _)| *q == "c4").unwrap().1;
-        assert!(c4.contains("not measured by `compare`, so no verdict"), "{c4}");
+        assert!(
+            c4.contains("not measured by `compare`, so no verdict"),
+            "{c4}"
+        );
         let c2 = &quotes.iter().find(|(q, _)| *q == "c2").unwrap().1;
-        assert!(c2.starts_with("C2: not measured — this run lacks the rows"), "{c2}");
+        assert!(
+            c2.starts_with("C2: not measured — this run lacks the rows"),
+            "{c2}"
+        );
     }
 
     #[test]
@@ -198,7 +208,11 @@ mod tests {
                 outcome: crate::workloads::Outcome::Measured(Box::new(figures)),
             }],
         });
-        let c2 = quotes(&busy).into_iter().find(|(q, _)| *q == "c2").unwrap().1;
+        let c2 = quotes(&busy)
+            .into_iter()
+            .find(|(q, _)| *q == "c2")
+            .unwrap()
+            .1;
         assert_eq!(
             c2,
             "C2: not judged: the machine was busy (about 0.6 of 2 cores were free) — measured: \

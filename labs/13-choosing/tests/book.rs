@@ -391,4 +391,17 @@ fn the_projector_advice_gives_the_widths_the_book_s_traces_and_tables_have() {
             "instructors-running-a-lab.md does not give {columns} columns"
         );
     }
+    // And no other width: every "N columns" it says is one of the two.
+    let words: Vec<&str> = page.split_whitespace().collect();
+    for pair in words.windows(2) {
+        if pair[1].starts_with("columns")
+            && let Ok(n) = pair[0].trim_start_matches("**").parse::<usize>()
+        {
+            assert!(
+                n == page_width || n == 100,
+                "instructors-running-a-lab.md says {n} columns: the traces are at most \
+                 {page_width}, the tables at most 100"
+            );
+        }
+    }
 }
