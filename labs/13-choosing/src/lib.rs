@@ -59,6 +59,7 @@ pub mod flowchart;
 pub mod jobs;
 pub mod measure;
 pub mod models;
+pub mod quotes;
 pub mod run;
 pub mod scoreboard;
 pub mod workloads;

@@ -190,3 +190,312 @@ fn the_reference_run_was_optimised_at_the_default_size() {
     );
     assert_eq!(report.size, lab_13::models::Size::Default);
 }
+
+/// The smoke test as the reference machine ran it
+/// (`book/src/lab-13/smoke.json`, made by `cargo run -p lab-13 --release
+/// -- compare --size tiny --json book/src/lab-13/smoke.json` and
+/// committed): the plans quote how long it takes.
+fn smoke() -> Report {
+    let path = root().join("book/src/lab-13/smoke.json");
+    let text = std::fs::read_to_string(&path).expect("the smoke run is committed");
+    let report: Report = serde_json::from_str(&text).expect("the smoke run is a compare report");
+    assert_eq!(
+        report.size,
+        lab_13::models::Size::Tiny,
+        "smoke.json is a --size tiny run"
+    );
+    report
+}
+
+/// Every snippet the instructors' pages may include: the reference run's
+/// and the smoke test's.
+fn all_quotes() -> Vec<(&'static str, String)> {
+    let mut all = lab_13::quotes::quotes(&reference());
+    all.extend(lab_13::quotes::quotes(&smoke()));
+    all
+}
+
+#[test]
+fn the_instructors_pages_quote_the_reference_run_and_the_smoke_test() {
+    for (name, text) in all_quotes() {
+        let file = PathBuf::from(format!("book/src/lab-13/quotes/{name}.md"));
+        harness::book::keep_current(&file, &text);
+    }
+}
+
+/// The pages that tell an instructor what a run shows.
+fn instructors_pages() -> Vec<(String, String)> {
+    let names = [
+        "instructors.md",
+        "instructors-one-day.md",
+        "instructors-two-day.md",
+        "instructors-running-a-lab.md",
+        "troubleshooting.md",
+    ];
+    names
+        .iter()
+        .map(|name| {
+            let path = root().join("book/src").join(name);
+            let text = std::fs::read_to_string(&path).expect("the instructors' page exists");
+            (name.to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn every_quote_a_page_includes_is_one_the_runs_make() {
+    let names: Vec<&str> = all_quotes().iter().map(|(name, _)| *name).collect();
+    let marker = "{{#include lab-13/quotes/";
+    for (page, text) in instructors_pages() {
+        for (at, _) in text.match_indices(marker) {
+            let rest = &text[at + marker.len()..];
+            let name = rest.split(".md}}").next().unwrap_or_default();
+            assert!(
+                names.contains(&name),
+                "{page} includes lab-13/quotes/{name}.md, which no run makes (quotes.rs makes: {names:?})"
+            );
+        }
+    }
+}
+
+/// A page's paragraphs and list items, each as one string (a sentence
+/// broken over lines is read whole).
+fn blocks(page: &str) -> Vec<String> {
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in page.lines() {
+        let start = line.trim_start();
+        let starts_block = start.is_empty()
+            || start.starts_with("- ")
+            || start.starts_with("* ")
+            || start.starts_with('#')
+            || start.starts_with("```")
+            || start
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok());
+        if starts_block && !current.trim().is_empty() {
+            blocks.push(std::mem::take(&mut current));
+        }
+        current.push_str(start);
+        current.push(' ');
+    }
+    if !current.trim().is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+/// Whether `text` has a number (`18`, `18.4`) right before a word that
+/// starts with one of `units` (a space between, or none).
+fn number_before(text: &str, units: &[&str]) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).any(|i| {
+        if !chars[i].is_ascii_digit() || chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        let after: String = chars[i + 1..].iter().collect();
+        let after = after.strip_prefix(' ').unwrap_or(&after);
+        units.iter().any(|unit| {
+            after.strip_prefix(unit).is_some_and(|rest| {
+                // A whole unit: `s` is not the start of `seconds` here.
+                !rest.starts_with(|c: char| c.is_alphanumeric())
+            })
+        })
+    })
+}
+
+/// Whether `text` names a claim: `C1` ... `C18`.
+fn names_a_claim(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).any(|i| {
+        chars[i] == 'C'
+            && (i == 0 || !chars[i - 1].is_alphanumeric())
+            && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// The text after the first word `compare` in `text` (the command, not
+/// `compare_exchange`).
+fn after_compare(text: &str) -> Option<&str> {
+    text.match_indices("compare").find_map(|(at, word)| {
+        let before = text[..at].chars().next_back();
+        let rest = &text[at + word.len()..];
+        let after = rest.chars().next();
+        let alone = |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        (alone(before) && alone(after)).then_some(rest)
+    })
+}
+
+/// The figures of a run that `page` types by hand, instead of including
+/// them from `book/src/lab-13/quotes/`: one line per paragraph or list
+/// item at fault, saying what is wrong.
+fn typed_figures(page: &str) -> Vec<String> {
+    const FRACTIONS: [&str; 8] = [
+        "a third",
+        "a quarter",
+        "a fifth",
+        "a tenth",
+        "a twentieth",
+        "a twenty-fifth",
+        "a hundredth",
+        "order of magnitude",
+    ];
+    const VERDICTS: [&str; 5] = [
+        "confirms",
+        "qualifies",
+        "refutes",
+        "within noise",
+        "not judged",
+    ];
+    let mut found = Vec::new();
+    for block in blocks(page) {
+        let lower = block.to_lowercase();
+        let mut say = |what: &str| found.push(format!("{what}: \"{}\"", block.trim()));
+        if number_before(&block, &["×", "x", "times"]) {
+            say("a ratio typed by hand");
+        }
+        if let Some(words) = FRACTIONS.iter().find(|w| lower.contains(*w)) {
+            say(&format!("a ratio in words (\"{words}\") typed by hand"));
+        }
+        if lower.contains("settle") {
+            say(
+                "\"settles\": the scoreboard's verdicts are confirms, qualifies, refutes, within noise or not judged, and some claims get none",
+            );
+        }
+        if let Some(after) = after_compare(&lower)
+            && number_before(after, &["s", "ms", "min", "seconds", "minutes"])
+        {
+            say("a time of `compare` typed by hand");
+        }
+        if lower.contains("connection") && number_before(&block, &["KiB", "MiB", "bytes"]) {
+            say("a memory figure of a connection typed by hand");
+        }
+        if names_a_claim(&block) && VERDICTS.iter().any(|v| lower.contains(v)) {
+            say("a verdict on a claim typed by hand");
+        }
+    }
+    found
+}
+
+#[test]
+fn the_check_for_typed_figures_finds_each_kind() {
+    let wrong = [
+        "Tasks cost 18.4× less.",
+        "Rayon ran 1.9 times as fast.",
+        "Tasks cost a tenth of threads' memory.",
+        "A task costs about a\ntwenty-fifth of a thread.",
+        "- **Demo**: `compare --size tiny`\n  (24 s), then the tables.",
+        "It settles claims C1 and C2.",
+        "**C2** confirms: rayon is fast.",
+        "At 10,000 connections, 16 KiB each.",
+    ];
+    for page in wrong {
+        assert_eq!(
+            typed_figures(page).len(),
+            1,
+            "{page}: {:?}",
+            typed_figures(page)
+        );
+    }
+    let right = [
+        "**Tests C2**: {{#include lab-13/quotes/c2.md}}.",
+        "- **Demo** (10 min): `compare --size tiny` ({{#include lab-13/quotes/smoke-seconds.md}}).",
+        "Everyone: `cargo test -p lab-13` (24 s).",
+        "Checked by `compare_exchange` tests: 8.7 s.",
+        "the loom half of the chapter",
+        "N cores run it N times as fast.",
+        "Disk: 11 GiB for the prepared workspace.",
+    ];
+    for page in right {
+        assert!(
+            typed_figures(page).is_empty(),
+            "{page}: {:?}",
+            typed_figures(page)
+        );
+    }
+}
+
+#[test]
+fn the_instructors_pages_type_no_figure_of_a_run_by_hand() {
+    let mut faults = Vec::new();
+    for (page, text) in instructors_pages() {
+        for fault in typed_figures(&text) {
+            faults.push(format!("{page}: {fault}"));
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "quote the scoreboard and the runs with {{{{#include lab-13/quotes/NAME.md}}}} \
+         (labs/13-choosing/src/quotes.rs makes them) instead:\n{}",
+        faults.join("\n")
+    );
+}
+
+/// The width the harness wraps a trace to (`PAGE_WIDTH` in
+/// `harness/src/render.rs`), read from its source.
+fn page_width() -> usize {
+    let source = std::fs::read_to_string(root().join("harness/src/render.rs")).unwrap();
+    let line = source
+        .lines()
+        .find_map(|l| l.strip_prefix("pub const PAGE_WIDTH: usize = "))
+        .expect("render.rs defines PAGE_WIDTH");
+    line.trim_end_matches(';').parse().expect("a number")
+}
+
+/// The widest line of each `.txt` file in `dir` (in characters).
+fn widths(dir: &str) -> Vec<(PathBuf, usize)> {
+    let mut widths = Vec::new();
+    let mut dirs = vec![root().join(dir)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+                widths.push((path, widest));
+            }
+        }
+    }
+    widths
+}
+
+/// What "The trace on a projector" says: every trace is at most
+/// `PAGE_WIDTH` columns, every table of `compare` at most 100; and the
+/// page says so with those numbers.
+#[test]
+fn the_projector_advice_gives_the_widths_the_book_s_traces_and_tables_have() {
+    let page_width = page_width();
+    for (path, widest) in widths("book/src/traces") {
+        assert!(
+            widest <= page_width,
+            "{} is {widest} columns wide",
+            path.display()
+        );
+    }
+    for (path, widest) in widths("book/src/lab-13") {
+        assert!(widest <= 100, "{} is {widest} columns wide", path.display());
+    }
+    let page =
+        std::fs::read_to_string(root().join("book/src/instructors-running-a-lab.md")).unwrap();
+    for columns in [page_width, 100] {
+        assert!(
+            page.contains(&format!("{columns} columns")),
+            "instructors-running-a-lab.md does not give {columns} columns"
+        );
+    }
+    // And no other width: every "N columns" it says is one of the two.
+    let words: Vec<&str> = page.split_whitespace().collect();
+    for pair in words.windows(2) {
+        if pair[1].starts_with("columns")
+            && let Ok(n) = pair[0].trim_start_matches("**").parse::<usize>()
+        {
+            assert!(
+                n == page_width || n == 100,
+                "instructors-running-a-lab.md says {n} columns: the traces are at most \
+                 {page_width}, the tables at most 100"
+            );
+        }
+    }
+}
