@@ -57,6 +57,8 @@ pub fn serve_with_threads(listener: TcpListener) -> io::Result<()> {
                 continue;
             }
         };
+        // Answers go out as they are written: see `serve_with_tasks`.
+        let _ = stream.set_nodelay(true);
         let spawned = thread::Builder::new()
             .name("connection".into())
             .spawn(move || serve_connection(stream));
@@ -113,6 +115,12 @@ pub async fn serve_with_tasks(listener: tokio::net::TcpListener) -> io::Result<(
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
+                // A client may send its next line before our answer to the
+                // last is acknowledged; Nagle's algorithm would then hold
+                // the answer back until the ACK (delayed up to 40 ms on
+                // Linux) or the next request arrives. An echo answers at
+                // once: no Nagle.
+                let _ = stream.set_nodelay(true);
                 tokio::spawn(serve_connection_async(stream));
             }
             Err(error) => {

@@ -87,8 +87,8 @@ pub fn charts(report: &Report) -> io::Result<Vec<(&'static str, String)>> {
                     },
                     Scale::Log,
                 ),
-            _ => continue,
-        };
+                _ => continue,
+            };
         let title = format!("{title} · {}", provenance(report));
         let mut svg = String::new();
         bars(table, &title, (read, spread), scale, &mut svg)
@@ -115,7 +115,10 @@ fn bars(
     scale: Scale,
     svg: &mut String,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let figures = table.rows.iter().filter_map(|row| Some((row, row.outcome.figures()?)));
+    let figures = table
+        .rows
+        .iter()
+        .filter_map(|row| Some((row, row.outcome.figures()?)));
     let measured: Vec<_> = figures
         .filter_map(|(row, f)| Some((row.label.as_str(), read(f)?, spread(f))))
         .collect();
@@ -201,14 +204,19 @@ fn bars(
         )
     }))?;
     // Each bar's lowest and highest run: a line across its end.
-    chart.draw_series(measured.iter().enumerate().filter_map(|(i, (_, _, range))| {
-        let (low, high) = (*range)?;
-        let y = top(i) - 0.5;
-        Some(PathElement::new(
-            vec![(length(low), y), (length(high), y)],
-            BLACK.stroke_width(2),
-        ))
-    }))?;
+    chart.draw_series(
+        measured
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, _, range))| {
+                let (low, high) = (*range)?;
+                let y = top(i) - 0.5;
+                Some(PathElement::new(
+                    vec![(length(low), y), (length(high), y)],
+                    BLACK.stroke_width(2),
+                ))
+            }),
+    )?;
     if let Some(ideal) = ideal {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(ideal, 0.0), (ideal, rows)],

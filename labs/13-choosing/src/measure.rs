@@ -170,24 +170,28 @@ impl PeakMemory {
             thread::Builder::new()
                 .name("memory sampler".into())
                 .spawn(move || {
-                    let (began, cpu_before) = (Instant::now(), thread_cpu_seconds());
-                    let (mut peak, mut samples) = (0, 0);
-                    // At least one sample, however short the row.
+                    // What it costs while the row runs: every sample but
+                    // the last, which is taken after the clock stopped.
+                    let began = Instant::now();
+                    let (mut peak, mut samples, mut cpu) = (0, 0, 0.0);
+                    let mut pause = SAMPLE_EVERY;
                     loop {
+                        // `stop` wakes it early.
+                        thread::park_timeout(pause);
+                        let stopped = stop.load(Ordering::Relaxed);
                         let before = thread_cpu_seconds();
                         peak = peak.max(pss_of(&pids));
-                        samples += 1;
-                        if stop.load(Ordering::Relaxed) {
-                            break;
+                        if stopped {
+                            break; // at least this one sample, however short the row
                         }
-                        // A sample that cost c seconds of CPU is followed
-                        // by a pause of at least 150 c: under 1 % of a core.
-                        // (`stop` wakes it early.)
-                        let cost = Duration::from_secs_f64(thread_cpu_seconds() - before);
-                        thread::park_timeout(SAMPLE_EVERY.max(cost * 150));
+                        let cost = thread_cpu_seconds() - before;
+                        (samples, cpu) = (samples + 1, cpu + cost);
+                        // A sample that cost c seconds of CPU is followed by
+                        // a pause of at least 150 c: under 1 % of a core.
+                        pause = SAMPLE_EVERY.max(Duration::from_secs_f64(cost * 150.0));
                     }
                     let mut total = SAMPLERS.lock().unwrap_or_else(PoisonError::into_inner);
-                    total.cpu_s += thread_cpu_seconds() - cpu_before;
+                    total.cpu_s += cpu;
                     total.wall_s += began.elapsed().as_secs_f64();
                     total.samples += samples;
                     peak
@@ -219,11 +223,12 @@ pub struct Cost {
     pub peak_pss: u64,
 }
 
-/// Runs `model`, measuring what it cost; the memory sampler reads this
-/// process and `pids` (the row's worker processes, found before the
-/// clock started).
-pub fn measured<T>(pids: &[u32], model: impl FnOnce() -> T) -> (T, Cost) {
-    let memory = PeakMemory::start(pids.to_vec());
+/// Runs `model`, measuring what it cost: CPU time of this process and of
+/// `pids` (the row's worker processes, found before the clock started);
+/// memory, if `sample_memory`, by a sampler reading the same processes (a
+/// table that shows no memory has no sampler competing with its rows).
+pub fn measured<T>(pids: &[u32], sample_memory: bool, model: impl FnOnce() -> T) -> (T, Cost) {
+    let memory = sample_memory.then(|| PeakMemory::start(pids.to_vec()));
     let cpu_before = cpu_time_with(pids);
     let start = Instant::now();
     let answer = model();
@@ -235,7 +240,7 @@ pub fn measured<T>(pids: &[u32], model: impl FnOnce() -> T) -> (T, Cost) {
             user: cpu_after.user - cpu_before.user,
             system: cpu_after.system - cpu_before.system,
         },
-        peak_pss: memory.stop(),
+        peak_pss: memory.map_or(0, PeakMemory::stop),
     };
     (answer, cost)
 }
@@ -351,7 +356,7 @@ mod tests {
     fn a_busy_loop_is_counted_as_user_time_and_memory_is_seen() {
         // Spins until the kernel has charged at least one tick of user
         // time (however busy the machine), or gives up after 30 s.
-        let (charged, cost) = measured(&[], || {
+        let (charged, cost) = measured(&[], true, || {
             let (before, start) = (cpu_time().user, Instant::now());
             let mut x = 0u64;
             while cpu_time().user <= before {
@@ -368,7 +373,9 @@ mod tests {
         assert!(cost.cpu.user > 0.0, "{cost:?}");
         assert!(cost.peak_pss > 0, "{cost:?}");
         let sampler = sampler_cost();
-        assert!(sampler.samples >= 1 && sampler.wall_s > 0.0, "{sampler:?}");
+        // The sampler ran (its samples while the row ran are counted as
+        // its cost; the one at the end, which gave the peak above, is not).
+        assert!(sampler.wall_s > 0.0, "{sampler:?}");
     }
 
     #[test]
@@ -389,10 +396,12 @@ mod tests {
             );
             thread::sleep(Duration::from_millis(5));
         }
-        let alone = pss_of(&[]);
-        let with_child = pss_of(&[pid]);
+        // Its own pages, read from its PID (what `pss_of` adds up); gone,
+        // it adds nothing.
+        let own = pss_bytes(&pid.to_string());
         let _ = child.kill();
         let _ = child.wait();
-        assert!(with_child > alone, "{with_child} vs {alone}");
+        assert!(own.is_some_and(|bytes| bytes > 0), "{own:?}");
+        assert_eq!(pss_bytes(&pid.to_string()), None);
     }
 }

@@ -213,6 +213,12 @@ impl Workload {
         matches!(self, Workload::Panic | Workload::Crash)
     }
 
+    /// Whether its table shows memory (the others run no memory sampler:
+    /// nothing competes with their rows' latencies).
+    pub fn shows_memory(self) -> bool {
+        matches!(self, Workload::Cpu | Workload::Shared | Workload::Tiny)
+    }
+
     /// Its name on the command line and in the JSON.
     pub fn name(self) -> &'static str {
         match self {

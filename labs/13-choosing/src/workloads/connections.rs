@@ -54,7 +54,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                 rows.pop()
                     .ok_or_else(|| String::from("the C10k tool returned no row"))
             };
-            let measured = repeat(ctx, ROUND_TRIPS as u64, || Ok(()), once);
+            let measured = repeat(ctx, (ROUND_TRIPS as u64, false), || Ok(()), once);
             bar.finish_and_clear();
             let outcome = match measured {
                 Ok(Repeated {

@@ -218,7 +218,7 @@ pub fn crash_child(workload: Workload, model: Model, ctx: &Ctx) -> io::Result<()
         let _ = out.flush();
     };
     let parallel = ctx.cores;
-    let (outcome, _) = run_jobs(model, &tasks, parallel, ctx, None, &done);
+    let (outcome, _) = run_jobs(model, (&tasks, workload), parallel, ctx, None, &done);
     if let Outcome::Failed { error } = outcome {
         eprintln!("{error}");
     }

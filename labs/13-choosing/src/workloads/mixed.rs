@@ -92,7 +92,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
             };
             let measured = repeat(
                 ctx,
-                0,
+                (0, false),
                 || start(place, ctx).map_err(|e| e.to_string()),
                 once,
             );

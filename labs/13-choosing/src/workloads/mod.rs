@@ -302,8 +302,9 @@ pub fn job_rows(
         }
         let bar = progress(model, (tasks.len() * (1 + ctx.runs)) as u64);
         let done = |_| bar.inc(1);
+        let expected = reference.as_deref();
         let (mut outcome, answers) =
-            run_jobs(model, tasks, parallel, ctx, reference.as_deref(), &done);
+            run_jobs(model, (tasks, workload), parallel, ctx, expected, &done);
         bar.finish_and_clear();
         if let Outcome::Measured(figures) = &mut outcome {
             figures.note = note.map(String::from);
@@ -338,7 +339,7 @@ pub struct Repeated<T> {
 /// and its children before `start`. The first error ends the row.
 pub fn repeat<S, T>(
     ctx: &Ctx,
-    jobs: u64,
+    (jobs, sample_memory): (u64, bool),
     start: impl FnOnce() -> Result<S, String>,
     mut once: impl FnMut(&mut S) -> Result<T, String>,
 ) -> Result<Repeated<T>, String> {
@@ -352,7 +353,7 @@ pub fn repeat<S, T>(
     once(&mut started)?;
     let (mut samples, mut results) = (Vec::new(), Vec::new());
     for _ in 0..ctx.runs {
-        let (result, cost) = measured(&pids, || once(&mut started));
+        let (result, cost) = measured(&pids, sample_memory, || once(&mut started));
         samples.push(Sample::from_cost(cost, jobs, baseline));
         results.push(result?);
     }
@@ -368,7 +369,7 @@ pub fn repeat<S, T>(
 /// itself: no verdict, rather than a verdict of "ok").
 pub fn run_jobs(
     model: Model,
-    tasks: &[Task],
+    (tasks, workload): (&[Task], Workload),
     parallel: usize,
     ctx: &Ctx,
     expected: Option<&[Answer]>,
@@ -382,7 +383,8 @@ pub fn run_jobs(
     let once = |started: &mut run::Started| {
         run::run_started(model, started, tasks, parallel, program, redis, done)
     };
-    match repeat(ctx, tasks.len() as u64, start, once) {
+    let measuring = (tasks.len() as u64, workload.shows_memory());
+    match repeat(ctx, measuring, start, once) {
         Ok(Repeated {
             mut samples,
             results,
@@ -506,7 +508,14 @@ mod tests {
         let right = [Answer::Number(crate::jobs::crunch(1, 10))];
         let wrong = [Answer::Number(crate::jobs::crunch(1, 10) + 1)];
         for (expected, correct) in [(&right, true), (&wrong, false)] {
-            let (outcome, _) = run_jobs(Model::Threads, &tasks, 2, &ctx, Some(expected), &|_| {});
+            let (outcome, _) = run_jobs(
+                Model::Threads,
+                (&tasks, Workload::Cpu),
+                2,
+                &ctx,
+                Some(expected),
+                &|_| {},
+            );
             assert_eq!(outcome.figures().and_then(|f| f.correct), Some(correct));
         }
     }

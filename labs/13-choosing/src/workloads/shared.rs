@@ -211,7 +211,7 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
             crate::run::start(model, threads, ctx.cores, &ctx.program)
                 .map_err(|error| format!("{} did not start: {error}", model.label()))
         };
-        let counted = repeat(ctx, words, start, |started| {
+        let counted = repeat(ctx, (words, true), start, |started| {
             let counts = once(started);
             bar.inc(1);
             counts
