@@ -488,7 +488,7 @@ fn columns(workload: Workload, size: Size) -> Vec<Column> {
         }
         Workload::Tiny => vec![per_second, cpu, memory, startup, lines, ok],
         // (Its `lines` are the cpu table's: the same models run other jobs.)
-        // (Its start-ups are the cpu table's: the same pools and runtimes.)
+        // (Its start-ups are said under it: no room for a column.)
         Workload::Io => vec![per_second, p50, p99, cpu, ok],
         Workload::Connections => vec![
             ("conns", |f| f.jobs.to_string()),
@@ -638,6 +638,24 @@ fn how_measured(table: &Table) -> Vec<String> {
         notes.push(String::from(
             "each figure is one run after a warm-up: no spread",
         ));
+    }
+    // A table with no start-up column (io) says what its pools' start-up
+    // was, where there was one worth saying.
+    if !columns(table.workload, table.size)
+        .iter()
+        .any(|(name, _)| *name == "start-up")
+    {
+        for row in &table.rows {
+            if let Some(startup) = row.outcome.figures().and_then(|f| f.startup_s)
+                && startup >= 1e-3
+            {
+                let took = seconds(startup);
+                notes.push(format!(
+                    "{}: started before the clock, in {took}",
+                    row.label
+                ));
+            }
+        }
     }
     let counts: Vec<u64> = measured
         .iter()

@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -155,6 +155,15 @@ pub fn sampler_cost() -> SamplerCost {
 /// The shortest pause between two samples.
 const SAMPLE_EVERY: Duration = Duration::from_millis(10);
 
+/// What the last sample cost, in nanoseconds of CPU.
+static LAST_SAMPLE_NS: AtomicU64 = AtomicU64::new(0);
+
+/// The pause after a sample that cost `cost` seconds of CPU: at least 150
+/// times as long, so that sampling stays under 1 % of a core.
+fn pause_after(cost: f64) -> Duration {
+    SAMPLE_EVERY.max(Duration::from_secs_f64(cost * 150.0))
+}
+
 /// A thread that samples [`pss_of`] the known PIDs until stopped.
 pub struct PeakMemory {
     stop: Arc<AtomicBool>,
@@ -174,7 +183,11 @@ impl PeakMemory {
                     // the last, which is taken after the clock stopped.
                     let began = Instant::now();
                     let (mut peak, mut samples, mut cpu) = (0, 0, 0.0);
-                    let mut pause = SAMPLE_EVERY;
+                    // The first pause, too, is as long as the last sample
+                    // (of any sampler) calls for: a short row is not
+                    // sampled at its start for more than 1 % of its time.
+                    let mut pause =
+                        pause_after(LAST_SAMPLE_NS.load(Ordering::Relaxed) as f64 * 1e-9);
                     loop {
                         // `stop` wakes it early.
                         thread::park_timeout(pause);
@@ -186,9 +199,8 @@ impl PeakMemory {
                         }
                         let cost = thread_cpu_seconds() - before;
                         (samples, cpu) = (samples + 1, cpu + cost);
-                        // A sample that cost c seconds of CPU is followed by
-                        // a pause of at least 150 c: under 1 % of a core.
-                        pause = SAMPLE_EVERY.max(Duration::from_secs_f64(cost * 150.0));
+                        LAST_SAMPLE_NS.store((cost * 1e9) as u64, Ordering::Relaxed);
+                        pause = pause_after(cost);
                     }
                     let mut total = SAMPLERS.lock().unwrap_or_else(PoisonError::into_inner);
                     total.cpu_s += cpu;

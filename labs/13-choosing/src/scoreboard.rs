@@ -87,6 +87,7 @@ fn figures(report: &Report, workload: Workload, model: Model) -> Option<&Figures
 /// the run lacks the rows.
 pub type Rule = fn(&Report) -> Option<(String, Verdict)>;
 
+// ANCHOR: judge
 /// Applies `rule` to `report` as the module's documentation says: not
 /// judged on a run that cannot be, within noise if any run alone
 /// disagrees with the medians.
@@ -113,6 +114,7 @@ pub fn judge(report: &Report, rule: Rule) -> (Option<String>, Verdict) {
         (Some(note), Verdict::WithinNoise)
     }
 }
+// ANCHOR_END: judge
 
 fn ms(seconds: f64) -> String {
     crate::compare::seconds(seconds)
