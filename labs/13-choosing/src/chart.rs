@@ -226,3 +226,79 @@ fn bars(
     root.present()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::{Machine, Row};
+    use crate::models::Model;
+    use crate::workloads::{Figures, Outcome};
+
+    fn report(size: Size, workloads: &[Workload]) -> Report {
+        let figures = Figures {
+            speedup: Some(1.9),
+            latency: Some(crate::measure::Latency {
+                count: 1000,
+                p50_s: 0.0001,
+                p99_s: 0.002,
+                p999_s: 0.003,
+                max_s: 0.004,
+            }),
+            ..Figures::default()
+        };
+        let tables = workloads
+            .iter()
+            .map(|&workload| Table {
+                workload,
+                about: String::new(),
+                size,
+                rows: vec![Row {
+                    model: Model::Rayon,
+                    label: "rayon".into(),
+                    chapter: 7,
+                    outcome: Outcome::Measured(Box::new(figures.clone())),
+                }],
+            })
+            .collect();
+        Report {
+            machine: Machine {
+                cores: 2,
+                os: "linux".into(),
+                arch: "x86_64".into(),
+                rustc: "rustc".into(),
+                optimised: true,
+            },
+            size,
+            load: None,
+            runs: 3,
+            calibration: None,
+            sampler: None,
+            seconds: 1.0,
+            tables,
+        }
+    }
+
+    #[test]
+    fn a_chart_the_run_has_no_data_for_is_removed_and_each_title_says_where_it_came_from() {
+        let dir = std::env::temp_dir().join(format!("lab-13-charts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // An earlier run's charts, both.
+        for name in CHART_FILES {
+            std::fs::write(dir.join(name), "<svg>an earlier run</svg>").unwrap();
+        }
+        // A cpu-only run: the mixed chart beside its JSON would be stale.
+        let written = write_charts(&report(Size::Default, &[Workload::Cpu]), &dir).unwrap();
+        assert_eq!(written, vec![dir.join("cpu-speedup.svg")]);
+        assert!(!dir.join("mixed-p99.svg").exists());
+        let svg = std::fs::read_to_string(dir.join("cpu-speedup.svg")).unwrap();
+        assert!(svg.contains("default size, 2 cores linux x86_64"), "{svg}");
+        // A smoke test draws no speed-up: the cpu chart goes too.
+        let smoke = report(Size::Tiny, &[Workload::Cpu, Workload::Mixed]);
+        let written = write_charts(&smoke, &dir).unwrap();
+        assert_eq!(written, vec![dir.join("mixed-p99.svg")]);
+        assert!(!dir.join("cpu-speedup.svg").exists());
+        let svg = std::fs::read_to_string(dir.join("mixed-p99.svg")).unwrap();
+        assert!(svg.contains("--size tiny, a smoke test"), "{svg}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
