@@ -103,12 +103,15 @@ pub fn rows(ctx: &Ctx, progress: Progress) -> Vec<(Model, Outcome)> {
                     results,
                     startup_s,
                 }) => {
+                    let mut pooled = Latencies::new();
                     for (sample, (latencies, cpu_jobs)) in samples.iter_mut().zip(&results) {
                         sample.latency = latencies.summary();
                         sample.per_second = *cpu_jobs as f64 / sample.wall_s.max(1e-9);
+                        pooled.add(latencies);
                     }
                     let cpu_jobs = results.iter().map(|(_, jobs)| jobs).sum::<u64>();
-                    let mut figures = Figures::from_samples(samples, cpu_jobs, None);
+                    let figures = Figures::from_samples(samples, cpu_jobs, None);
+                    let mut figures = figures.with_pooled(&pooled);
                     figures.startup_s = Some(startup_s);
                     figures.lines = super::lines(Workload::Mixed, model);
                     figures.note = note(place, ctx);

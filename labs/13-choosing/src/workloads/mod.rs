@@ -162,22 +162,16 @@ impl Figures {
     /// Figures from every measured run: each figure the runs' median.
     pub fn from_samples(runs: Vec<Sample>, jobs: u64, correct: Option<bool>) -> Self {
         let middle = |read: fn(&Sample) -> f64| median(runs.iter().map(read).collect());
-        let mut latencies = runs.iter().filter_map(|r| r.latency);
-        let latency = latencies.next().map(|first| {
-            // Pooled: the runs' counts add; the percentiles are the runs'
-            // medians (each run's histogram is summarised, not kept).
-            let rest: Vec<Latency> = latencies.collect();
-            let all: Vec<Latency> = std::iter::once(first).chain(rest).collect();
-            let of = |read: fn(&Latency) -> f64| {
-                median(all.iter().map(read).collect()).unwrap_or_default()
-            };
-            Latency {
-                count: all.iter().map(|l| l.count).sum(),
-                p50_s: of(|l| l.p50_s),
-                p99_s: of(|l| l.p99_s),
-                p999_s: of(|l| l.p999_s),
-                max_s: all.iter().map(|l| l.max_s).fold(0.0, f64::max),
-            }
+        // Without the runs' histograms (see `with_pooled`), the median of
+        // the runs' percentiles, and their counts added.
+        let all: Vec<Latency> = runs.iter().filter_map(|r| r.latency).collect();
+        let of = |read: fn(&Latency) -> f64| median(all.iter().map(read).collect());
+        let latency = of(|l| l.p50_s).map(|p50_s| Latency {
+            count: all.iter().map(|l| l.count).sum(),
+            p50_s,
+            p99_s: of(|l| l.p99_s).unwrap_or_default(),
+            p999_s: of(|l| l.p999_s).unwrap_or_default(),
+            max_s: all.iter().map(|l| l.max_s).fold(0.0, f64::max),
         });
         Self {
             wall_s: middle(|r| r.wall_s).unwrap_or_default(),
@@ -193,6 +187,17 @@ impl Figures {
             runs,
             ..Self::default()
         }
+    }
+
+    /// These figures with their latency percentiles taken from every
+    /// run's latencies together (`pooled`, the runs' histograms added):
+    /// what the tables' p50 and p99 are.
+    pub fn with_pooled(mut self, pooled: &Latencies) -> Self {
+        if let Some(latency) = pooled.summary() {
+            (self.p50_s, self.p99_s, self.latency) =
+                (Some(latency.p50_s), Some(latency.p99_s), Some(latency));
+        }
+        self
     }
 
     /// The lowest and highest of a figure over the runs.
@@ -390,14 +395,17 @@ pub fn run_jobs(
             results,
             startup_s,
         }) => {
+            let mut pooled = Latencies::new();
             for (sample, answers) in samples.iter_mut().zip(&results) {
                 let mut latencies = Latencies::new();
                 let times = answers.iter().filter_map(Answer::latency);
                 times.for_each(|t| latencies.record(Duration::from_secs_f64(t)));
                 sample.latency = latencies.summary();
+                pooled.add(&latencies);
             }
             let correct = expected.map(|expected| results.iter().all(|a| agrees(expected, a)));
-            let mut figures = Figures::from_samples(samples, tasks.len() as u64, correct);
+            let figures = Figures::from_samples(samples, tasks.len() as u64, correct);
+            let mut figures = figures.with_pooled(&pooled);
             figures.startup_s = starts_something(model).then_some(startup_s);
             figures.lines = lines_of(model);
             (
@@ -483,6 +491,33 @@ pub fn count_lines(source: &str, anchor: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tables_percentiles_are_of_every_run_s_latencies_together() {
+        // One run of a thousand 1 ms answers, two of ten 50 ms answers:
+        // the median of the runs' medians is 50 ms; of every answer, 1 ms.
+        let runs = [(1000, 1), (10, 50), (10, 50)];
+        let (mut samples, mut pooled) = (Vec::new(), Latencies::new());
+        for (count, ms) in runs {
+            let mut latencies = Latencies::new();
+            (0..count).for_each(|_| latencies.record(Duration::from_millis(ms)));
+            samples.push(Sample {
+                latency: latencies.summary(),
+                ..Sample::default()
+            });
+            pooled.add(&latencies);
+        }
+        let medians = Figures::from_samples(samples, 1, None);
+        assert!((medians.p50_s.unwrap() - 0.050).abs() < 1e-4, "{medians:?}");
+        let figures = medians.with_pooled(&pooled);
+        assert!((figures.p50_s.unwrap() - 0.001).abs() < 1e-5, "{figures:?}");
+        assert_eq!(figures.latency.unwrap().count, 1020);
+        // The runs' own p99s are still there, for the range.
+        assert_eq!(
+            figures.range(|r| r.latency.map(|l| l.count as f64)),
+            Some((10.0, 1000.0))
+        );
+    }
 
     #[test]
     fn lines_are_counted_between_anchors_without_comments() {
