@@ -1168,6 +1168,7 @@ mod tests {
         report.load = Some(crate::compare::Load {
             cores_free: report.machine.cores as f64,
             busy: false,
+            sequential_share: None,
         });
         for table in &mut report.tables {
             for row in &mut table.rows {
@@ -1205,6 +1206,7 @@ mod tests {
                     r.load = Some(crate::compare::Load {
                         cores_free: 0.4,
                         busy: true,
+                        sequential_share: None,
                     })
                 },
                 "busy",

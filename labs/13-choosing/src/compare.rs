@@ -104,8 +104,30 @@ pub struct Load {
     /// Cores' worth of CPU the spinning threads were given (at most
     /// `cores`).
     pub cores_free: f64,
-    /// Whether that was too little to judge speed-ups by.
+    /// Whether that was too little to judge speed-ups by: too few cores
+    /// free before or after, or a sequential row that got too little of
+    /// its core while it ran.
     pub busy: bool,
+    /// The least share of a core that a CPU-bound sequential row (cpu,
+    /// shared, tiny) got while it ran: its CPU time over its wall time. A
+    /// machine that was busy only in the middle of a run shows here.
+    #[serde(default)]
+    pub sequential_share: Option<f64>,
+}
+
+/// The least CPU time over wall time of the CPU-bound sequential rows,
+/// run by run: near 1 on a quiet machine (the row computes all the time
+/// on one core), lower if something else took its core.
+fn sequential_share(tables: &[Table]) -> Option<f64> {
+    let bound = [Workload::Cpu, Workload::Shared, Workload::Tiny];
+    tables
+        .iter()
+        .filter(|t| bound.contains(&t.workload) && t.size != Size::Tiny)
+        .filter_map(|t| t.rows.iter().find(|r| r.model == Model::Sequential))
+        .filter_map(|r| r.outcome.figures())
+        .flat_map(|f| f.runs.iter())
+        .map(|run| (run.cpu_user_s + run.cpu_system_s) / run.wall_s.max(1e-9))
+        .reduce(f64::min)
 }
 
 impl Report {
@@ -122,10 +144,19 @@ impl Report {
             return Err(String::from("not judged: --size tiny is a smoke test"));
         }
         match &self.load {
-            Some(load) if load.busy => Err(format!(
-                "not judged: the machine was busy (about {:.1} of {} cores were free)",
-                load.cores_free, self.machine.cores
-            )),
+            Some(load) if load.busy => Err(match load.sequential_share {
+                Some(share) if share < crate::calibrate::BUSY_BELOW => format!(
+                    "not judged: the machine was busy (a sequential row got {:.0} % of its \
+                     core; about {:.1} of {} cores were free before and after)",
+                    share * 100.0,
+                    load.cores_free,
+                    self.machine.cores
+                ),
+                _ => format!(
+                    "not judged: the machine was busy (about {:.1} of {} cores were free)",
+                    load.cores_free, self.machine.cores
+                ),
+            }),
             _ => Ok(()),
         }
     }
@@ -144,6 +175,13 @@ impl Report {
                 said,
                 ", about {:.1} of them free before the first table and {:.1} after the last",
                 calibration.cores_free_before, calibration.cores_free_after
+            );
+        }
+        if let Some(share) = self.load.as_ref().and_then(|l| l.sequential_share) {
+            let _ = write!(
+                said,
+                "; the sequential rows got at least {:.0} % of a core",
+                share * 100.0
             );
         }
         if let Some(sampler) = &self.sampler {
@@ -315,10 +353,13 @@ pub fn compare(
         cores_free_after,
     };
     let cores_free = calibration.cores_free();
+    let sequential_share = sequential_share(&tables);
     Ok(Report {
         load: Some(Load {
             cores_free,
-            busy: crate::calibrate::is_busy(cores_free, machine.cores),
+            busy: crate::calibrate::is_busy(cores_free, machine.cores)
+                || sequential_share.is_some_and(|share| share < crate::calibrate::BUSY_BELOW),
+            sequential_share,
         }),
         machine,
         size: plan.size,
@@ -742,6 +783,44 @@ mod tests {
         figures.rss_per_connection_bytes = Some(12_345.0);
         figures.kernel_per_connection_bytes = Some(16_384.0);
         figures
+    }
+
+    /// A default-size cpu table whose sequential row's runs got these
+    /// CPU seconds over one second of wall time each.
+    fn sequential_got(cpu: &[f64]) -> Table {
+        let runs = cpu
+            .iter()
+            .map(|&cpu_user_s| Sample {
+                wall_s: 1.0,
+                cpu_user_s,
+                ..Sample::default()
+            })
+            .collect();
+        Table {
+            workload: Workload::Cpu,
+            about: String::new(),
+            size: Size::Default,
+            rows: vec![Row {
+                model: Model::Sequential,
+                label: "sequential".into(),
+                chapter: 1,
+                outcome: Outcome::Measured(Box::new(Figures::from_samples(runs, 1, Some(true)))),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_sequential_row_that_lost_its_core_mid_run_shows_a_busy_machine() {
+        // Quiet: every run computed nearly all the time.
+        let quiet = sequential_share(&[sequential_got(&[0.99, 0.98, 0.99])]);
+        assert!(quiet.is_some_and(|share| share >= crate::calibrate::BUSY_BELOW));
+        // One run got 60 % of its core: something else took the rest.
+        let busy = sequential_share(&[sequential_got(&[0.99, 0.60, 0.99])]);
+        assert_eq!(busy, Some(0.60));
+        // A smoke test's rows are too short to say.
+        let mut smoke = sequential_got(&[0.2]);
+        smoke.size = Size::Tiny;
+        assert_eq!(sequential_share(&[smoke]), None);
     }
 
     #[test]

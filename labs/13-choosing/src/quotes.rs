@@ -146,6 +146,7 @@ mod tests {
             load: Some(Load {
                 cores_free: if busy { 0.6 } else { 2.0 },
                 busy,
+                sequential_share: None,
             }),
             runs: 3,
             calibration: None,

@@ -604,6 +604,7 @@ mod tests {
             load: Some(Load {
                 cores_free: 2.0,
                 busy: false,
+                sequential_share: None,
             }),
             runs: 1,
             calibration: None,
@@ -820,6 +821,7 @@ mod tests {
         busy.load = Some(Load {
             cores_free: 0.9,
             busy: true,
+            sequential_share: None,
         });
         let (evidence, verdict) = judge(&busy, c2);
         assert_eq!(verdict, Verdict::NotJudged);
