@@ -4,8 +4,7 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
-use crate::on_loom::fixed::OneLockBank;
-use crate::{BankAccount, Booking, Transfer};
+use crate::{Bank, BankAccount, Booking, Transfer};
 use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: withdrawals
@@ -62,14 +61,22 @@ pub fn opposite_transfers<A: Transfer>() {
 }
 // ANCHOR_END: transfers
 
-/// The same two transfers in a bank with one lock for every account; then
-/// account 1 (holding 90) is asked for 91, which it must refuse, and for
-/// 90, which it must pay: the check covers exactly what is there.
-pub fn opposite_transfers_in_one_bank() {
-    let bank = Arc::new(OneLockBank::new(vec![100, 100]));
+/// The same two transfers in a bank with one lock for every account,
+/// audited while the other transfer may be under way: the audit must
+/// count all 200 (a transfer split over two critical sections would show
+/// the money in neither account). Then account 1 (holding 90) is asked
+/// for 91, which it must refuse, and for 90, which it must pay: the check
+/// covers exactly what is there.
+pub fn opposite_transfers_in_one_bank<B: Bank>() {
+    let bank = Arc::new(B::new(vec![100, 100]));
     let other = Arc::clone(&bank);
     let spawned = thread::spawn(move || other.transfer(0, 1, 10));
     let paid = bank.transfer(1, 0, 20);
+    let total: i64 = bank.balances().iter().sum();
+    assert!(
+        total == 200,
+        "an auditor counted {total} in a bank holding 200"
+    );
     let also_paid = spawned.join().unwrap();
     let balances = bank.balances();
     assert!(

@@ -95,16 +95,16 @@ pub struct OneLockBank {
     balances: Mutex<Vec<i64>>,
 }
 
-impl OneLockBank {
-    /// A bank holding these balances; accounts are numbered by position.
-    pub fn new(balances: Vec<i64>) -> Self {
+impl crate::Bank for OneLockBank {
+    fn new(balances: Vec<i64>) -> Self {
         Self {
             balances: Mutex::new(balances),
         }
     }
 
-    /// Moves `amount` from account `from` to account `to` if `from` covers it.
-    pub fn transfer(&self, from: usize, to: usize, amount: i64) -> bool {
+    /// The check, the debit and the credit in one critical section: no
+    /// one can see the money in neither account.
+    fn transfer(&self, from: usize, to: usize, amount: i64) -> bool {
         let mut balances = self.balances.lock().unwrap();
         if balances[from] < amount {
             return false;
@@ -114,8 +114,7 @@ impl OneLockBank {
         true
     }
 
-    /// Every account's balance.
-    pub fn balances(&self) -> Vec<i64> {
+    fn balances(&self) -> Vec<i64> {
         self.balances.lock().unwrap().clone()
     }
 }

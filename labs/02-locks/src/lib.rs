@@ -43,6 +43,20 @@ pub trait Transfer: BankAccount {
     fn total(one: &Self, two: &Self) -> i64;
 }
 
+/// A whole bank, every account behind the bank's own locking: the second
+/// fix's shape.
+pub trait Bank: Send + Sync + 'static {
+    /// A bank holding these balances; accounts are numbered by position.
+    fn new(balances: Vec<i64>) -> Self;
+    /// Moves `amount` from account `from` to account `to` if `from` covers
+    /// it; says whether it did.
+    fn transfer(&self, from: usize, to: usize, amount: i64) -> bool;
+    /// Every account's balance, read at one instant: what an auditor sees.
+    /// Money taken from one account in one critical section and given to
+    /// the other in a later one is missing here in between.
+    fn balances(&self) -> Vec<i64>;
+}
+
 /// Seats that people book; the exercise.
 pub trait Booking: Send + Sync + 'static {
     /// No seat booked yet.
