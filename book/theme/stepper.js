@@ -40,6 +40,17 @@
         return e;
     }
     const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    // "3 executions go through here; 1 of them fails.", in words that agree
+    // with their numbers.
+    function throughHere(executions, fails) {
+        if (executions === 1) {
+            return `1 execution goes through here; it ${fails ? "fails" : "passes"}.`;
+        }
+        const failing = fails === 0 ? "none of them fails"
+            : fails === executions ? (executions === 2 ? "both fail" : `all ${executions} fail`)
+            : `${fails} of them ${fails === 1 ? "fails" : "fail"}`;
+        return `${executions} executions go through here; ${failing}.`;
+    }
     const button = (text, onclick, props) =>
         h("button", Object.assign({type: "button", class: "stepper-btn", onclick, text}, props));
 
@@ -569,7 +580,7 @@
                     const more = plural(c[1], "execution") + (hints ? `, ${c.fails} failing` : "");
                     return h("button", {type: "button", class: "stepper-choice", "data-step": c[0],
                         "data-key": key <= 9 ? key : null, "aria-keyshortcuts": key <= 9 ? String(key) : null,
-                        "aria-label": `${name}: ${step.text} (${more} go this way)`,
+                        "aria-label": `${name}: ${step.text} (${more} ${c[1] === 1 ? "goes" : "go"} this way)`,
                         onclick: () => move(path.concat([c]))},
                     h("span", {class: "stepper-key", "aria-hidden": "true", text: key <= 9 ? key : "·"}),
                     h("span", {class: "stepper-what", text: step.text}),
@@ -600,7 +611,7 @@
             if (hints && node[3].length) {
                 const f = node.fails;
                 trace.prepend(h("p", {class: "stepper-code",
-                    text: `${plural(node[1], "execution")} go through here; ${f} of them fail.`}));
+                    text: throughHere(node[1], f)}));
             }
         }
         render();
