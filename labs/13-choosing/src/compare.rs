@@ -237,6 +237,8 @@ fn about(workload: Workload) -> &'static str {
 
 /// The progress bar of one row: what it runs, how far, and how long is left.
 fn bar_for(workload: Workload, model: Model, jobs: u64, hidden: bool) -> ProgressBar {
+    // Every row starts here: an interrupted run starts no more of them.
+    stop_here_if_interrupted();
     if hidden {
         return ProgressBar::hidden();
     }
@@ -252,10 +254,24 @@ fn bar_for(workload: Workload, model: Model, jobs: u64, hidden: bool) -> Progres
     bar
 }
 
+/// Set when the run is interrupted (Ctrl-C): the thread that stops its
+/// processes and ends it is at work, and nothing else may start or finish.
+pub static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Waits for ever if the run was interrupted: the interrupt's thread ends
+/// the program (with exit status 130) once it has stopped every process
+/// the run started, so that the run neither starts another row nor ends
+/// as if it had finished.
+pub fn stop_here_if_interrupted() {
+    while INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        std::thread::park();
+    }
+}
+
 /// How long each core spins to measure how much of the machine is free:
 /// shorter for the smoke test, which judges nothing.
 fn spin(size: Size) -> std::time::Duration {
-    std::time::Duration::from_millis(if size == Size::Tiny { 50 } else { 300 })
+    std::time::Duration::from_millis(if size == Size::Tiny { 20 } else { 300 })
 }
 
 /// What a run of `compare` is asked for.

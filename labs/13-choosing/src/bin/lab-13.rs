@@ -125,7 +125,17 @@ fn runs_from(text: &str) -> Result<u16, String> {
 }
 
 fn main() -> ExitCode {
-    let outcome = match Cli::parse().command {
+    let command = Cli::parse().command;
+    if !matches!(command, Command::Compare { .. } | Command::Advise { .. }) {
+        // A process `compare` started of this program (a worker, a server,
+        // a crash child): it ends when the thread that started it does, so
+        // that a `compare` killed with `kill -9`, which no handler sees,
+        // leaves none of these behind. (Its Redis server is another
+        // program: only Ctrl-C's handler stops that.)
+        let _ =
+            rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL));
+    }
+    let outcome = match command {
         Command::Compare {
             workload,
             size,
@@ -227,6 +237,7 @@ fn run_compare(
         },
         |table| println!("\n{}", render(table)),
     )?;
+    lab_13::compare::stop_here_if_interrupted();
     let mut out = io::stdout().lock();
     // The charts go beside the JSON.
     let dir = json
@@ -249,25 +260,46 @@ fn run_compare(
 /// processes, servers, Redis, crash children and theirs), then exits with
 /// 130: an interrupted run leaves nothing behind.
 fn stop_children_on_interrupt() {
-    let watcher = move || -> io::Result<()> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+    use tokio::signal::unix::{SignalKind, signal};
+    // The handlers are installed here, before the run starts any process:
+    // a Ctrl-C that came before a watcher thread got to install them would
+    // be lost (or, where the shell ignores it, ignored).
+    let installed = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .and_then(|runtime| {
+            let inside = runtime.enter();
+            let interrupt = signal(SignalKind::interrupt())?;
+            let terminate = signal(SignalKind::terminate())?;
+            drop(inside);
+            Ok((runtime, interrupt, terminate))
+        });
+    let (runtime, mut interrupt, mut terminate) = match installed {
+        Ok(installed) => installed,
+        Err(error) => {
+            eprintln!("lab-13: cannot watch for Ctrl-C: {error}");
+            return;
+        }
+    };
+    let watcher = move || {
         runtime.block_on(async {
-            use tokio::signal::unix::{SignalKind, signal};
-            let mut terminate = signal(SignalKind::terminate())?;
             tokio::select! {
-                stopped = tokio::signal::ctrl_c() => stopped,
-                _ = terminate.recv() => Ok(()),
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-        })?;
-        // A child may be starting as we look: look until none is left.
-        let mut stopped = 0;
-        for _ in 0..20 {
+        });
+        // No row starts from now on, and the run cannot end as finished.
+        lab_13::compare::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+        // A row under way may still be starting a child as we look: look
+        // until three looks in a row find none (or 5 s have passed).
+        let (mut stopped, mut none_seen, began) = (0, 0, std::time::Instant::now());
+        while none_seen < 3 && began.elapsed() < Duration::from_secs(5) {
             let children = lab_13::measure::descendants();
-            if children.is_empty() {
-                break;
-            }
+            none_seen = if children.is_empty() {
+                none_seen + 1
+            } else {
+                0
+            };
             for pid in children {
                 let pid = rustix::process::Pid::from_raw(pid as i32);
                 if let Some(pid) = pid
@@ -276,18 +308,17 @@ fn stop_children_on_interrupt() {
                     stopped += 1;
                 }
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(30));
         }
         eprintln!("\nlab-13: interrupted; stopped {stopped} process(es) it had started");
         std::process::exit(130);
     };
-    let _ = std::thread::Builder::new()
+    if let Err(error) = std::thread::Builder::new()
         .name("interrupt".into())
-        .spawn(move || {
-            if let Err(error) = watcher() {
-                eprintln!("lab-13: cannot watch for Ctrl-C: {error}");
-            }
-        });
+        .spawn(watcher)
+    {
+        eprintln!("lab-13: cannot watch for Ctrl-C: {error}");
+    }
 }
 
 fn advise(given: Given, json: Option<PathBuf>) -> io::Result<()> {
