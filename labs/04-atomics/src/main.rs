@@ -41,7 +41,8 @@ enum Command {
         /// 16,384 iterations runs).
         #[arg(long, default_value = "1", value_parser = seconds_from)]
         time: Duration,
-        /// Iterations per table instead of a time (rounded up to whole batches).
+        /// Iterations per table instead of a time (above 16,384, rounded up
+        /// to whole batches).
         #[arg(long, conflicts_with = "time", value_parser = iterations_from)]
         iterations: Option<u64>,
         /// Where to write every table as JSON.

@@ -17,7 +17,8 @@ const BATCH: usize = 1 << 14;
 pub enum Budget {
     /// At least this long, in whole batches.
     Time(Duration),
-    /// At least this many iterations, in whole batches.
+    /// At least this many iterations, in whole batches (fewer than a
+    /// batch: exactly this many).
     Iterations(u64),
 }
 
@@ -69,11 +70,16 @@ pub fn run(
 ) -> Observed {
     let threads = test.threads();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let spin_limit = if threads > cores { 0 } else { 1 << 10 };
+    let spin_limit = if threads > cores { 0 } else { 64 };
     // Iterations by outcome: each register is 0, 1 or 2, a digit in base 3.
     let mut counts = [0u64; 81];
     let mut observed = Observed::default();
-    let mut batch: Vec<Locations> = (0..BATCH).map(|_| Locations::new()).collect();
+    // A run shorter than a batch is one short batch.
+    let batch_len = match budget {
+        Budget::Iterations(n) => BATCH.min(usize::try_from(n).unwrap_or(BATCH)),
+        Budget::Time(_) => BATCH,
+    };
+    let mut batch: Vec<Locations> = (0..batch_len).map(|_| Locations::new()).collect();
     let start = Instant::now();
     loop {
         let arrivals: Vec<Arrivals> = (0..threads).map(|_| Arrivals::default()).collect();
@@ -82,7 +88,7 @@ pub fn run(
                 .map(|thread| {
                     let (batch, arrivals) = (&batch, &arrivals);
                     scope.spawn(move || {
-                        let mut read = Vec::with_capacity(BATCH);
+                        let mut read = Vec::with_capacity(batch_len);
                         for (n, at) in (1..).zip(batch) {
                             barrier(arrivals, thread, n, spin_limit);
                             read.push(run_thread(test, variant, thread, at));
@@ -103,7 +109,7 @@ pub fn run(
             // Fresh for the next batch (its threads are spawned after this).
             *at = Locations::new();
         }
-        observed.iterations += BATCH as u64;
+        observed.iterations += batch_len as u64;
         observed.elapsed = start.elapsed();
         progress(observed.iterations, observed.elapsed);
         let done = match budget {
