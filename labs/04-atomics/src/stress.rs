@@ -33,6 +33,7 @@ pub struct Observed {
     pub elapsed: Duration,
 }
 
+// ANCHOR: barrier
 /// A thread's arrival count, alone in its cache line.
 #[repr(align(128))]
 #[derive(Default)]
@@ -59,6 +60,7 @@ fn barrier(arrivals: &[Arrivals], me: usize, n: u64, spin_limit: u32) {
         }
     }
 }
+// ANCHOR_END: barrier
 
 /// Runs `test` with `variant` on real threads until `budget` is spent;
 /// `progress` hears the iterations done after each batch.
@@ -89,10 +91,12 @@ pub fn run(
                     let (batch, arrivals) = (&batch, &arrivals);
                     scope.spawn(move || {
                         let mut read = Vec::with_capacity(batch_len);
+                        // ANCHOR: iteration
                         for (n, at) in (1..).zip(batch) {
                             barrier(arrivals, thread, n, spin_limit);
                             read.push(run_thread(test, variant, thread, at));
                         }
+                        // ANCHOR_END: iteration
                         read
                     })
                 })

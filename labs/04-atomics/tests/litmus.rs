@@ -7,7 +7,7 @@
 //! code that prints them, checked stale by `cargo xtask test`.
 
 use lab_04::litmus_loom::explore;
-use lab_04::litmus_report::{Report, Row, Table, render, table};
+use lab_04::litmus_report::{Report, Row, Table, render, table, thousands};
 use lab_04::litmus_tests::{Test, Variant};
 use lab_04::stress::{Budget, run};
 use std::collections::BTreeSet;
@@ -258,4 +258,19 @@ fn the_book_shows_the_reference_run_as_litmus_prints_it() {
         );
         harness::book::keep_current(Path::new(&file), text.trim_end());
     }
+    // The run's speed, quoted in a sentence: no newline at its end.
+    let rate = |t: &Table| t.iterations as f64 / t.seconds;
+    let (four, two): (Vec<&Table>, Vec<&Table>) =
+        report.tables.iter().partition(|t| t.test == "iriw");
+    let span = |tables: &[&Table]| {
+        let rates = tables.iter().map(|t| rate(t) as u64);
+        let (low, high) = (rates.clone().min().unwrap(), rates.max().unwrap());
+        format!("{} to {}", thousands(low), thousands(high))
+    };
+    let rates = format!(
+        "{} iterations per second for the two-thread tests, and {} for IRIW's four threads",
+        span(&two),
+        span(&four)
+    );
+    harness::book::keep_current(Path::new("book/src/lab-04/litmus-rates.md"), &rates);
 }
