@@ -32,6 +32,9 @@ pub struct Table {
     pub seconds: f64,
     /// How many executions loom explored.
     pub loom_executions: usize,
+    /// The preemption bound loom explored with (`None`: every interleaving).
+    #[serde(default)]
+    pub loom_preemption_bound: Option<usize>,
     /// One row per outcome.
     pub rows: Vec<Row>,
 }
@@ -73,6 +76,7 @@ pub fn table(test: Test, variant: Variant, loom: &Explored, observed: &Observed)
         iterations: observed.iterations,
         seconds: observed.elapsed.as_secs_f64(),
         loom_executions: loom.executions,
+        loom_preemption_bound: test.loom_bound(),
         rows,
     }
 }
@@ -131,12 +135,16 @@ pub fn render(table: &Table, arch: &str, cores: usize) -> String {
     let rate = table.iterations as f64 / table.seconds.max(1e-9);
     let mut out = format!(
         "{title} · {} · {arch}, {cores} cores\n\
-         {} iterations in {:.1} s ({} per s) · loom: {} executions\n",
+         {} iterations in {:.1} s ({} per s) · loom: {} executions{}\n",
         table.variant,
         thousands(table.iterations),
         table.seconds,
         thousands(rate as u64),
         thousands(table.loom_executions as u64),
+        match table.loom_preemption_bound {
+            Some(bound) => format!(" (preemption bound {bound})"),
+            None => String::new(),
+        },
     );
     let width = table
         .rows

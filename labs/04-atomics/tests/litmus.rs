@@ -142,6 +142,7 @@ fn a_forbidden_outcome_seen_is_reported_as_a_bug() {
         iterations: 10,
         seconds: 1.0,
         loom_executions: 30,
+        loom_preemption_bound: None,
         rows: vec![
             row("r0=0 r1=0", false, true, 1),
             row("r0=0 r1=1", true, true, 9),
