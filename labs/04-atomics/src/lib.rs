@@ -10,7 +10,11 @@
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `lazy.rs`: `OnceLock` and `LazyLock`, std's answers;
 //! - `exercise.rs`: your turn, a double-checked lazy initialisation
-//!   (`solution.rs` has the reference answer: try first).
+//!   (`solution.rs` has the reference answer: try first);
+//! - `litmus.rs` (each test's threads), `litmus_tests.rs` (what the memory
+//!   model allows), `litmus_loom.rs`, `stress.rs` and `litmus_report.rs`:
+//!   the classic litmus tests under loom and on real threads, side by side
+//!   (`cargo run -p lab-04 --release -- litmus`).
 
 // `on_std` and `on_loom` each compile racy.rs, fixed.rs... once: the same
 // code on std's types and on loom's. That is the point, not a slip.
@@ -44,3 +48,7 @@ pub mod on_std;
 
 pub mod checks;
 pub mod lazy;
+pub mod litmus_loom;
+pub mod litmus_report;
+pub mod litmus_tests;
+pub mod stress;

@@ -16,3 +16,6 @@ pub mod exercise;
 
 #[path = "solution.rs"]
 pub mod solution;
+
+#[path = "litmus.rs"]
+pub mod litmus;
