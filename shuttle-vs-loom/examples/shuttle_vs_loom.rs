@@ -180,7 +180,7 @@ fn main() -> ExitCode {
     println!();
     println!(
         "Done in {:.0} s. Loom's \"proved\" rows are proofs, within their bound; shuttle's are \
-         samples: the fix passed {SPEED_SCHEDULES} schedules, which proves nothing.",
+         samples: the fix passed {SPEED_SCHEDULES} schedules, which is evidence, not a proof.",
         start.elapsed().as_secs_f64()
     );
     ExitCode::SUCCESS
