@@ -54,8 +54,10 @@ impl Drop for TempFolder {
     }
 }
 
-/// `cargo test --offline <args>` in the copy, with `env` set, and the
-/// variables that would change what loom prints removed.
+/// `cargo test --offline --quiet <args>` in the copy, with `env` set, and
+/// the variables that would change what loom prints removed. The book
+/// shows each as `cargo test -q <args>`: `--offline` only keeps this test
+/// off the network.
 fn cargo_test(root: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
@@ -186,7 +188,7 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
     in_book(
         "tests.txt",
         &format!(
-            "$ RUSTFLAGS=\"--cfg loom\" cargo test --test loom -- --test-threads 1 --skip {deadlock}\n{}\n",
+            "$ RUSTFLAGS=\"--cfg loom\" cargo test -q --test loom -- --skip {deadlock}\n{}\n",
             text.trim()
         ),
     );
@@ -207,7 +209,7 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
         "loom did not name the blocked thread's line:\n{text}"
     );
     let mut deadlock_book = format!(
-        "$ LOOM_LOCATION=1 RUSTFLAGS=\"--cfg loom\" cargo test --test loom -- --exact {deadlock}\n{}\n",
+        "$ LOOM_LOCATION=1 RUSTFLAGS=\"--cfg loom\" cargo test -q --test loom -- --exact {deadlock}\n{}\n",
         found.join("\n")
     );
 
@@ -261,10 +263,10 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
         .collect();
     deadlock_book.push_str(&format!(
         "\n$ LOOM_CHECKPOINT_FILE=failing.json LOOM_CHECKPOINT_INTERVAL=1 LOOM_LOG=info \
-         RUSTFLAGS=\"--cfg loom\" cargo test --test loom -- --exact {deadlock} --nocapture \
+         RUSTFLAGS=\"--cfg loom\" cargo test -q --test loom -- --exact {deadlock} --nocapture \
          2>&1 | grep -o 'iter{{[0-9]*}}' | tail -1\niter{{{executions}}}\n\
          $ LOOM_CHECKPOINT_FILE=failing.json LOOM_LOG=trace LOOM_LOCATION=1 \
-         RUSTFLAGS=\"--cfg loom\" cargo test --test loom -- --exact {deadlock} --nocapture\n{}\n{}\n",
+         RUSTFLAGS=\"--cfg loom\" cargo test -q --test loom -- --exact {deadlock} --nocapture\n{}\n{}\n",
         log.join("\n"),
         paragraph(&text, "deadlock; threads").join("\n"),
     ));
@@ -299,7 +301,7 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
     in_book(
         "racy-counter-log.txt",
         &format!(
-            "$ LOOM_LOG=trace LOOM_LOCATION=1 RUSTFLAGS=\"--cfg loom\" cargo test --test loom -- \
+            "$ LOOM_LOG=trace LOOM_LOCATION=1 RUSTFLAGS=\"--cfg loom\" cargo test -q --test loom -- \
              --exact {racy} --nocapture\n{}\n",
             shown.join("\n").trim_end()
         ),
@@ -335,7 +337,7 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
         assert!(number > last, "a larger bound explored no more:\n{text}");
         last = number;
         counts.push_str(&format!(
-            "$ {shown_bound}LOOM_LOG=info RUSTFLAGS=\"--cfg loom\" cargo test --test loom -- \
+            "$ {shown_bound}LOOM_LOG=info RUSTFLAGS=\"--cfg loom\" cargo test -q --test loom -- \
              --exact {signal} --nocapture 2>&1 | grep Completed\n{completed}\n"
         ));
     }
