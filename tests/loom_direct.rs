@@ -202,11 +202,17 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
         "the deadlock was not found:\n{text}"
     );
     let found = paragraph(&text, "panicked at");
+    let models = fs::read_to_string(template().join("tests/loom.rs")).unwrap();
+    let block_on = 1 + models
+        .lines()
+        .position(|l| l.contains("loom::future::block_on("))
+        .expect("tests/loom.rs calls block_on");
+    let place = format!("file: \"tests/loom.rs\", line: {block_on},");
     assert!(
         found
             .iter()
-            .any(|l| l.starts_with("deadlock; threads =") && l.contains("file: \"tests/loom.rs\"")),
-        "loom did not name the blocked thread's line:\n{text}"
+            .any(|l| l.starts_with("deadlock; threads =") && l.contains(&place)),
+        "loom did not name the line of the `block_on` call ({place}):\n{text}"
     );
     let mut deadlock_book = format!(
         "$ LOOM_LOCATION=1 RUSTFLAGS=\"--cfg loom\" cargo test -q --test loom -- --exact {deadlock}\n{}\n",
