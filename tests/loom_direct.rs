@@ -1,15 +1,17 @@
 //! Loom on its own, outside the course: `templates/loom-direct`, the crate
 //! a learner copies to check their code with loom alone, is copied into a
-//! temporary folder and built there as a package of its own, once on std
-//! (`cargo test`) and once on loom (`RUSTFLAGS="--cfg loom" cargo test`).
+//! temporary folder and built there as a package of its own: on std
+//! (`cargo test`), on shuttle (`RUSTFLAGS="--cfg shuttle"`) and on loom
+//! (`RUSTFLAGS="--cfg loom"`).
 //! Every model must pass or fail as its test says, and loom's environment
 //! variables must print what the book shows: the book's copies in
 //! `book/src/loom-direct/` are kept current from these runs, as the traces
 //! are (`RACE_HARNESS_BOOK`).
 //!
 //! Measured on 2 cores shared with other builds: cold, with nothing built
-//! in `target/loom-direct-test`, about 60 s (loom and its dependencies,
-//! with `--cfg loom`); warm, about 5 s (a dozen cargo runs of a built crate).
+//! in `target/loom-direct-test`, about 2 minutes (loom, shuttle and their
+//! dependencies, once per cfg); warm, about 5 s (a dozen cargo runs of a
+//! built crate).
 
 use harness::watchdog::output_within;
 use std::fs;
@@ -168,6 +170,29 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
     // On std: the crate compiles without loom, and tests/loom.rs is empty.
     let std = cargo_test(&root, &[], &[]);
     assert!(std.status.success(), "on std:\n{}", printed(&std));
+
+    // On shuttle: the same models, seeded random schedules; a deadlock is a
+    // panic there, so all six run together.
+    let shuttle = cargo_test(
+        &root,
+        &[("RUSTFLAGS", "--cfg shuttle")],
+        &["--test", "shuttle"],
+    );
+    let text = printed(&shuttle);
+    assert!(shuttle.status.success(), "on shuttle:\n{text}");
+    assert!(text.contains("6 passed"), "{text}");
+    in_book(
+        "shuttle.txt",
+        &format!(
+            "$ RUSTFLAGS=\"--cfg shuttle\" cargo test -q --test shuttle\n{}\n",
+            text.lines()
+                .skip_while(|l| !l.starts_with("running"))
+                .take_while(|l| !l.starts_with("test result"))
+                .chain(text.lines().filter(|l| l.starts_with("test result")))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    );
 
     // On loom: every model passes, or fails as its `should_panic` says. The
     // deadlock is left out: loom aborts the whole test binary on one.
