@@ -4,11 +4,13 @@
 //! cargo run -p shuttle-vs-loom --release --example shuttle_vs_loom [-- --budget SECONDS]
 //! ```
 //!
-//! Loom explores every execution of the fix (forks taken lower-numbered
-//! first), for 2 to 5 philosophers and a growing preemption bound, each run
-//! stopped at the budget (default 10 s, at most 60). Shuttle runs random
+//! Loom runs the bug (left fork first) until its first deadlock, in a
+//! child process (loom aborts on a deadlock), then explores every execution
+//! of the fix (forks taken lower-numbered first), for 2 to 5 philosophers
+//! and a growing preemption bound, each run stopped at the budget (default
+//! 10 s, at most 60). Shuttle runs random
 //! schedules of the bug (left fork first) until one deadlocks, from 5
-//! fixed seeds (at most 20,000 schedules each), then 10,000 schedules of
+//! fixed seeds (at most 10,000 schedules each), then 10,000 schedules of
 //! the fix to measure its speed. The default run takes under a minute on
 //! two cores.
 
@@ -25,7 +27,7 @@ const LOOM_MAX_THREADS: usize = 5;
 const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
 
 /// Schedules shuttle may try before it gives up on finding the deadlock.
-const SHUTTLE_BUDGET: usize = 20_000;
+const SHUTTLE_BUDGET: usize = 10_000;
 
 /// Schedules of the fix run to measure shuttle's speed.
 const SPEED_SCHEDULES: usize = 10_000;
@@ -44,6 +46,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
         return child(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("--child-loom") {
+        return child_loom(&args[1..]);
     }
     let budget = match args.as_slice() {
         [] => 10,
@@ -68,12 +73,13 @@ fn main() -> ExitCode {
     );
     println!();
     println!(
-        "loom, every execution of the fix, each run stopped at {} s:",
+        "loom, the bug until the first deadlock, then every execution of the fix; each run \
+         stopped at {} s:",
         budget.as_secs()
     );
     println!(
-        "{:>12}  {:>11}  {:>10}  {:>8}  verdict",
-        "philosophers", "preemptions", "executions", "time"
+        "{:>12}  {:>11}  {:>22}  {:>10}  {:>8}  verdict on the fix",
+        "philosophers", "preemptions", "bug: first deadlock", "executions", "time"
     );
     for philosophers in 2..=LOOM_MAX_THREADS {
         for preemptions in [Some(1), Some(2), Some(3), None] {
@@ -82,6 +88,14 @@ fn main() -> ExitCode {
             bar.set_message(format!(
                 "loom, {philosophers} philosophers, {bound} preemptions: executions"
             ));
+            let bug = match child_loom_bug(philosophers, preemptions, budget) {
+                Ok(bug) => bug,
+                Err(e) => {
+                    bar.finish_and_clear();
+                    eprintln!("{e}");
+                    return ExitCode::FAILURE;
+                }
+            };
             let counter = bar.clone();
             let explored = loom_run(
                 philosophers,
@@ -98,7 +112,7 @@ fn main() -> ExitCode {
             say(
                 &bar,
                 format!(
-                    "{philosophers:>12}  {bound:>11}  {:>10}  {:>6.1} s  {verdict}",
+                    "{philosophers:>12}  {bound:>11}  {bug:>22}  {:>10}  {:>6.1} s  {verdict}",
                     explored.executions,
                     explored.time.as_secs_f64()
                 ),
@@ -217,6 +231,77 @@ fn child_shuttle(philosophers: usize, scheduler: Scheduler, seed: u64) -> Result
         (Some("passed"), Some(n)) => Ok(Found::Passed(n)),
         _ => Err(format!("the child printed `{text}` ({})", output.status)),
     }
+}
+
+/// Runs loom on the bug in a child process, which loom aborts when it
+/// finds the deadlock (it panics again while cleaning up). The child
+/// prints the number of the execution that deadlocked, at the first
+/// panic. Says where, or that none did.
+fn child_loom_bug(
+    philosophers: usize,
+    preemptions: Option<usize>,
+    budget: Duration,
+) -> Result<String, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("no path to this program: {e}"))?;
+    let bound = preemptions.map_or(String::from("any"), |p| p.to_string());
+    let output = Command::new(exe)
+        .args(["--child-loom", &philosophers.to_string(), &bound])
+        .arg(budget.as_secs().to_string())
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not run the child: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    // The hook runs again for the panics of the abort: the first line counts.
+    let last = text.lines().next().unwrap_or_default();
+    let mut words = last.split_whitespace();
+    Ok(match (words.next(), words.next(), words.next()) {
+        (Some("execution"), Some(n), None) if !output.status.success() => {
+            format!("at execution {n}")
+        }
+        (Some("passed"), Some(n), Some("finished")) => format!("none in {n}"),
+        (Some("passed"), Some(_), Some("stopped")) => format!("none in {} s", budget.as_secs()),
+        _ => {
+            return Err(format!(
+                "the loom child printed `{last}` ({})",
+                output.status
+            ));
+        }
+    })
+}
+
+/// The loom child: `--child-loom PHILOSOPHERS BOUND SECONDS` (bound `any`:
+/// none) runs the bug. At loom's first panic (the deadlock, before the
+/// abort) it prints `execution N`; if loom returns, `passed N finished`
+/// or `passed N stopped`.
+fn child_loom(args: &[String]) -> ExitCode {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
+    let [philosophers, bound, seconds] = args else {
+        return usage();
+    };
+    let (Ok(philosophers), Ok(seconds)) = (philosophers.parse(), seconds.parse()) else {
+        return usage();
+    };
+    let preemptions = bound.parse().ok();
+    std::panic::set_hook(Box::new(|_| {
+        println!("execution {}", EXECUTIONS.load(Relaxed));
+    }));
+    let explored = loom_run(
+        philosophers,
+        Order::LeftFirst,
+        preemptions,
+        Duration::from_secs(seconds),
+        || {
+            EXECUTIONS.fetch_add(1, Relaxed);
+        },
+    );
+    let how = if explored.finished {
+        "finished"
+    } else {
+        "stopped"
+    };
+    println!("passed {} {how}", explored.executions);
+    ExitCode::SUCCESS
 }
 
 /// The child: `--child PHILOSOPHERS DEPTH SEED` (depth 0: the random
