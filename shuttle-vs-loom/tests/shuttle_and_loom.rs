@@ -74,3 +74,20 @@ fn loom_out_of_time_returns_quietly_and_is_reported_unfinished() {
     assert_eq!(explored.executions, 99);
     assert!(!explored.finished);
 }
+
+/// A bound too small misses the bug: with at most 1 preemption, loom runs
+/// all 12 executions of three philosophers taking the left fork first,
+/// and none deadlocks (a deadlock would abort this test). The deadlock
+/// needs more preemptions than that; the tool finds it at a bound of 2.
+#[test]
+fn one_preemption_is_too_few_for_loom_to_find_three_philosophers_deadlock() {
+    let explored = loom_run(
+        3,
+        Order::LeftFirst,
+        Some(1),
+        Duration::from_secs(600),
+        || {},
+    );
+    assert!(explored.finished, "{explored:?}");
+    assert_eq!(explored.executions, 12);
+}
