@@ -153,14 +153,19 @@ fn every_rust_listing_is_included_from_a_compiled_file() {
                     .by_ref()
                     .take_while(|l| !l.starts_with("```"))
                     .collect();
-                // The labs and the template for one's own code: both tested.
+                // The labs, the templates for one's own code, and the
+                // loom-and-shuttle comparison: all tested.
                 assert!(
                     body.len() == 1
-                        && ["{{#include ../../labs/", "{{#include ../../templates/"]
-                            .iter()
-                            .any(|prefix| body[0].starts_with(prefix)),
-                    "{page}: a Rust listing must be one include of a lab's or a template's \
-                     file, found {body:?}"
+                        && [
+                            "{{#include ../../labs/",
+                            "{{#include ../../templates/",
+                            "{{#include ../../shuttle-vs-loom/",
+                        ]
+                        .iter()
+                        .any(|prefix| body[0].starts_with(prefix)),
+                    "{page}: a Rust listing must be one include of a lab's, a template's or \
+                     shuttle-vs-loom's file, found {body:?}"
                 );
                 assert!(
                     line.contains("ignore"),

@@ -45,6 +45,10 @@ pub fn steps(labs: &[(String, bool)]) -> Vec<Vec<String>> {
         }
         steps.push(words(&format!("bench {package} --no-run --locked")));
     }
+    // The book's loom-and-shuttle comparison, run optimised.
+    steps.push(words(
+        "build -p shuttle-vs-loom --release --examples --locked",
+    ));
     steps
 }
 
@@ -114,6 +118,9 @@ mod tests {
             "build -p lab-01 --release --examples --locked"
         )));
         assert!(steps.contains(&String::from("bench -p lab-01 --no-run --locked")));
+        assert!(steps.contains(&String::from(
+            "build -p shuttle-vs-loom --release --examples --locked"
+        )));
         assert!(!steps.iter().any(|s| s.contains("lab-01 --bins")));
         assert!(steps.contains(&String::from("build -p lab-08 --bins --locked")));
         assert!(steps.contains(&String::from("build -p lab-08 --release --bins --locked")));

@@ -29,7 +29,7 @@ pub fn repeat(root: &Path, runs: u32) -> Result<(), String> {
             .into_iter()
             .map(|(n, _)| format!("lab-{n}")),
     );
-    packages.extend([String::from("course"), String::from("xtask")]);
+    packages.extend(["shuttle-vs-loom", "course", "xtask"].map(String::from));
 
     // "package binary: test" -> the runs it failed in
     let mut failures: BTreeMap<String, Vec<u32>> = BTreeMap::new();

@@ -1,0 +1,80 @@
+//! The same models under shuttle: random schedules, from a fixed seed.
+//! Only under `RUSTFLAGS="--cfg shuttle"`.
+#![cfg(shuttle)]
+
+use loom_direct::counter::Counter;
+use loom_direct::ids;
+use loom_direct::signal::Signal;
+use shuttle::sync::Arc;
+use shuttle::thread;
+
+// ANCHOR: shuttle
+/// Schedules per check, and the seed they are drawn from: the same seed
+/// draws the same schedules, so each check gives the same answer each run.
+const SCHEDULES: usize = 1_000;
+const SEED: u64 = 1;
+
+fn two_increments(increment: fn(&Counter)) {
+    let counter = Arc::new(Counter::default());
+    let other = {
+        let counter = Arc::clone(&counter);
+        thread::spawn(move || increment(&counter))
+    };
+    increment(&counter);
+    other.join().unwrap();
+    let count = counter.get();
+    assert!(count == 2, "two increments, but the count is {count}");
+}
+
+#[test]
+#[should_panic(expected = "two increments, but the count is 1")]
+fn shuttle_finds_the_racy_counter_losing_an_update() {
+    shuttle::check_random_with_seed(|| two_increments(Counter::increment_racy), SEED, SCHEDULES);
+}
+
+#[test]
+fn shuttle_finds_no_lost_update_with_fetch_add() {
+    shuttle::check_random_with_seed(|| two_increments(Counter::increment), SEED, SCHEDULES);
+}
+// ANCHOR_END: shuttle
+
+fn two_ids(id: fn() -> usize) {
+    let other = thread::spawn(move || (id(), id()));
+    let mine = id();
+    let (theirs, again) = other.join().unwrap();
+    assert_eq!(theirs, again, "a thread's number changed");
+    assert_ne!(mine, theirs, "two threads took the same number");
+}
+
+#[test]
+#[should_panic(expected = "two threads took the same number")]
+fn shuttle_finds_two_threads_taking_one_number() {
+    shuttle::check_random_with_seed(|| two_ids(ids::racy_id), SEED, SCHEDULES);
+}
+
+#[test]
+fn shuttle_finds_each_thread_its_own_number_with_fetch_add() {
+    shuttle::check_random_with_seed(|| two_ids(ids::id), SEED, SCHEDULES);
+}
+
+/// Under shuttle, a deadlock is a panic like any other: no abort.
+fn set_while_waiting(racy: bool) {
+    let signal = Arc::new(Signal::default());
+    let setter = {
+        let signal = Arc::clone(&signal);
+        thread::spawn(move || signal.set())
+    };
+    shuttle::future::block_on(signal.wait(racy));
+    setter.join().unwrap();
+}
+
+#[test]
+#[should_panic(expected = "deadlock")]
+fn shuttle_finds_the_missed_wakeup() {
+    shuttle::check_random_with_seed(|| set_while_waiting(true), SEED, SCHEDULES);
+}
+
+#[test]
+fn shuttle_finds_no_missed_wakeup_when_poll_looks_again() {
+    shuttle::check_random_with_seed(|| set_while_waiting(false), SEED, SCHEDULES);
+}
