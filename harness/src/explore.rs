@@ -134,7 +134,7 @@ pub(crate) fn build(explored: &Explored, runs: Vec<(Trace, Option<String>, bool)
                 Some((event.file.clone(), event.line))
             }) {
                 code.entry(at.clone())
-                    .or_insert_with(|| render::code_at(&file, line));
+                    .or_insert_with(|| crate::source::code_at(&file, line));
             }
             let step = Step { thread, text, at };
             let index = match steps.iter().position(|s| *s == step) {

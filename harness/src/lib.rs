@@ -22,6 +22,7 @@ pub mod explore;
 mod fingerprint;
 mod record;
 mod render;
+mod source;
 pub mod sync;
 pub mod watchdog;
 

@@ -347,7 +347,7 @@ pub(crate) fn name_by_field(from: usize) {
                 .borrow_mut()
                 .entry((created.file(), created.line()))
                 .or_insert_with(|| {
-                    crate::render::source_line(created.file(), created.line())
+                    crate::source::source_line(created.file(), created.line())
                         .and_then(|line| stored_in(&line))
                 })
                 .clone()
