@@ -230,7 +230,7 @@ fn bars(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::{Machine, Row};
+    use crate::compare::Row;
     use crate::models::Model;
     use crate::workloads::{Figures, Outcome};
 
@@ -260,22 +260,9 @@ mod tests {
                 }],
             })
             .collect();
-        Report {
-            machine: Machine {
-                cores: 2,
-                os: "linux".into(),
-                arch: "x86_64".into(),
-                rustc: "rustc".into(),
-                optimised: true,
-            },
-            size,
-            load: None,
-            runs: 3,
-            calibration: None,
-            sampler: None,
-            seconds: 1.0,
-            tables,
-        }
+        let mut report = crate::compare::test_report(size, tables);
+        report.runs = 3;
+        report
     }
 
     #[test]

@@ -211,6 +211,32 @@ impl Report {
     }
 }
 
+/// A run for the tests: 2 cores, optimised, a quiet machine, one run,
+/// `size` and `tables` as given; each test changes what it is about.
+#[cfg(test)]
+pub(crate) fn test_report(size: Size, tables: Vec<Table>) -> Report {
+    Report {
+        machine: Machine {
+            cores: 2,
+            os: "linux".into(),
+            arch: "x86_64".into(),
+            rustc: "rustc".into(),
+            optimised: true,
+        },
+        size,
+        load: Some(Load {
+            cores_free: 2.0,
+            busy: false,
+            sequential_share: None,
+        }),
+        runs: 1,
+        calibration: None,
+        sampler: None,
+        seconds: 1.0,
+        tables,
+    }
+}
+
 /// This machine.
 pub fn machine() -> Machine {
     Machine {

@@ -131,29 +131,17 @@ pub fn duration(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::{Load, Machine};
+    use crate::compare::Load;
 
     fn report(size: Size, busy: bool) -> Report {
-        Report {
-            machine: Machine {
-                cores: 2,
-                os: "linux".into(),
-                arch: "x86_64".into(),
-                rustc: "rustc".into(),
-                optimised: true,
-            },
-            size,
-            load: Some(Load {
-                cores_free: if busy { 0.6 } else { 2.0 },
-                busy,
-                sequential_share: None,
-            }),
-            runs: 3,
-            calibration: None,
-            sampler: None,
-            seconds: 192.4,
-            tables: Vec::new(),
-        }
+        let mut report = crate::compare::test_report(size, Vec::new());
+        report.load = Some(Load {
+            cores_free: if busy { 0.6 } else { 2.0 },
+            busy,
+            sequential_share: None,
+        });
+        (report.runs, report.seconds) = (3, 192.4);
+        report
     }
 
     #[test]

@@ -567,7 +567,7 @@ mod tests {
     //! Each rule fed a table that confirms its claim and one that does
     //! not; and the judging: a busy machine, runs that disagree.
     use super::*;
-    use crate::compare::{Load, Machine, Row, Table};
+    use crate::compare::{Load, Row, Table};
     use crate::measure::Latency;
     use crate::models::Size;
     use crate::workloads::{Figures, Outcome, Sample};
@@ -592,26 +592,7 @@ mod tests {
                 }),
             }
         }
-        Report {
-            machine: Machine {
-                cores: 2,
-                os: "linux".into(),
-                arch: "x86_64".into(),
-                rustc: "rustc".into(),
-                optimised: true,
-            },
-            size: Size::Default,
-            load: Some(Load {
-                cores_free: 2.0,
-                busy: false,
-                sequential_share: None,
-            }),
-            runs: 1,
-            calibration: None,
-            sampler: None,
-            seconds: 1.0,
-            tables,
-        }
+        crate::compare::test_report(Size::Default, tables)
     }
 
     fn speedup(s: f64) -> Figures {
