@@ -227,12 +227,12 @@ fn the_loom_direct_template_builds_alone_and_its_models_pass_and_fail_as_the_boo
         "the deadlock was not found:\n{text}"
     );
     let found = paragraph(&text, "panicked at");
-    let models = fs::read_to_string(template().join("tests/loom.rs")).unwrap();
+    let models = fs::read_to_string(template().join("tests/models/mod.rs")).unwrap();
     let block_on = 1 + models
         .lines()
-        .position(|l| l.contains("loom::future::block_on("))
-        .expect("tests/loom.rs calls block_on");
-    let place = format!("file: \"tests/loom.rs\", line: {block_on},");
+        .position(|l| l.trim_start().starts_with("block_on("))
+        .expect("tests/models/mod.rs calls block_on");
+    let place = format!("file: \"tests/models/mod.rs\", line: {block_on},");
     assert!(
         found
             .iter()

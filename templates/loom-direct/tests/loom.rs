@@ -2,27 +2,13 @@
 //! `cargo test` compiles this file to nothing.
 #![cfg(loom)]
 
-use loom::sync::Arc;
-use loom::thread;
+mod models;
+
 use loom_direct::counter::Counter;
 use loom_direct::ids;
-use loom_direct::signal::Signal;
+use models::{set_while_waiting, two_ids, two_increments};
 
 // ANCHOR: model
-/// Two threads (main and one spawned) increment one counter with
-/// `increment`; then the count must be 2.
-fn two_increments(increment: fn(&Counter)) {
-    let counter = Arc::new(Counter::default());
-    let other = {
-        let counter = Arc::clone(&counter);
-        thread::spawn(move || increment(&counter))
-    };
-    increment(&counter);
-    other.join().unwrap();
-    let count = counter.get();
-    assert!(count == 2, "two increments, but the count is {count}");
-}
-
 #[test]
 #[should_panic(expected = "two increments, but the count is 1")]
 fn the_racy_counter_loses_an_update() {
@@ -48,16 +34,6 @@ fn fetch_add_never_loses_an_update_within_two_preemptions() {
 // ANCHOR_END: builder
 
 // ANCHOR: ids
-/// Two threads take a number each: they must differ, and a second call
-/// returns the thread's first number.
-fn two_ids(id: fn() -> usize) {
-    let other = thread::spawn(move || (id(), id()));
-    let mine = id();
-    let (theirs, again) = other.join().unwrap();
-    assert_eq!(theirs, again, "a thread's number changed");
-    assert_ne!(mine, theirs, "two threads took the same number");
-}
-
 #[test]
 #[should_panic(expected = "two threads took the same number")]
 fn a_racy_global_counter_gives_two_threads_one_number() {
@@ -71,20 +47,6 @@ fn fetch_add_gives_each_thread_its_own_number() {
 // ANCHOR_END: ids
 
 // ANCHOR: signal
-/// One thread sets the signal; main awaits it with loom's `block_on`,
-/// which parks the thread until the future's waker is woken. A future
-/// that is never woken leaves main parked for ever: loom reports a
-/// deadlock.
-fn set_while_waiting(racy: bool) {
-    let signal = Arc::new(Signal::default());
-    let setter = {
-        let signal = Arc::clone(&signal);
-        thread::spawn(move || signal.set())
-    };
-    loom::future::block_on(signal.wait(racy));
-    setter.join().unwrap();
-}
-
 #[test]
 #[should_panic(expected = "deadlock")]
 fn a_waker_stored_after_the_check_misses_the_wakeup() {

@@ -2,29 +2,17 @@
 //! Only under `RUSTFLAGS="--cfg shuttle"`.
 #![cfg(shuttle)]
 
+mod models;
+
 use loom_direct::counter::Counter;
 use loom_direct::ids;
-use loom_direct::signal::Signal;
-use shuttle::sync::Arc;
-use shuttle::thread;
+use models::{set_while_waiting, two_ids, two_increments};
 
 // ANCHOR: shuttle
 /// Schedules per check, and the seed they are drawn from: the same seed
 /// draws the same schedules, so each check gives the same answer each run.
 const SCHEDULES: usize = 1_000;
 const SEED: u64 = 1;
-
-fn two_increments(increment: fn(&Counter)) {
-    let counter = Arc::new(Counter::default());
-    let other = {
-        let counter = Arc::clone(&counter);
-        thread::spawn(move || increment(&counter))
-    };
-    increment(&counter);
-    other.join().unwrap();
-    let count = counter.get();
-    assert!(count == 2, "two increments, but the count is {count}");
-}
 
 #[test]
 #[should_panic(expected = "two increments, but the count is 1")]
@@ -38,14 +26,6 @@ fn shuttle_finds_no_lost_update_with_fetch_add() {
 }
 // ANCHOR_END: shuttle
 
-fn two_ids(id: fn() -> usize) {
-    let other = thread::spawn(move || (id(), id()));
-    let mine = id();
-    let (theirs, again) = other.join().unwrap();
-    assert_eq!(theirs, again, "a thread's number changed");
-    assert_ne!(mine, theirs, "two threads took the same number");
-}
-
 #[test]
 #[should_panic(expected = "two threads took the same number")]
 fn shuttle_finds_two_threads_taking_one_number() {
@@ -55,17 +35,6 @@ fn shuttle_finds_two_threads_taking_one_number() {
 #[test]
 fn shuttle_finds_each_thread_its_own_number_with_fetch_add() {
     shuttle::check_random_with_seed(|| two_ids(ids::id), SEED, SCHEDULES);
-}
-
-/// Under shuttle, a deadlock is a panic like any other: no abort.
-fn set_while_waiting(racy: bool) {
-    let signal = Arc::new(Signal::default());
-    let setter = {
-        let signal = Arc::clone(&signal);
-        thread::spawn(move || signal.set())
-    };
-    shuttle::future::block_on(signal.wait(racy));
-    setter.join().unwrap();
 }
 
 #[test]
