@@ -13,6 +13,7 @@
 //! std, on shuttle and on loom, with their dependencies; measured once);
 //! warm, about 5 s (a dozen cargo runs of a built crate).
 
+use harness::template::{TempFolder, copy_sources};
 use harness::watchdog::output_within;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,32 +29,6 @@ fn course() -> PathBuf {
 
 fn template() -> PathBuf {
     course().join("templates/loom-direct")
-}
-
-/// Copies the template's sources (not what building it left).
-fn copy_sources(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let name = entry.file_name();
-        if name == "target" || name == "Cargo.lock" {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_sources(&path, &to.join(&name));
-        } else {
-            fs::copy(&path, to.join(&name)).unwrap();
-        }
-    }
-}
-
-/// A folder removed when dropped, when the test passes or fails.
-struct TempFolder(PathBuf);
-
-impl Drop for TempFolder {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 /// `cargo test --offline --quiet <args>` in the copy, with `env` set, and

@@ -24,6 +24,7 @@ mod record;
 mod render;
 mod source;
 pub mod sync;
+pub mod template;
 pub mod watchdog;
 
 pub use check::{Check, Explored, Failure, FailureKind, Verdict};

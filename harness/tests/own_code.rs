@@ -14,6 +14,7 @@
 //! loom, criterion, serde...); warm, 2 to 3 s (the copy rebuilt, and the
 //! harness if it changed).
 
+use harness::template::{TempFolder, copy_sources};
 use harness::watchdog::output_within;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -39,24 +40,6 @@ fn template() -> PathBuf {
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Copies the template's sources (not what building it left: `target/`,
-/// `Cargo.lock`).
-fn copy_sources(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let name = entry.file_name();
-        if name == "target" || name == "Cargo.lock" {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_sources(&path, &to.join(&name));
-        } else {
-            fs::copy(&path, to.join(&name)).unwrap();
-        }
-    }
 }
 
 /// The temporary workspace: the template at [`MEMBER`], its `harness`
@@ -167,15 +150,6 @@ fn racy_counter_verdict(printed: &str) -> &str {
             .expect("the racy counter failed");
     let end = verdict + printed[verdict..].find("\n\n").expect("a blank line");
     &printed[start..=end]
-}
-
-/// A folder removed when dropped, when the test passes or fails.
-struct TempFolder(PathBuf);
-
-impl Drop for TempFolder {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 #[test]
