@@ -260,3 +260,56 @@ fn the_readme_gives_each_lab_its_test_command() {
         assert!(readme.contains(&command), "README.md lacks `{command}`");
     }
 }
+
+#[test]
+fn every_stepper_of_a_lab_with_a_reference_run_shows_it_and_every_run_is_quoted() {
+    // `cargo xtask observed` keeps each lab's runs on real threads in
+    // book/src/observed/lab-NN.json; a stepper of that lab shows them in
+    // its Outcomes tab only if its page names the file (data-observed), and
+    // a stepper naming a file that does not exist would fetch a 404.
+    let observed = root().join("book/src/observed");
+    let recorded: BTreeSet<String> = fs::read_dir(&observed)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".json").map(str::to_string)
+        })
+        .collect();
+    assert!(
+        !recorded.is_empty(),
+        "no reference run in book/src/observed"
+    );
+    let mut quoted = BTreeSet::new();
+    for (page, text) in pages() {
+        for div in text
+            .lines()
+            .filter(|l| l.starts_with("<div class=\"stepper\""))
+        {
+            let lab = div
+                .split("data-explore=\"explore/")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or_else(|| panic!("{page}: a stepper without data-explore: {div}"));
+            let named = format!("data-observed=\"observed/{lab}.json\"");
+            assert_eq!(
+                div.contains(&named),
+                recorded.contains(lab),
+                "{page}: a stepper of {lab} must name observed/{lab}.json exactly when it \
+                 exists: {div}"
+            );
+        }
+        for (file, _) in includes(&text) {
+            if let Some(lab) = file
+                .strip_prefix("observed/")
+                .and_then(|f| f.strip_suffix(".md"))
+            {
+                quoted.insert(lab.to_string());
+            }
+        }
+    }
+    assert_eq!(
+        quoted, recorded,
+        "every lab with a reference run on real threads quotes it in its chapter"
+    );
+}

@@ -177,8 +177,8 @@ fn the_stepper_is_in_the_book_under_40_kb_and_loads_nothing_from_elsewhere() {
     );
     assert_eq!(
         js.matches("fetch(").count(),
-        1,
-        "stepper.js fetches one thing: its JSON"
+        2,
+        "stepper.js fetches two things: its JSON, and the observed runs its page names"
     );
 }
 

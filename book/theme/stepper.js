@@ -2,7 +2,10 @@
 // checks, to step through, to schedule yourself, and tallied. A chapter
 // places it with
 //   <div class="stepper" data-explore="explore/lab-01/racy-counter.json"
+//        data-observed="observed/lab-01.json"
 //        data-challenge="Lose an update: end with the count at 1."></div>
+// (data-observed, optional: the reference machine's runs of the same model
+// on real threads, written by `cargo xtask observed`).
 // and `cargo xtask traces` writes that JSON (harness/src/explore.rs): the
 // executions as a tree of steps, [step, executions, outcome, children].
 // Plain script, nothing from the network; a page without a placeholder is
@@ -300,6 +303,11 @@
             failed("this page was opened as a file");
             return;
         }
+        // The same model run on real threads on the reference machine
+        // (`cargo xtask observed`), if the lab has one: optional.
+        const observedUrl = box.getAttribute("data-observed");
+        const observed = !observedUrl ? Promise.resolve(null)
+            : fetch(observedUrl).then((r) => (r.ok ? r.json() : null)).catch(() => null);
         fetch(url)
             .then((r) => {
                 if (!r.ok) {
@@ -307,10 +315,12 @@
                 }
                 return r.json();
             })
-            .then((d) => {
+            .then((d) => observed.then((report) => {
+                const seen = report && report.observations.find((o) => o.title === d.title);
+                d.observed = seen ? {machine: report.machine, runs: seen} : null;
                 note.remove();
                 build(box, prepare(d), challenge, id);
-            })
+            }))
             .catch((e) => failed(e.message || String(e)));
     }
 
@@ -617,17 +627,45 @@
         render();
     }
 
-    // Outcomes: the explorer's table, and each outcome's shortest execution.
+    // Outcomes: the explorer's table, beside what real threads showed on
+    // the reference machine, and each outcome's shortest execution.
     function outcomesPanel(panel, d) {
+        const seen = d.observed && d.observed.runs;
+        const count = (n) => n.toLocaleString("en-US");
+        const rows = d.outcomes.map((o) => ({outcome: o.outcome, failed: o.failed, loom: o.executions}));
+        for (const c of seen ? seen.outcomes : []) {
+            if (!rows.some((r) => r.outcome === c.outcome && r.failed === c.failed)) {
+                rows.push({outcome: c.outcome, failed: c.failed, loom: null});
+            }
+        }
+        const runsOf = (r) => {
+            const c = seen.outcomes.find((o) => o.outcome === r.outcome && o.failed === r.failed);
+            return c ? c.runs : 0;
+        };
+        const loomCell = (r) => r.loom !== null ? String(r.loom)
+            : d.fails ? "not reached (loom stops at its first failure)"
+            : d.preemption_bound !== null ? `not within bound ${d.preemption_bound}` : "never";
+        const columns = ["outcome", "loom: executions", ...(seen ? ["observed: runs"] : []), "verdict"];
+        const failedRuns = seen ? seen.outcomes.filter((o) => o.failed).reduce((n, o) => n + o.runs, 0) : 0;
+        const wider = seen && seen.wider;
+        const widerFailed = wider ? wider.observed.outcomes.filter((o) => o.failed).reduce((n, o) => n + o.runs, 0) : 0;
         panel.append(
             h("p", {class: "stepper-intro", text: `Loom ran ${plural(d.executions, "execution")} of this check ` +
                 `(${bound(d)}). Each ended in one of these outcomes` +
                 (d.fails ? "; loom stops at the first that fails." : ".")}),
-            h("div", {class: "stepper-scroll"}, h("table", {class: "stepper-outcomes"},
-                h("thead", null, h("tr", null, ["outcome", "executions", "verdict"].map((c) => h("th", {scope: "col", text: c})))),
-                h("tbody", null, d.outcomes.map((o) => h("tr", {class: o.failed ? "stepper-fail" : "stepper-pass"},
-                    h("td", {text: o.outcome}), h("td", {class: "stepper-num", text: o.executions}),
-                    h("td", {text: o.failed ? "FAILED" : "passed"})))))),
+            seen ? h("p", {class: "stepper-intro", text: `Observed: the same code on real threads, ` +
+                `${count(seen.runs)} runs on the reference machine (${d.observed.machine.arch}, ` +
+                `${d.observed.machine.cpus} CPUs). ` +
+                (d.fails && failedRuns === 0 ? "Loom's failure never showed there: running the code is no test for this race. " : "") +
+                (wider ? `With a wider window (${wider.how}), ${count(widerFailed)} of ${count(wider.observed.runs)} runs failed. ` : "") +
+                `Run it on yours: cargo xtask explore ${d.lab.replace("lab-", "")} --real`}) : null,
+            h("div", {class: "stepper-scroll", tabindex: "0", role: "region", "aria-label": `Outcomes of ${d.title}`},
+                h("table", {class: "stepper-outcomes"},
+                h("thead", null, h("tr", null, columns.map((c) => h("th", {scope: "col", text: c})))),
+                h("tbody", null, rows.map((r) => h("tr", {class: r.failed ? "stepper-fail" : "stepper-pass"},
+                    h("td", {text: r.outcome}), h("td", {class: r.loom !== null ? "stepper-num" : null, text: loomCell(r)}),
+                    seen ? h("td", {class: "stepper-num", text: `${count(runsOf(r))} of ${count(seen.runs)}`}) : null,
+                    h("td", {text: r.failed ? "FAILED" : "passed"})))))),
             ...d.outcomes.map((o) => h("details", {class: "stepper-shortest"},
                 h("summary", {text: `The shortest execution ending “${o.outcome}”`}),
                 h("pre", {tabindex: "0"}, h("code", {text: o.shortest})))));

@@ -445,6 +445,12 @@ where
     }
 }
 
+/// Whether this thread is running a loom model (its threads are
+/// coroutines on this one thread).
+pub(crate) fn in_model() -> bool {
+    IN_MODEL.with(|m| m.get())
+}
+
 /// Keeps the model's panics quiet (the harness prints them as a verdict)
 /// and saves the first one, with the trace so far, before loom unwinds.
 fn install_panic_hook() {

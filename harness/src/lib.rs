@@ -20,6 +20,7 @@ mod child;
 pub mod exercise;
 pub mod explore;
 mod fingerprint;
+pub mod observe;
 mod record;
 mod render;
 mod source;

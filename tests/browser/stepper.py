@@ -313,6 +313,19 @@ def run(browser, base, book):
     expect(shortest.first.locator("pre")).to_contain_text(data["outcomes"][0]["shortest"].splitlines()[2])
     ok("the Outcomes table lists every outcome, each with its shortest execution")
 
+    # Beside loom's executions, the reference machine's runs of the same code.
+    report = json.loads((book / "observed" / "lab-01.json").read_text(encoding="utf-8"))
+    seen = next(o for o in report["observations"] if o["title"] == data["title"])
+    outcomes_panel = racy.locator("[data-panel=outcomes]")
+    expect(outcomes_panel.locator("thead")).to_contain_text("observed: runs")
+    for counted in seen["outcomes"]:
+        row = outcomes_panel.locator("tbody tr").filter(has_text=counted["outcome"])
+        expect(row.first).to_contain_text(f"{counted['runs']:,} of {seen['runs']:,}")
+    expect(outcomes_panel).to_contain_text("cargo xtask explore 01 --real")
+    if seen.get("wider"):
+        expect(outcomes_panel).to_contain_text(seen["wider"]["how"])
+    ok("the Outcomes table shows the reference machine's observed runs beside loom's")
+
     # A JSON that cannot be fetched: the widget says so, and how to serve it.
     broken = browser.new_page()
     broken.route("**/*.json", lambda route: route.fulfill(status=404, body="not here"))

@@ -213,8 +213,14 @@ fn render(exploration: &Exploration, show: bool) -> String {
     out
 }
 
-/// `cargo xtask explore NN [CHECK] [--show]`.
-pub fn explore(root: &Path, lab: &str, check: Option<&str>, show: bool) -> Result<(), String> {
+/// `cargo xtask explore NN [CHECK] [--show] [--real [RUNS]]`.
+pub fn explore(
+    root: &Path,
+    lab: &str,
+    check: Option<&str>,
+    show: bool,
+    real: Option<Option<u64>>,
+) -> Result<(), String> {
     for exploration in record(root, lab, check)? {
         print!("{}", render(&exploration, show));
         let counted: usize = exploration.outcomes.iter().map(|o| o.executions).sum();
@@ -224,6 +230,11 @@ pub fn explore(root: &Path, lab: &str, check: Option<&str>, show: bool) -> Resul
                 exploration.title, exploration.executions
             ));
         }
+    }
+    if let Some(runs) = real {
+        // `record` took the number: it is a lab's.
+        let number: u32 = lab.parse().unwrap_or_default();
+        observe(root, &format!("lab-{number:02}"), check, runs)?;
     }
     if !show {
         println!("\n(`--show` prints the shortest execution of each outcome.)");
@@ -390,6 +401,101 @@ fn print_step(exploration: &Exploration, step: i64, number: usize) {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
+}
+
+/// Whether `package` has models to run on real threads (its
+/// `examples/observe.rs`); labs whose race is between processes or with a
+/// server show it with their own commands instead.
+fn observable(root: &Path, package: &str) -> bool {
+    let number = package.trim_start_matches("lab-");
+    labs(root)
+        .into_iter()
+        .any(|(n, path)| n == number && path.join("examples/observe.rs").is_file())
+}
+
+/// Runs `package`'s models on real threads (its `observe` example, built
+/// optimised: real programs ship optimised), `runs` times each or the
+/// default budget; the example prints each beside loom's outcomes, read
+/// from what `record` just wrote.
+fn observe(
+    root: &Path,
+    package: &str,
+    check: Option<&str>,
+    runs: Option<u64>,
+) -> Result<(), String> {
+    if !observable(root, package) {
+        println!(
+            "\n{package} has no models to run on real threads: its race is between processes \
+             or with a server, and its chapter's own commands show it happening."
+        );
+        return Ok(());
+    }
+    println!(
+        "\nThe same models on real threads ({}), optimised:",
+        match runs {
+            Some(n) => format!("{n} runs each"),
+            None => String::from("up to 100,000 runs or 3 s each"),
+        }
+    );
+    let mut command = cargo(root);
+    command.args([
+        "run",
+        "-q",
+        "--release",
+        "-p",
+        package,
+        "--example",
+        "observe",
+        "--",
+    ]);
+    command
+        .arg("--beside")
+        .arg(root.join("target/explore").join(package));
+    if let Some(n) = runs {
+        command.args(["--runs", &n.to_string()]);
+    }
+    if let Some(check) = check {
+        command.args(["--only", check]);
+    }
+    run(&mut command)
+}
+
+/// `cargo xtask observed`: every lab's models on real threads, kept as the
+/// book's reference run, then the chapters' quotes of it regenerated.
+pub fn record_observed(root: &Path) -> Result<(), String> {
+    let folder = root.join("book/src/observed");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let mut packages = Vec::new();
+    for (number, _) in labs(root) {
+        let package = format!("lab-{number}");
+        if !observable(root, &package) {
+            continue;
+        }
+        let json = folder.join(format!("{package}.json"));
+        run(cargo(root)
+            .args([
+                "run",
+                "-q",
+                "--release",
+                "-p",
+                &package,
+                "--example",
+                "observe",
+                "--",
+            ])
+            .arg("--json")
+            .arg(&json))?;
+        packages.push(package);
+    }
+    println!("\nThe chapters' quotes of the reference run:");
+    let mut test = cargo(root);
+    test.arg("test");
+    for package in &packages {
+        test.args(["-p", package]);
+    }
+    run(test
+        .args(["--test", "loom", "--", "real_threads_agree_with_loom"])
+        .env("RACE_HARNESS_BOOK", "write"))
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //! cargo xtask mutants 01     mutation-test lab 01's fixes and solution (slow; not in CI)
 //! cargo xtask repeat 20      the whole suite 20 times: is any test flaky? (slow; not in CI)
 //! cargo xtask explore 01     every outcome loom reached in lab 01's checks, and how often
+//! cargo xtask explore 01 --real   ...and beside it, what real threads show on this machine
+//! cargo xtask observed       record every lab's real-thread runs as the book's reference
 //! cargo xtask schedule 01    be the scheduler: pick the thread that runs next
 //! ```
 
@@ -94,7 +96,16 @@ enum Task {
         /// Print the shortest execution of each outcome.
         #[arg(long)]
         show: bool,
+        /// Also run the same models on real threads, RUNS times each
+        /// (default: up to 100,000 runs or 3 s per model), and print what
+        /// this machine shows beside what loom explored.
+        #[arg(long, value_name = "RUNS", num_args = 0..=1)]
+        real: Option<Option<u64>>,
     },
+    /// Run every lab's models on real threads with the default budget and
+    /// keep the results as the book's reference run (book/src/observed/),
+    /// then regenerate the chapters' quotes of it. Run it on a quiet machine.
+    Observed,
     /// Be the scheduler of a lab's check: pick which thread runs next, among
     /// the continuations loom explored, until the check passes or fails.
     Schedule {
@@ -161,7 +172,13 @@ fn main() -> ExitCode {
         Task::Prepare => prepare::prepare(&root),
         Task::Mutants { lab, files } => mutants::mutants(&root, &lab, &files),
         Task::Repeat { runs } => repeat::repeat(&root, runs),
-        Task::Explore { lab, check, show } => explore::explore(&root, &lab, check.as_deref(), show),
+        Task::Explore {
+            lab,
+            check,
+            show,
+            real,
+        } => explore::explore(&root, &lab, check.as_deref(), show, real),
+        Task::Observed => explore::record_observed(&root),
         Task::Schedule { lab, check } => explore::schedule(&root, &lab, check.as_deref()),
     };
     match result {

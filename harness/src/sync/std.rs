@@ -35,6 +35,11 @@ pub mod atomic {
 /// std's threads.
 pub mod thread {
     pub use std::thread::{Builder, JoinHandle, spawn, yield_now};
+
+    /// Names the calling thread in loom's traces; std's threads are not
+    /// recorded, so here it does nothing (code compiled on both facades
+    /// names its threads for the loom copy).
+    pub fn name_current(_name: &str) {}
 }
 
 /// std's spin-loop hint.

@@ -4,8 +4,8 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::{Arc, thread};
 use crate::Counter;
-use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: model
 /// `THREADS` threads (main and `THREADS - 1` spawned ones) increment one

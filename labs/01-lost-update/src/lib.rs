@@ -55,5 +55,6 @@ pub mod refused {}
 pub mod on_loom;
 pub mod on_std;
 
-pub mod checks;
+pub use on_loom::checks;
+pub mod observed;
 pub mod threads;

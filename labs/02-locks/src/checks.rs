@@ -4,8 +4,8 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::{Arc, thread};
 use crate::{Bank, BankAccount, Booking, Transfer};
-use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: withdrawals
 /// Two threads each withdraw 80 from an account holding 100. Exactly one

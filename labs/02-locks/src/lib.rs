@@ -67,8 +67,9 @@ pub trait Booking: Send + Sync + 'static {
     fn holder(&self, seat: u32) -> Option<&'static str>;
 }
 
-pub mod checks;
+pub use on_loom::checks;
 pub mod maps;
+pub mod observed;
 pub mod on_loom;
 pub mod on_std;
 

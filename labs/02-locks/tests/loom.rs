@@ -425,3 +425,12 @@ fn a_one_lock_bank_whose_transfer_takes_the_lock_twice_is_found_by_its_audit() {
         failure.message
     );
 }
+
+#[test]
+fn real_threads_agree_with_loom() {
+    // A short run of each model on real threads (at most 2,000 runs or half
+    // a second): a fix that failed there, or an outcome loom never
+    // produced, fails this test; the chapter's quotes of the reference run
+    // are checked current.
+    harness::observe::check_lab("lab-02", lab_02::observed::MODELS);
+}

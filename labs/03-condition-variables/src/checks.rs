@@ -4,8 +4,8 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::{Arc, thread};
 use crate::Queue;
-use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: two_consumers
 /// Two consumers each pop one item from a queue of one slot, into which

@@ -36,6 +36,7 @@ pub trait Queue: Send + Sync + 'static {
 }
 
 pub mod channels;
-pub mod checks;
+pub use on_loom::checks;
+pub mod observed;
 pub mod on_loom;
 pub mod on_std;

@@ -244,3 +244,12 @@ fn the_queue_counts_what_it_holds() {
         .quiet()
         .must_pass(len_counts_what_it_holds::<BoundedQueue>);
 }
+
+#[test]
+fn real_threads_agree_with_loom() {
+    // A short run of each model on real threads (at most 2,000 runs or half
+    // a second): a fix that failed there, or an outcome loom never
+    // produced, fails this test; the chapter's quotes of the reference run
+    // are checked current.
+    harness::observe::check_lab("lab-03", lab_03::observed::MODELS);
+}

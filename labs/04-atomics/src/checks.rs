@@ -6,9 +6,9 @@
 //! interleavings within the check's bound and per store each load may read
 //! (of those loom models), recording what each thread did.
 
+use super::sync::atomic::{AtomicUsize, Ordering};
+use super::sync::{Arc, Named, hint, thread};
 use crate::{LazyValue, Mailbox};
-use harness::sync::loom::atomic::{AtomicUsize, Ordering};
-use harness::sync::loom::{Arc, Named, hint, thread};
 
 /// What the writer publishes: anything but the mailbox's initial 0.
 pub const PUBLISHED: u64 = 42;

@@ -46,9 +46,10 @@ pub trait LazyValue: Send + Sync + 'static {
 pub mod on_loom;
 pub mod on_std;
 
-pub mod checks;
+pub use on_loom::checks;
 pub mod lazy;
 pub mod litmus_loom;
 pub mod litmus_report;
 pub mod litmus_tests;
+pub mod observed;
 pub mod stress;

@@ -19,3 +19,6 @@ pub mod solution;
 
 #[path = "litmus.rs"]
 pub mod litmus;
+
+#[path = "checks.rs"]
+pub mod checks;

@@ -340,3 +340,12 @@ fn publishing_twice_panics_instead_of_racing() {
         failure.message
     );
 }
+
+#[test]
+fn real_threads_agree_with_loom() {
+    // A short run of each model on real threads (at most 2,000 runs or half
+    // a second): a fix that failed there, or an outcome loom never
+    // produced, fails this test; the chapter's quotes of the reference run
+    // are checked current.
+    harness::observe::check_lab("lab-04", lab_04::observed::MODELS);
+}

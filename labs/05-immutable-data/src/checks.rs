@@ -4,8 +4,8 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::{Arc, thread};
 use crate::{Config, ConfigStore, CopyOnWrite};
-use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: update_model
 /// One thread moves the service from `db-a:5432` to `db-b:6432` while the

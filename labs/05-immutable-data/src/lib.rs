@@ -82,6 +82,7 @@ pub trait CopyOnWrite: ConfigStore {
 pub mod on_loom;
 pub mod on_std;
 
-pub mod checks;
+pub use on_loom::checks;
 pub mod independent;
+pub mod observed;
 pub mod readers;

@@ -114,3 +114,12 @@ fn the_fix_check_fails_on_an_update_that_never_lands() {
         failure.message
     );
 }
+
+#[test]
+fn real_threads_agree_with_loom() {
+    // A short run of each model on real threads (at most 2,000 runs or half
+    // a second): a fix that failed there, or an outcome loom never
+    // produced, fails this test; the chapter's quotes of the reference run
+    // are checked current.
+    harness::observe::check_lab("lab-05", lab_05::observed::MODELS);
+}

@@ -4,8 +4,8 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::{Arc, thread};
 use crate::{Jobs, OneShot};
-use harness::sync::loom::{Arc, thread};
 
 // ANCHOR: send_then_stop
 /// Main sends jobs 1 and 2, then says stop. The worker must handle both,
@@ -70,9 +70,9 @@ pub trait Receiving: Jobs {
     fn recv(&self) -> Option<u32>;
 }
 
-impl Receiving for crate::on_loom::fixed::ClosingJobs {
+impl Receiving for super::fixed::ClosingJobs {
     fn recv(&self) -> Option<u32> {
-        crate::on_loom::fixed::ClosingJobs::recv(self)
+        super::fixed::ClosingJobs::recv(self)
     }
 }
 

@@ -151,3 +151,12 @@ fn a_send_that_never_notifies_is_found_by_loom() {
         .must_fail(job_arrives_before_stop::<SendWithoutNotify>);
     assert_eq!(failure.kind, FailureKind::Deadlock);
 }
+
+#[test]
+fn real_threads_agree_with_loom() {
+    // A short run of each model on real threads (at most 2,000 runs or half
+    // a second): a fix that failed there, or an outcome loom never
+    // produced, fails this test; the chapter's quotes of the reference run
+    // are checked current.
+    harness::observe::check_lab("lab-06", lab_06::observed::MODELS);
+}

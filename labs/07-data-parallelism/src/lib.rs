@@ -31,6 +31,7 @@ pub fn bucket(value: u64) -> usize {
 }
 
 pub mod checks;
+pub mod observed;
 pub mod on_loom;
 pub mod on_std;
 pub mod work;

@@ -6,8 +6,8 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::{Arc, Condvar, Mutex, Named, thread};
 use crate::{Event, OneShot};
-use harness::sync::loom::{Arc, Condvar, Mutex, Named, thread};
 use std::task::{Context, Poll, Wake, Waker};
 
 /// What calling the model's waker does: marks the task woken, and wakes

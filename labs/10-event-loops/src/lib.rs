@@ -61,5 +61,6 @@ impl fmt::Debug for Registered {
 pub mod on_loom;
 pub mod on_std;
 
-pub mod checks;
+pub use on_loom::checks;
 pub mod executor;
+pub mod observed;

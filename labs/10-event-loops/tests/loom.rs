@@ -137,3 +137,12 @@ fn keeping_a_stale_waker_is_found_by_loom() {
         .must_fail(wait_with_a_new_waker::<KeepsTheFirstWaker>);
     assert_eq!(failure.kind, FailureKind::Deadlock);
 }
+
+#[test]
+fn real_threads_agree_with_loom() {
+    // A short run of each model on real threads (at most 2,000 runs or half
+    // a second): a fix that failed there, or an outcome loom never
+    // produced, fails this test; the chapter's quotes of the reference run
+    // are checked current.
+    harness::observe::check_lab("lab-10", lab_10::observed::MODELS);
+}

@@ -6,9 +6,9 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::atomic::{AtomicU64, Ordering};
+use super::sync::{Arc, Condvar, Mutex, Named, thread};
 use crate::{Awaits, Booking, Cache};
-use harness::sync::loom::atomic::{AtomicU64, Ordering};
-use harness::sync::loom::{Arc, Condvar, Mutex, Named, thread};
 
 // ANCHOR: runtime
 /// A one-thread runtime, modelled: a task runs only while it holds the

@@ -58,5 +58,6 @@ pub mod on_std;
 pub mod c10k;
 pub mod cache;
 pub mod cancel;
-pub mod checks;
+pub use on_loom::checks;
 pub mod echo;
+pub mod observed;

@@ -94,3 +94,12 @@ fn between_two_awaits_no_other_task_runs() {
         .quiet()
         .must_pass(check_then_fill_without_an_await);
 }
+
+#[test]
+fn real_threads_agree_with_loom() {
+    // A short run of each model on real threads (at most 2,000 runs or half
+    // a second): a fix that failed there, or an outcome loom never
+    // produced, fails this test; the chapter's quotes of the reference run
+    // are checked current.
+    harness::observe::check_lab("lab-11", lab_11::observed::MODELS);
+}

@@ -6,8 +6,8 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::sync::{Arc, Mutex, Named, named_by_field, thread};
 use crate::Gate;
-use harness::sync::loom::{Arc, Mutex, Named, named_by_field, thread};
 
 // ANCHOR: admit_then_drain
 /// `submitters` threads each ask the gate to run a job of row 1 while the

@@ -16,3 +16,6 @@ pub mod exercise;
 
 #[path = "solution.rs"]
 pub mod solution;
+
+#[path = "checks.rs"]
+pub mod checks;

@@ -1,0 +1,23 @@
+//! This lab's models on real threads, beside loom's outcomes for the same
+//! checks: `cargo xtask explore 10 --real` (or `cargo run -p lab-10
+//! --release --example observe`). The models are `checks.rs` compiled on
+//! std's types (`on_std::checks`), so both columns run the same code.
+
+use crate::on_std::checks::wait_for_an_event;
+use crate::on_std::fixed::RegisterThenCheck;
+use crate::on_std::racy::CheckThenRegister;
+use harness::observe::Model;
+
+/// The checks the chapter shows, under their loom titles.
+pub const MODELS: &[Model] = &[
+    Model {
+        title: "check, then register",
+        run: wait_for_an_event::<CheckThenRegister>,
+        wider: None,
+    },
+    Model {
+        title: "register, then check",
+        run: wait_for_an_event::<RegisterThenCheck>,
+        wider: None,
+    },
+];
