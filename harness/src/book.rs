@@ -8,8 +8,7 @@
 //! xtask test`, and so by CI) fails the test if the file is stale. Unset,
 //! the book is left alone, so a learner can change a lab freely.
 
-use crate::check::{Check, lab_name};
-use crate::render::workspace_root;
+use crate::place::{lab_name, workspace_root};
 use std::path::PathBuf;
 
 const MODE: &str = "RACE_HARNESS_BOOK";
@@ -53,11 +52,10 @@ fn command(lab: &str) -> String {
     }
 }
 
-pub(crate) fn publish(check: &Check, text: &str) {
-    if std::env::var_os(MODE).is_none() {
-        return;
-    }
-    if !check.is_in_book() {
+/// Keeps the output `text` of the check titled `title` as the book's trace,
+/// if the check is in the book and `RACE_HARNESS_BOOK` asks for it.
+pub(crate) fn publish(title: &str, in_book: bool, text: &str) {
+    if std::env::var_os(MODE).is_none() || !in_book {
         return;
     }
     let lab = lab_name();
@@ -65,7 +63,7 @@ pub(crate) fn publish(check: &Check, text: &str) {
         !lab.is_empty(),
         "{MODE} needs the test run by cargo, which names the package"
     );
-    let relative = trace_file(&lab, check.title());
+    let relative = trace_file(&lab, title);
     let content = format!("{}\n{text}\n", command(&lab));
     keep_current(&relative, &content);
 }

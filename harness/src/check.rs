@@ -1,9 +1,10 @@
 //! Running a loom model as a check, and what it found.
 
 use crate::explore::{self, Exploration};
+use crate::place::lab_name;
 use crate::record::{self, Trace};
+use crate::verdict::{Explored, Failure, FailureKind, Verdict};
 use crate::{book, child, render};
-use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
@@ -29,99 +30,6 @@ pub struct Check {
     quiet: bool,
     stall_limit: std::time::Duration,
     record_all: bool,
-}
-
-/// What a check explored: how many executions, within which bound.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Explored {
-    /// The check's title, e.g. `racy counter`.
-    pub title: String,
-    /// How many executions loom ran (for a failure, the failing one is the last).
-    pub executions: usize,
-    /// At most this many preemptions per execution; `None` explores every interleaving.
-    pub preemption_bound: Option<usize>,
-}
-
-/// How an execution failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FailureKind {
-    /// The model panicked: a failed assertion, or loom's report of a data
-    /// race on an `UnsafeCell`.
-    Panic,
-    /// Every thread was blocked: loom reported a deadlock.
-    Deadlock,
-    /// The model hit one of loom's limits (too many branches or threads).
-    LoomLimit,
-}
-
-/// The failing execution loom found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    /// What was explored, up to and including the failing execution.
-    pub explored: Explored,
-    /// How it failed.
-    pub kind: FailureKind,
-    /// The panic's message.
-    pub message: String,
-    /// Where it panicked: a file (relative to the workspace for the labs'
-    /// own code) and line.
-    pub file: String,
-    /// The line in `file`.
-    pub line: u32,
-    /// Every recorded operation of the failing execution, in order.
-    pub trace: Trace,
-    /// What the model printed (`println!`) in the failing execution, when
-    /// it ran in a child process (under `cargo test`); empty otherwise.
-    #[serde(default)]
-    pub printed: String,
-}
-
-/// What a check found: a failing execution, or none within the bound.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Verdict {
-    /// Loom found an execution that failed.
-    Failed(Failure),
-    /// Every execution within the bound passed.
-    Passed(Explored),
-}
-
-impl Verdict {
-    /// Whether loom found a failing execution.
-    pub fn failed(&self) -> bool {
-        matches!(self, Verdict::Failed(_))
-    }
-
-    /// What was explored.
-    pub fn explored(&self) -> &Explored {
-        match self {
-            Verdict::Failed(failure) => &failure.explored,
-            Verdict::Passed(explored) => explored,
-        }
-    }
-}
-
-impl Failure {
-    /// The failure in one line for the learner: loom's own deadlock report
-    /// (`deadlock; threads = [(Id(0), Blocked(Location(None)))…`) names
-    /// threads by loom's numbers; the trace says it better.
-    pub fn summary(&self) -> String {
-        match self.kind {
-            FailureKind::Deadlock => String::from(
-                "a deadlock: no thread can go on (the trace above shows what each waits for)",
-            ),
-            _ => self.message.clone(),
-        }
-    }
-
-    /// The failure as an outcome among others, for the explorer, which
-    /// shows no trace beside it (the explorer's own `--show` prints one
-    /// below): what failed, with no reference to a trace.
-    pub fn outcome(&self) -> String {
-        match self.kind {
-            FailureKind::Deadlock => String::from("a deadlock: no thread can go on"),
-            _ => self.message.clone(),
-        }
-    }
 }
 
 impl Check {
@@ -190,11 +98,6 @@ impl Check {
         (verdict, exploration)
     }
 
-    /// Whether this check records every execution whatever the environment.
-    pub(crate) fn records_all(&self) -> bool {
-        self.record_all
-    }
-
     /// The check's title.
     pub fn title(&self) -> &str {
         &self.title
@@ -227,7 +130,7 @@ impl Check {
             child::Role::Alone => run_here(self, model),
         };
         if let Some(exploration) = &exploration {
-            explore::publish(self, exploration);
+            explore::publish(self.in_book, exploration);
         }
         LAST_EXPLORATION.with(|last| *last.borrow_mut() = exploration);
         child::remember(&verdict);
@@ -241,7 +144,7 @@ impl Check {
         } else {
             show_to_learner(&text);
         }
-        book::publish(self, &text);
+        book::publish(&self.title, self.in_book, &text);
         verdict
     }
 
@@ -345,11 +248,6 @@ fn next_check_index() -> usize {
     })
 }
 
-/// The package whose test is running (`lab-01`), as cargo tells the test.
-pub(crate) fn lab_name() -> String {
-    std::env::var("CARGO_PKG_NAME").unwrap_or_default()
-}
-
 /// Writes straight to the process's stderr: libtest captures `print!` and
 /// `eprint!` of passing tests, and the learner must see the verdict.
 pub(crate) fn show_to_learner(text: &str) {
@@ -363,7 +261,8 @@ where
     F: Fn() + Send + Sync + 'static,
 {
     // Every execution's trace and outcome, when this run explores.
-    let runs = explore::wanted(check).then(|| Arc::new(std::sync::Mutex::new(Vec::new())));
+    let runs = explore::wanted(check.record_all, check.in_book)
+        .then(|| Arc::new(std::sync::Mutex::new(Vec::new())));
     // The panic hook saves the exploration too, in case loom aborts while
     // it unwinds a deadlock (as it saves the verdict).
     RECORDED.with(|r| *r.borrow_mut() = runs.clone());

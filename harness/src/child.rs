@@ -10,8 +10,8 @@
 //! writes its verdict to `RACE_HARNESS_REPORT` and exits. The verdict is
 //! written from the panic hook too, so it survives an abort.
 
-use crate::check::Verdict;
 use crate::explore::Exploration;
+use crate::verdict::Verdict;
 use std::cell::RefCell;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! Support for the labs' exercises.
 
-use crate::check::{Check, FailureKind, Verdict, show_to_learner};
+use crate::check::{Check, show_to_learner};
+use crate::verdict::{FailureKind, Verdict};
 
 /// A lab's exercise: the file the learner edits, the fingerprint of its
 /// starter, and the bound its check explores. Each lab's
@@ -104,7 +105,7 @@ pub fn starter_untouched(file: &str, starter: u64) -> bool {
     );
     show_to_learner(&edited_note(
         file,
-        &crate::check::lab_name(),
+        &crate::place::lab_name(),
         std::env::var_os(AUTHOR).is_some().then_some(found),
     ));
     false

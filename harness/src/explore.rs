@@ -14,9 +14,10 @@
 //! line of code); a path from the root to a leaf is one execution, and the
 //! leaf says its outcome.
 
-use crate::check::{Check, Explored, lab_name};
+use crate::place::lab_name;
 use crate::record::Trace;
 use crate::render;
+use crate::verdict::Explored;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -48,11 +49,13 @@ pub(crate) fn put_back_outcome(text: &str) {
     OUTCOME.with(|o| *o.borrow_mut() = Some(text.to_string()));
 }
 
-/// Whether `check` records every execution in this run.
-pub(crate) fn wanted(check: &Check) -> bool {
-    check.records_all()
+/// Whether a check records every execution in this run: if it asks to
+/// (`records_all`), if the explorer asks for every check, or if it is in
+/// the book (`in_book`) and the book's files are being written or checked.
+pub(crate) fn wanted(records_all: bool, in_book: bool) -> bool {
+    records_all
         || std::env::var_os(EXPLORE).is_some()
-        || (check.is_in_book() && std::env::var_os("RACE_HARNESS_BOOK").is_some())
+        || (in_book && std::env::var_os("RACE_HARNESS_BOOK").is_some())
 }
 
 /// One row of a trace, as the stepper shows it.
@@ -201,9 +204,9 @@ pub(crate) fn build(explored: &Explored, runs: Vec<(Trace, Option<String>, bool)
 
 /// Where an exploration goes, and writes it: the explorer's folder, the
 /// book (written or checked like the traces), or both.
-pub(crate) fn publish(check: &Check, exploration: &Exploration) {
+pub(crate) fn publish(in_book: bool, exploration: &Exploration) {
     let json = serde_json::to_string(exploration).expect("an exploration serialises");
-    let file = format!("{}.json", crate::book::slug(check.title()));
+    let file = format!("{}.json", crate::book::slug(&exploration.title));
     if let Some(folder) = std::env::var_os(EXPLORE) {
         let folder = PathBuf::from(folder).join(&exploration.lab);
         let written = std::fs::create_dir_all(&folder)
@@ -212,7 +215,7 @@ pub(crate) fn publish(check: &Check, exploration: &Exploration) {
             eprintln!("could not write {}: {error}", folder.join(&file).display());
         }
     }
-    if check.is_in_book() && std::env::var_os("RACE_HARNESS_BOOK").is_some() {
+    if in_book && std::env::var_os("RACE_HARNESS_BOOK").is_some() {
         let relative = PathBuf::from("book/src/explore")
             .join(&exploration.lab)
             .join(file);

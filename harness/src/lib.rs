@@ -12,6 +12,24 @@
 //! - Each model runs in a child process (the same test binary, on the one
 //!   test), so a deadlock that makes loom abort cannot take the other tests
 //!   down.
+//! - [`observe`] runs the same models on std's types, on real threads, and
+//!   counts their outcomes beside loom's.
+//!
+//! The modules in layers, each using only those below it (no circle;
+//! `farm-studio look harness` draws them):
+//!
+//! 1. `place` (where the workspace and the package are), `source` (a
+//!    model's source lines), `verdict` (what a check found, as data);
+//! 2. `record` (the events of the execution running now), `book` (the
+//!    book's generated files, written or checked);
+//! 3. `sync` (the facades: loom's types recorded, std's plain), `render`
+//!    (a verdict as text, from a recorded trace);
+//! 4. `explore` (every execution as a tree, from recorded traces), then
+//!    `child` (a check in a child process);
+//! 5. `check` (runs a model under loom, using all of the above), then
+//!    `exercise` and `observe`, which run checks and models.
+//!
+//! `bench`, `watchdog` and `template` stand apart: they use none of these.
 
 pub mod bench;
 pub mod book;
@@ -21,14 +39,17 @@ pub mod exercise;
 pub mod explore;
 mod fingerprint;
 pub mod observe;
+mod place;
 mod record;
 mod render;
 mod source;
 pub mod sync;
 pub mod template;
+mod verdict;
 pub mod watchdog;
 
-pub use check::{Check, Explored, Failure, FailureKind, Verdict};
+pub use check::Check;
 pub use explore::{Exploration, outcome};
 pub use record::{Event, Object, Op, Trace};
 pub use render::{headline, render};
+pub use verdict::{Explored, Failure, FailureKind, Verdict};

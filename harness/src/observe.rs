@@ -369,7 +369,7 @@ fn first_line(text: &str) -> &str {
 
 /// One model's outcomes as `cargo xtask explore NN --real` prints them:
 /// loom's executions beside this machine's runs, an outcome a row.
-pub fn beside(loom: &crate::Exploration, observed: &Observation) -> String {
+pub fn beside(loom: &crate::explore::Exploration, observed: &Observation) -> String {
     let mut out = format!(
         "\n{} · on real threads: {} runs in {:.1} s\n",
         observed.title,
@@ -528,7 +528,7 @@ pub fn main(lab: &str, models: &[Model]) {
         let loom = loom_folder.as_ref().and_then(|folder| {
             let path = folder.join(format!("{}.json", crate::book::slug(model.title)));
             let text = std::fs::read_to_string(path).ok()?;
-            serde_json::from_str::<crate::Exploration>(&text).ok()
+            serde_json::from_str::<crate::explore::Exploration>(&text).ok()
         });
         if let Some(loom) = &loom {
             print!("{}", beside(loom, &observed));
@@ -564,11 +564,11 @@ pub fn main(lab: &str, models: &[Model]) {
 
 /// What the book keeps of loom's exploration of `lab`'s check `title`
 /// (`book/src/explore/<lab>/<slug>.json`, written by `cargo xtask traces`).
-pub fn loom_exploration(lab: &str, title: &str) -> Result<crate::Exploration, String> {
+pub fn loom_exploration(lab: &str, title: &str) -> Result<crate::explore::Exploration, String> {
     let relative = std::path::PathBuf::from("book/src/explore")
         .join(lab)
         .join(format!("{}.json", crate::book::slug(title)));
-    let path = crate::render::workspace_root().join(&relative);
+    let path = crate::place::workspace_root().join(&relative);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         format!(
             "{}: {e}: a model observed on real threads must be a check in the book \
@@ -589,7 +589,7 @@ pub fn loom_exploration(lab: &str, title: &str) -> Result<crate::Exploration, St
 /// threads in an outcome loom never produced: the two copies differ. An
 /// outcome loom did not reach because it stopped or was bounded is no
 /// contradiction; the tables mark it.
-pub fn disagreement(loom: &crate::Exploration, observed: &Observation) -> Option<String> {
+pub fn disagreement(loom: &crate::explore::Exploration, observed: &Observation) -> Option<String> {
     if loom.outcomes.iter().any(|o| o.failed) {
         return None;
     }
@@ -619,7 +619,7 @@ pub fn disagreement(loom: &crate::Exploration, observed: &Observation) -> Option
 /// The chapter's quotes from the reference run: for each model, loom's
 /// verdict and what real threads showed, between `ANCHOR: <slug>` lines so
 /// a chapter includes one model's paragraph.
-pub fn quotes(report: &Report, explorations: &[crate::Exploration]) -> String {
+pub fn quotes(report: &Report, explorations: &[crate::explore::Exploration]) -> String {
     let mut text = format!(
         "<!-- Written by `cargo xtask observed`'s test from {}.json \
          (the reference run); do not edit. -->\n",
@@ -716,7 +716,7 @@ pub const TEST_BUDGET: Budget = Budget {
 /// (`book/src/observed/<lab>.json`) has the same models, and the chapter's
 /// quotes made from it are current (`RACE_HARNESS_BOOK`, as for traces).
 pub fn check_lab(lab: &str, models: &[Model]) {
-    let explorations: Vec<crate::Exploration> = models
+    let explorations: Vec<crate::explore::Exploration> = models
         .iter()
         .map(|m| loom_exploration(lab, m.title).unwrap_or_else(|e| panic!("{e}")))
         .collect();
@@ -727,7 +727,7 @@ pub fn check_lab(lab: &str, models: &[Model]) {
         }
     }
     let relative = std::path::PathBuf::from("book/src/observed").join(format!("{lab}.json"));
-    let path = crate::render::workspace_root().join(&relative);
+    let path = crate::place::workspace_root().join(&relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e}: record the reference run with `cargo xtask observed`",
@@ -773,8 +773,8 @@ mod tests {
         seconds: 5.0,
     };
 
-    fn loom_said(outcomes: &[(&str, bool)]) -> crate::Exploration {
-        crate::Exploration {
+    fn loom_said(outcomes: &[(&str, bool)]) -> crate::explore::Exploration {
+        crate::explore::Exploration {
             lab: String::from("lab-00"),
             title: String::from("a check"),
             preemption_bound: None,
@@ -796,11 +796,11 @@ mod tests {
     }
 
     fn named_two() {
-        crate::outcome("count = 2");
+        crate::explore::outcome("count = 2");
     }
 
     fn fails_its_assertion() {
-        crate::outcome("count = 1");
+        crate::explore::outcome("count = 1");
         panic!("an update was lost");
     }
 
@@ -888,7 +888,7 @@ mod tests {
         let wrong = disagreement(&loom, &seen(&[("count = 3", false, 1)]));
         assert!(wrong.is_some_and(|w| w.contains("no execution of every interleaving")));
         // Within a bound, loom may not have reached it: no contradiction.
-        let bounded = crate::Exploration {
+        let bounded = crate::explore::Exploration {
             preemption_bound: Some(2),
             ..loom_said(&[("count = 2", false)])
         };
@@ -913,7 +913,7 @@ mod tests {
 
     #[test]
     fn a_bounded_pass_is_contradicted_by_a_real_failure() {
-        let bounded = crate::Exploration {
+        let bounded = crate::explore::Exploration {
             preemption_bound: Some(2),
             ..loom_said(&[("passed", false)])
         };

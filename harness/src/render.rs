@@ -1,11 +1,11 @@
 //! Printing a verdict: the failing interleaving as one column per thread,
 //! time going down, each step with its values and source line.
 
-use crate::check::{Explored, Failure, FailureKind, Verdict};
 use crate::record::{Event, Op, Trace};
 use crate::source::source_statement;
+use crate::verdict::{Explored, Failure, FailureKind, Verdict};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// `12 executions (preemption bound 2)`.
 pub(crate) fn explored_text(explored: &Explored) -> String {
@@ -728,20 +728,10 @@ fn short(file: &str, line: u32) -> String {
     format!("{name}:{line}")
 }
 
-/// The course's workspace root (the harness's own, fixed when the harness
-/// is compiled): where the book's files are. Not where a model's source
-/// is: see `source::source_path`.
-pub(crate) fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the harness lives in the workspace")
-        .to_path_buf()
-}
-
 #[cfg(test)]
 mod tests {
     use super::{headline, render};
-    use crate::check::{Explored, Verdict};
+    use crate::verdict::{Explored, Verdict};
 
     fn passed(preemption_bound: Option<usize>) -> Verdict {
         Verdict::Passed(Explored {
