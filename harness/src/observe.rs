@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 /// takes microseconds; two seconds is far beyond any scheduling delay.
 pub const STALL: Duration = Duration::from_secs(2);
 
-/// Hung runs after which a model stops: each leaves threads blocked for good.
+/// Hung runs after which a model stops, by default: each leaves threads
+/// blocked for good.
 pub const MAX_HANGS: u64 = 3;
 
 /// What loom calls a run where no thread can go on; a hung real run is
@@ -56,8 +57,12 @@ pub struct Wider {
 pub struct Budget {
     /// Runs at most.
     pub runs: u64,
-    /// Seconds at most (the wider version gets the same again).
+    /// Seconds at most (the wider version gets the same again), not
+    /// counting the waits that found a run hung.
     pub seconds: f64,
+    /// Hung runs at most: each leaves its threads blocked for good, and
+    /// costs [`STALL`] to find.
+    pub hangs: u64,
 }
 
 impl Budget {
@@ -65,6 +70,7 @@ impl Budget {
     pub const DEFAULT: Budget = Budget {
         runs: 100_000,
         seconds: 3.0,
+        hangs: MAX_HANGS,
     };
 }
 
@@ -215,8 +221,13 @@ fn observe_with_stall(title: &str, run: fn(), budget: Budget, stall: Duration) -
     let mut runs = 0u64;
     let mut hangs = 0u64;
     let mut stopped = None;
-    let over = |runs: u64| runs >= budget.runs || started.elapsed().as_secs_f64() >= budget.seconds;
-    'workers: while !over(runs) {
+    // The time budget counts the runs, not the waits that found a run hung
+    // (each `stall` long): a model that hangs often still gets its runs.
+    let over = |runs: u64, hangs: u64| {
+        let waited = stall.as_secs_f64() * hangs as f64;
+        runs >= budget.runs || started.elapsed().as_secs_f64() - waited >= budget.seconds
+    };
+    'workers: while !over(runs, hangs) {
         // One worker runs the model again and again and reports each run; a
         // run that hangs keeps its worker, and a new worker goes on.
         let (report, reports) = mpsc::channel::<(String, bool)>();
@@ -258,7 +269,7 @@ fn observe_with_stall(title: &str, run: fn(), budget: Budget, stall: Duration) -
                 Ok(ended) => {
                     *counts.entry(ended).or_default() += 1;
                     runs += 1;
-                    if over(runs) {
+                    if over(runs, hangs) {
                         go_on.store(false, Ordering::SeqCst);
                         // Its run in progress ends (and is counted) before
                         // the next model starts, so no two runs share the
@@ -289,7 +300,7 @@ fn observe_with_stall(title: &str, run: fn(), budget: Budget, stall: Duration) -
                     runs += 1;
                     hangs += 1;
                     *counts.entry((String::from(HUNG), true)).or_default() += 1;
-                    if hangs >= MAX_HANGS {
+                    if hangs >= budget.hangs {
                         stopped = Some(format!(
                             "stopped after {hangs} hung runs: each leaves its threads blocked for good"
                         ));
@@ -708,6 +719,8 @@ pub fn quotes(report: &Report, explorations: &[crate::explore::Exploration]) -> 
 pub const TEST_BUDGET: Budget = Budget {
     runs: 2_000,
     seconds: 0.5,
+    // One hang is as conclusive as three, and costs 2 s to find.
+    hangs: 1,
 };
 
 /// A lab's test of its real-thread runs: every model is a check in the
@@ -771,6 +784,7 @@ mod tests {
     const FEW: Budget = Budget {
         runs: 20,
         seconds: 5.0,
+        hangs: MAX_HANGS,
     };
 
     fn loom_said(outcomes: &[(&str, bool)]) -> crate::explore::Exploration {

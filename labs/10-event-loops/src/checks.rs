@@ -6,6 +6,7 @@
 //! which runs it under `loom::model::Builder`, once per class of equivalent
 //! interleavings within the check's bound, recording what each thread did.
 
+use super::handshake::{Doorbell, Handshake};
 use super::sync::{Arc, Condvar, Mutex, Named, thread};
 use crate::{Event, OneShot};
 use std::task::{Context, Poll, Wake, Waker};
@@ -147,3 +148,73 @@ pub fn receive_with_a_new_waker<C: OneShot>() {
     assert!(value == 42, "received {value}, not the 42 sent");
     sender.join().unwrap();
 }
+
+// ANCHOR: handshake_model
+/// The loop's doorbell under loom, which has no pipes: a condvar, and a
+/// flag that keeps a ring until the loop sleeps (as a byte waits in the pipe).
+pub struct CondvarDoorbell {
+    rung: Mutex<bool>,
+    bell: Condvar,
+}
+
+impl CondvarDoorbell {
+    /// Not rung.
+    pub fn new() -> Self {
+        Self {
+            rung: Mutex::new(false).named("doorbell"),
+            bell: Condvar::new().named("doorbell"),
+        }
+    }
+}
+
+impl Default for CondvarDoorbell {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Doorbell for CondvarDoorbell {
+    fn ring(&self) {
+        *self.rung.lock().unwrap() = true;
+        self.bell.notify_one();
+    }
+
+    fn sleep(&self, _until: Option<std::time::Instant>) {
+        let mut rung = self.rung.lock().unwrap();
+        while !*rung {
+            rung = self.bell.wait(rung).unwrap(); // asleep
+        }
+        *rung = false;
+    }
+}
+
+/// The loop has one task, pending; a waker on another thread makes it
+/// ready once. The loop must run it and finish: if it sleeps with the task
+/// in the queue and no ring coming, no thread can go on (a deadlock).
+pub fn one_wake_from_another_thread<H: Handshake + 'static>() {
+    thread::name_current("loop");
+    let shared = Arc::new((
+        H::new(),
+        CondvarDoorbell::new(),
+        Mutex::new(0u32).named("ready tasks"),
+    ));
+    let waker = {
+        let shared = Arc::clone(&shared);
+        thread::spawn(move || {
+            thread::name_current("waker");
+            shared.0.wake(&shared.1, || *shared.2.lock().unwrap() += 1);
+        })
+    };
+    loop {
+        // Run what is ready: here, the one task, which then finishes.
+        let ready = std::mem::take(&mut *shared.2.lock().unwrap());
+        if ready > 0 {
+            break;
+        }
+        shared
+            .0
+            .sleep_unless(&shared.1, || *shared.2.lock().unwrap() > 0, None);
+    }
+    waker.join().unwrap();
+}
+// ANCHOR_END: handshake_model

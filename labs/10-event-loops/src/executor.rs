@@ -6,6 +6,7 @@
 
 use crate::Event;
 use crate::on_std::fixed::RegisterThenCheck;
+use crate::on_std::handshake::{AnnounceThenCheck, Doorbell, Handshake};
 use rustix::event::{PollFd, PollFlags, poll};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -13,7 +14,7 @@ use std::future::Future;
 use std::io::{self, PipeReader, PipeWriter, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
@@ -31,12 +32,12 @@ struct Task {
 
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
-        self.loop_
-            .ready
-            .lock()
-            .unwrap()
-            .push_back(Arc::clone(&self));
-        self.loop_.poke();
+        let shared = &self.loop_;
+        // Into the ready queue first, then the loop woken if it sleeps:
+        // `handshake.rs` says why in this order, and loom checks it.
+        shared.handshake.wake(&shared.doorbell, || {
+            shared.ready.lock().unwrap().push_back(Arc::clone(&self));
+        });
     }
 }
 // ANCHOR_END: task
@@ -70,20 +71,17 @@ struct Shared {
     ready: Mutex<VecDeque<Arc<Task>>>,
     timers: Mutex<(BinaryHeap<Reverse<Timer>>, u64)>,
     live_tasks: AtomicUsize,
-    /// Whether the loop is (about to be) asleep in `poll`, and the pipe a
-    /// waker writes a byte into to wake it: the "self-pipe".
-    sleeping: AtomicBool,
-    wake_up: (Mutex<PipeReader>, Mutex<PipeWriter>),
+    /// Whether the loop is (about to be) asleep, checked by loom in
+    /// `handshake.rs`, and the pipe a waker rings it with.
+    handshake: AnnounceThenCheck,
+    doorbell: SelfPipe,
 }
 
-impl Shared {
-    /// Wakes the loop if it sleeps (or is about to): one byte in the pipe.
-    fn poke(&self) {
-        if self.sleeping.swap(false, Ordering::SeqCst) {
-            // Full (`WouldBlock`) means a wake-up is already pending.
-            let _ = self.wake_up.1.lock().unwrap().write(&[1]);
-        }
-    }
+/// The "self-pipe": a waker writes a byte, and the loop sleeps in `poll(2)`
+/// until there is one to read (or the next timer is due).
+struct SelfPipe {
+    reader: Mutex<PipeReader>,
+    writer: Mutex<PipeWriter>,
 }
 
 /// A handle to the loop, for tasks to spawn, sleep and hand off blocking
@@ -108,8 +106,11 @@ impl EventLoop {
             ready: Mutex::new(VecDeque::new()),
             timers: Mutex::new((BinaryHeap::new(), 0)),
             live_tasks: AtomicUsize::new(0),
-            sleeping: AtomicBool::new(false),
-            wake_up: (Mutex::new(reader), Mutex::new(writer)),
+            handshake: AnnounceThenCheck::new(),
+            doorbell: SelfPipe {
+                reader: Mutex::new(reader),
+                writer: Mutex::new(writer),
+            },
         };
         Ok(Self {
             handle: Handle(Arc::new(shared)),
@@ -146,16 +147,14 @@ impl EventLoop {
             if shared.live_tasks.load(Ordering::SeqCst) == 0 {
                 break;
             }
-            // Say we are going to sleep, then check once more: a waker that
-            // runs after this sees `sleeping` and writes to the pipe. The
-            // same register-then-check as `RegisterThenCheck`.
-            shared.sleeping.store(true, Ordering::SeqCst);
-            if !shared.ready.lock().unwrap().is_empty() {
-                shared.sleeping.store(false, Ordering::SeqCst);
-                continue;
-            }
-            // The tasks just run may have set new timers: look now.
-            sleep_in_poll(shared, next_timer(shared));
+            // Sleep until a waker rings or the next timer is due, unless a
+            // task became ready meanwhile (`AnnounceThenCheck` in
+            // `handshake.rs`: the order loom checks). The tasks just run
+            // may have set new timers: look now.
+            let has_work = || !shared.ready.lock().unwrap().is_empty();
+            shared
+                .handshake
+                .sleep_unless(&shared.doorbell, has_work, next_timer(shared));
         }
         let output = result.lock().unwrap().take();
         output.expect("main ran to completion")
@@ -204,18 +203,24 @@ fn next_timer(shared: &Shared) -> Option<Instant> {
 }
 
 // ANCHOR: sleep_in_poll
-/// Sleeps in `poll(2)` on the self-pipe until a waker writes to it or the
-/// next timer is due.
-fn sleep_in_poll(shared: &Shared, next_timer: Option<Instant>) {
-    let timeout = next_timer.map(|at| at.saturating_duration_since(Instant::now()));
-    let timeout = timeout.and_then(|t| rustix::event::Timespec::try_from(t).ok());
-    let mut reader = shared.wake_up.0.lock().unwrap();
-    let mut fds = [PollFd::new(&*reader, PollFlags::IN)];
-    let _ = poll(&mut fds, timeout.as_ref()); // EINTR: just loop again
-    if fds[0].revents().contains(PollFlags::IN) {
-        while let Ok(1..) = reader.read(&mut [0; 64]) {} // drain the wake-up bytes
+impl Doorbell for SelfPipe {
+    /// One byte in the pipe; full (`WouldBlock`) means a ring is pending.
+    fn ring(&self) {
+        let _ = self.writer.lock().unwrap().write(&[1]);
     }
-    shared.sleeping.store(false, Ordering::SeqCst);
+
+    /// Sleeps in `poll(2)` on the pipe until a waker writes to it or
+    /// `until` comes.
+    fn sleep(&self, until: Option<Instant>) {
+        let timeout = until.map(|at| at.saturating_duration_since(Instant::now()));
+        let timeout = timeout.and_then(|t| rustix::event::Timespec::try_from(t).ok());
+        let mut reader = self.reader.lock().unwrap();
+        let mut fds = [PollFd::new(&*reader, PollFlags::IN)];
+        let _ = poll(&mut fds, timeout.as_ref()); // EINTR: just loop again
+        if fds[0].revents().contains(PollFlags::IN) {
+            while let Ok(1..) = reader.read(&mut [0; 64]) {} // drain the rings
+        }
+    }
 }
 // ANCHOR_END: sleep_in_poll
 
@@ -318,6 +323,7 @@ pub async fn yield_now() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicBool;
 
     /// How long any of these tests may take: each takes milliseconds (the
     /// ten thousand timers, well under a second, even unoptimised), so a

@@ -5,7 +5,10 @@
 //!   queue, wakers, timers, and `poll(2)` to sleep in;
 //! - `racy.rs`: an event whose waker is registered after the readiness
 //!   check: a wakeup lost between the two;
-//! - `checks.rs`: the loom model, an executor reduced to poll, sleep, wake;
+//! - `checks.rs`: the loom models, an executor reduced to poll, sleep,
+//!   wake, and the loop's own sleep with a waker on another thread;
+//! - `handshake.rs`: how the loop sleeps and a waker wakes it, the right
+//!   order (`executor.rs` runs it) and the two wrong ones;
 //! - `fixed.rs`: register, then check again;
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `exercise.rs`: your turn, an async one-shot channel (`solution.rs` has
@@ -57,6 +60,29 @@ impl fmt::Debug for Registered {
         })
     }
 }
+
+/// Why the executor pins its futures (chapter 10, "Why the future is
+/// pinned"): an `async` block that borrows across an `.await` is not
+/// `Unpin`, so it cannot be used where `Unpin` is required...
+///
+#[doc = "```compile_fail,E0277"]
+#[doc = include_str!("../refused/unpin_self_borrow.rs")]
+#[doc = "```"]
+///
+/// ...and the same block, boxed and pinned, is accepted: `Pin<Box<F>>` is
+/// `Unpin` whatever `F` is, because moving the box never moves the future.
+///
+/// ```
+/// fn needs_unpin<F: std::future::Future + Unpin>(_future: F) {}
+///
+/// needs_unpin(Box::pin(async {
+///     let data = [1, 2, 3];
+///     let first = &data[0];
+///     std::future::ready(()).await;
+///     println!("{first}");
+/// }));
+/// ```
+pub mod refused {}
 
 pub mod on_loom;
 pub mod on_std;

@@ -17,5 +17,8 @@ pub mod exercise;
 #[path = "solution.rs"]
 pub mod solution;
 
+#[path = "handshake.rs"]
+pub mod handshake;
+
 #[path = "checks.rs"]
 pub mod checks;

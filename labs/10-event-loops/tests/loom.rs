@@ -4,8 +4,9 @@
 use harness::sync::loom::Mutex;
 use harness::sync::loom::atomic::{AtomicBool, Ordering};
 use harness::{Check, FailureKind};
-use lab_10::checks::{wait_for_an_event, wait_with_a_new_waker};
+use lab_10::checks::{one_wake_from_another_thread, wait_for_an_event, wait_with_a_new_waker};
 use lab_10::on_loom::fixed::RegisterThenCheck;
+use lab_10::on_loom::handshake::{AnnounceThenCheck, CheckThenAnnounce, PokeThenPush};
 use lab_10::on_loom::racy::CheckThenRegister;
 use lab_10::{Event, Registered};
 use std::task::{Context, Poll};
@@ -146,3 +147,54 @@ fn real_threads_agree_with_loom() {
     // are checked current.
     harness::observe::check_lab("lab-10", lab_10::observed::MODELS);
 }
+
+// ANCHOR: handshake_races
+#[test]
+fn a_loop_that_looks_before_it_announces_sleep_misses_a_wake() {
+    // Every interleaving of the loop and one waker on another thread.
+    let failure = Check::new("loop: check, then announce")
+        .every_interleaving()
+        .in_book()
+        .must_fail(one_wake_from_another_thread::<CheckThenAnnounce>);
+    assert_eq!(failure.kind, FailureKind::Deadlock, "{}", failure.message);
+    // The waker pushed its task and found `sleeping` still false, so it
+    // rang nothing; then the loop said it would sleep, and slept.
+    let printed = harness::render("lab-10", &harness::Verdict::Failed(failure));
+    assert!(
+        printed.contains("sleeping: swap(false, SeqCst) → false"),
+        "{printed}"
+    );
+    assert!(printed.contains("loop waits on doorbell"), "{printed}");
+}
+
+#[test]
+fn a_waker_that_rings_before_it_pushes_loses_its_task() {
+    let failure = Check::new("waker: ring, then push")
+        .every_interleaving()
+        .in_book()
+        .must_fail(one_wake_from_another_thread::<PokeThenPush>);
+    assert_eq!(failure.kind, FailureKind::Deadlock, "{}", failure.message);
+    // The ring woke the loop before the task was in the queue: the loop
+    // looked, found nothing, and went back to sleep for good.
+    let printed = harness::render("lab-10", &harness::Verdict::Failed(failure));
+    assert!(
+        printed.contains("sleeping: swap(false, SeqCst) → true"),
+        "{printed}"
+    );
+    assert_eq!(
+        printed.matches("doorbell: wait (unlocks doorbell)").count(),
+        2,
+        "{printed}"
+    );
+}
+// ANCHOR_END: handshake_races
+
+// ANCHOR: handshake_holds
+#[test]
+fn announcing_then_checking_and_pushing_then_ringing_never_lose_a_wake() {
+    Check::new("announce, then check; push, then ring")
+        .every_interleaving()
+        .in_book()
+        .must_pass(one_wake_from_another_thread::<AnnounceThenCheck>);
+}
+// ANCHOR_END: handshake_holds
