@@ -17,6 +17,9 @@ use crate::{Awaits, Booking, Cache};
 pub struct Runtime {
     busy: Mutex<bool>,
     free: Condvar,
+    /// Two workers instead of one: tasks run at once, as on tokio's
+    /// multi-thread runtime, and nothing waits for an `.await`.
+    two_workers: bool,
 }
 
 impl Default for Runtime {
@@ -26,16 +29,31 @@ impl Default for Runtime {
 }
 
 impl Runtime {
-    /// A runtime no task runs on yet.
+    /// A one-thread runtime no task runs on yet.
     pub fn new() -> Self {
         Self {
             busy: Mutex::new(false).named("runtime"),
             free: Condvar::new().named("runtime"),
+            two_workers: false,
+        }
+    }
+
+    /// tokio's multi-thread runtime with two workers, modelled: each of the
+    /// two tasks runs on a worker of its own, so they run at the same time,
+    /// between `.await`s too (as tokio's own loom tests put task bodies on
+    /// loom threads).
+    pub fn two_workers() -> Self {
+        Self {
+            two_workers: true,
+            ..Self::new()
         }
     }
 
     /// Waits for the runtime to be free, and takes it: this task runs.
     pub fn enter(&self) {
+        if self.two_workers {
+            return; // a worker of its own
+        }
         let mut busy = self.busy.lock().unwrap();
         while *busy {
             busy = self.free.wait(busy).unwrap();
@@ -45,6 +63,9 @@ impl Runtime {
 
     /// Hands the runtime over: this task stops running.
     pub fn leave(&self) {
+        if self.two_workers {
+            return;
+        }
         *self.busy.lock().unwrap() = false;
         self.free.notify_one();
     }
@@ -54,6 +75,11 @@ impl Runtime {
         self.leave();
         thread::yield_now();
         self.enter();
+    }
+
+    /// Whether this is the two-worker runtime.
+    pub fn has_two_workers(&self) -> bool {
+        self.two_workers
     }
 }
 // ANCHOR_END: runtime
@@ -96,7 +122,16 @@ pub fn spawn_task<T: Send + 'static>(
 /// Two tasks ask for the same key at once: both must get its value, and
 /// it must be loaded once.
 pub fn two_tasks_get_one_key<C: Cache>() {
-    let runtime = Arc::new(Runtime::new());
+    tasks_get_one_key::<C>(Runtime::new());
+}
+
+/// [`two_tasks_get_one_key`] on tokio's multi-thread runtime (two workers).
+pub fn two_tasks_on_two_workers_get_one_key<C: Cache>() {
+    tasks_get_one_key::<C>(Runtime::two_workers());
+}
+
+fn tasks_get_one_key<C: Cache>(runtime: Runtime) {
+    let runtime = Arc::new(runtime);
     let cache = Arc::new(C::new());
     let io = Arc::new(Io {
         runtime: Arc::clone(&runtime),
@@ -116,16 +151,40 @@ pub fn two_tasks_get_one_key<C: Cache>() {
 // ANCHOR_END: stampede_model
 
 // ANCHOR: booking_model
-/// Two tasks book the last seat at once: exactly one gets it.
+/// Two tasks book the last seat at once: exactly one gets it, and only the
+/// one that gets it pays (no one pays for a seat they did not get).
 pub fn two_tasks_book_the_last_seat<B: Booking>() {
-    let runtime = Arc::new(Runtime::new());
+    tasks_book_the_last_seat::<B>(Runtime::new());
+}
+
+/// [`two_tasks_book_the_last_seat`] on tokio's multi-thread runtime (two
+/// workers).
+pub fn two_tasks_on_two_workers_book_the_last_seat<B: Booking>() {
+    tasks_book_the_last_seat::<B>(Runtime::two_workers());
+}
+
+fn tasks_book_the_last_seat<B: Booking>(runtime: Runtime) {
+    let runtime = Arc::new(runtime);
     let show = Arc::new(B::new(1));
-    let book = {
+    let book = |name: &'static str| {
         let (show, runtime) = (Arc::clone(&show), Arc::clone(&runtime));
-        move || show.book(&|| runtime.await_point()) // paying: an `.await`
+        move || {
+            let paid = AtomicU64::new(0).named(&format!("{name} paid"));
+            let booked = show.book(&|| {
+                paid.fetch_add(1, Ordering::Relaxed);
+                runtime.await_point(); // paying: an `.await`
+            });
+            match (paid.load(Ordering::Relaxed), booked) {
+                (0, false) | (1, true) => {}
+                (1, false) => panic!("{name} paid for a seat it did not get"),
+                (0, true) => panic!("{name} got a seat it did not pay for"),
+                (paid, _) => panic!("{name} paid {paid} times"),
+            }
+            booked
+        }
     };
-    let a = spawn_task(&runtime, "task A", book.clone());
-    let b = spawn_task(&runtime, "task B", book);
+    let a = spawn_task(&runtime, "task A", book("task A"));
+    let b = spawn_task(&runtime, "task B", book("task B"));
     let (a, b) = (a.join().unwrap(), b.join().unwrap());
     let left = show.seats_left();
     assert!(

@@ -62,6 +62,40 @@ fn the_exercise_check_fails_holding_the_lock_across_the_payment() {
     );
 }
 
+/// A wrong answer that never overbooks: check, pay, then check again and
+/// take in one critical section. The task that finds the seat gone has
+/// paid for it: the model counts payments.
+struct ChecksAgainAfterPaying(Mutex<i64>);
+
+impl Booking for ChecksAgainAfterPaying {
+    fn new(seats: i64) -> Self {
+        Self(Mutex::new(seats))
+    }
+    fn book(&self, pay: &(dyn Fn() + Sync)) -> bool {
+        if *self.0.lock().unwrap() == 0 {
+            return false;
+        }
+        pay();
+        let mut seats = self.0.lock().unwrap();
+        if *seats == 0 {
+            return false; // gone while paying, and paid for
+        }
+        *seats -= 1;
+        true
+    }
+    fn seats_left(&self) -> i64 {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[test]
+fn the_exercise_check_fails_checking_again_after_paying() {
+    exercise().prove_wrong_answer_fails(
+        "checking again after paying",
+        two_tasks_book_the_last_seat::<ChecksAgainAfterPaying>,
+    );
+}
+
 /// The solution's show is a whole `Booking`: its `seats_left` must count.
 #[test]
 fn the_reference_solutions_show_counts_its_seats() {
