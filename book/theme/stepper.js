@@ -292,6 +292,14 @@
         const challenge = (box.getAttribute("data-challenge") || "").trim();
         box.textContent = "";
         box.classList.add("stepper-on");
+        // Inside a widget no arrow key leaves the page: mdBook's
+        // next/previous chapter listens on the document, and would take a
+        // keyboard user out of the game (a field's caret still moves).
+        box.addEventListener("keydown", (e) => {
+            if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+                e.stopPropagation();
+            }
+        });
         const note = h("p", {class: "stepper-live", role: "status"}, "Loading the executions loom ran…");
         box.append(note);
         const failed = (why) => {

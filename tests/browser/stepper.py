@@ -297,6 +297,20 @@ def run(browser, base, book):
     play_scheduler(page, racy, data, by_keyboard=True)
     ok("the scheduler, by keyboard (arrow keys, Enter, number keys), reaches it too")
 
+    # No arrow key inside a widget leaves the page, wherever the focus is:
+    # mdBook's next/previous chapter must not take the learner away.
+    for tab, name in (("Step", "Restart"), ("Step", "◀ Back"), ("Step", "Next step ▶"),
+                      ("Be the scheduler", "Restart"), ("Be the scheduler", "◀ Back")):
+        racy.get_by_role("tab", name=tab).click()
+        panel = racy.locator(".stepper-panel:not([hidden])")
+        control = panel.get_by_role("button", name=name)
+        control.focus()
+        for key in ("ArrowRight", "ArrowLeft"):
+            page.keyboard.press(key)
+            page.wait_for_timeout(300)  # time for mdBook to change chapter, were it told to
+            check(page.url.endswith(CHAPTER), f"{key} on {tab}'s {name!r} left the page for {page.url}")
+    ok("no arrow key on a widget's buttons leaves the page for another chapter")
+
     predict(page, racy, data)
     ok("predict mode hides each value read until guessed: right, wrong and revealed")
 
