@@ -61,3 +61,4 @@ pub mod cancel;
 pub use on_loom::checks;
 pub mod echo;
 pub mod observed;
+pub mod shutdown;

@@ -3,11 +3,15 @@
 //! - `lab-11 serve --model threads|tasks|bare`: an echo server on 127.0.0.1;
 //! - `lab-11 c10k`: starts each server in a process of its own, opens 100,
 //!   1,000 and 10,000 idle connections to it, and prints, side by side,
-//!   the server's memory per connection and echo latency across them.
+//!   the server's memory per connection and echo latency across them;
+//! - `lab-11 serve-until-signal`: a server of `work <ms>` requests that
+//!   shuts down gracefully on SIGTERM or Ctrl-C (`--abrupt`: the way that
+//!   cuts the requests in flight).
 
 use clap::{Parser, Subcommand};
 use lab_11::c10k::{Model, c10k, serve};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +40,17 @@ enum Commands {
         #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..))]
         round_trips: u32,
     },
+    /// Serves `work <ms>` requests on 127.0.0.1 (prints the address) until
+    /// SIGTERM or Ctrl-C, then stops accepting and lets the requests in
+    /// flight finish; prints how many were answered and cut.
+    ServeUntilSignal {
+        /// How long the requests in flight may take to finish, in ms.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+        grace_ms: u64,
+        /// Shut down the way that cuts requests: drop the connections.
+        #[arg(long)]
+        abrupt: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -45,6 +60,10 @@ fn main() -> ExitCode {
             connections,
             round_trips,
         } => c10k(&connections, round_trips as usize),
+        Commands::ServeUntilSignal { grace_ms, abrupt } => {
+            lab_11::shutdown::serve_until_signal(Duration::from_millis(grace_ms), abrupt)
+                .map_err(std::io::Error::other)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
