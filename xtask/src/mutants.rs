@@ -36,7 +36,13 @@ fn protocol_files(lab: &str) -> &'static [&'static str] {
         "08" => &["model.rs"],
         "09" => &["pools.rs", "ledger.rs", "fs.rs"],
         "10" => &["executor.rs", "handshake.rs"],
-        "11" => &["cache.rs", "cancel.rs", "shutdown.rs"],
+        "11" => &[
+            "cache.rs",
+            "cancel.rs",
+            "shutdown.rs",
+            "select_loop.rs",
+            "structured.rs",
+        ],
         "12" => &["store.rs"],
         _ => &[],
     }

@@ -61,4 +61,6 @@ pub mod cancel;
 pub use on_loom::checks;
 pub mod echo;
 pub mod observed;
+pub mod select_loop;
 pub mod shutdown;
+pub mod structured;

@@ -1,0 +1,102 @@
+//! tokio's production patterns, each with its wrong version: the wrong one
+//! must fail the check the right one passes. On tokio's paused clock
+//! (`start_paused`): time jumps to the next timer, so every run schedules
+//! the same way, and no test waits for real time.
+
+use lab_11::select_loop::{Read, read_frames, read_frames_losing_bytes};
+use lab_11::structured::{POISON, sum_ignoring_failures, sum_in_join_set};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+const TICK: Duration = Duration::from_millis(100);
+
+/// Frames 1, 2 and 3, with frame 2 sent in two halves 150 ms apart: a
+/// heartbeat tick (every 100 ms) falls between the halves.
+async fn frames_with_a_pause<F, Fut>(reader: F) -> Read
+where
+    F: FnOnce(tokio::io::DuplexStream) -> Fut,
+    Fut: std::future::Future<Output = Read>,
+{
+    let (mut writer, input) = tokio::io::duplex(64);
+    let sender = tokio::spawn(async move {
+        writer.write_all(&1u64.to_be_bytes()).await.unwrap();
+        let two = 2u64.to_be_bytes();
+        writer.write_all(&two[..4]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        writer.write_all(&two[4..]).await.unwrap();
+        writer.write_all(&3u64.to_be_bytes()).await.unwrap();
+        // Dropped here: the reader sees the end of the input.
+    });
+    let read = reader(input).await;
+    sender.await.unwrap();
+    read
+}
+
+// ANCHOR: select_test
+#[tokio::test(start_paused = true)]
+async fn a_select_loop_keeping_its_partial_frame_reads_every_frame() {
+    let read = frames_with_a_pause(|input| read_frames(input, TICK)).await;
+    assert_eq!(read.frames, [1, 2, 3]);
+    assert!(read.heartbeats >= 2, "{read:?}"); // ticks at 0 and 100 ms at least
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_select_loop_around_read_exact_loses_half_a_frame_at_a_tick() {
+    let read = frames_with_a_pause(|input| read_frames_losing_bytes(input, TICK)).await;
+    // Frame 2's first half went with the dropped `read_exact`: what follows
+    // is read out of step, and frame 3 never comes out whole.
+    assert_eq!(read.frames[0], 1, "{read:?}");
+    assert_ne!(read.frames, [1, 2, 3], "the tick lost nothing: {read:?}");
+    assert!(!read.frames.contains(&3), "{read:?}");
+}
+// ANCHOR_END: select_test
+
+/// Three parts: a fast one, a poisoned one, and a slow one (10 s).
+fn parts() -> Vec<(Vec<u64>, Duration)> {
+    vec![
+        (vec![1, 2], Duration::from_millis(10)),
+        (vec![POISON], Duration::from_millis(20)),
+        (vec![100], Duration::from_secs(10)),
+    ]
+}
+
+// ANCHOR: join_set_test
+#[tokio::test(start_paused = true)]
+async fn a_join_set_surfaces_the_panic_and_leaves_no_task_running() {
+    let finished = Arc::new(AtomicU64::new(0));
+    let summed = sum_in_join_set(parts(), Arc::clone(&finished)).await;
+    let error = summed.expect_err("a poisoned part must fail the sum");
+    assert!(error.contains("poison"), "{error}");
+    // Long after the slow part would have finished: it was aborted.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        finished.load(Ordering::Relaxed),
+        1,
+        "a task outlived its owner"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn ignoring_a_failed_handle_hides_the_panic_and_leaves_a_task_running() {
+    let finished = Arc::new(AtomicU64::new(0));
+    let summed = sum_ignoring_failures(parts(), Arc::clone(&finished)).await;
+    // The sum looks fine and is wrong: the poisoned part vanished...
+    assert_eq!(summed, Ok(3));
+    // ...and the slow part, still running, finishes after its owner returned.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(finished.load(Ordering::Relaxed), 2);
+}
+// ANCHOR_END: join_set_test
+
+#[tokio::test(start_paused = true)]
+async fn a_join_set_with_no_failure_sums_every_part() {
+    let finished = Arc::new(AtomicU64::new(0));
+    let parts = vec![
+        (vec![1, 2], Duration::from_millis(10)),
+        (vec![100], Duration::from_secs(10)),
+    ];
+    assert_eq!(sum_in_join_set(parts, Arc::clone(&finished)).await, Ok(103));
+    assert_eq!(finished.load(Ordering::Relaxed), 2);
+}
