@@ -55,6 +55,7 @@ pub trait Booking: Send + Sync + 'static {
 pub mod on_loom;
 pub mod on_std;
 
+pub mod backpressure;
 pub mod c10k;
 pub mod cache;
 pub mod cancel;

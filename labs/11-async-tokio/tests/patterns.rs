@@ -100,3 +100,16 @@ async fn a_join_set_with_no_failure_sums_every_part() {
     assert_eq!(sum_in_join_set(parts, Arc::clone(&finished)).await, Ok(103));
     assert_eq!(finished.load(Ordering::Relaxed), 2);
 }
+
+// ANCHOR: backpressure_test
+#[tokio::test]
+async fn a_bounded_channel_holds_its_capacity_at_most_and_an_unbounded_one_everything() {
+    use lab_11::backpressure::{bounded, unbounded};
+    // On the current-thread runtime of `#[tokio::test]`, exactly.
+    let flooded = unbounded(2_000, 16, 1).await;
+    assert_eq!((flooded.peak_messages, flooded.handled), (2_000, 2_000));
+    let paced = bounded(2_000, 16, 1, 8).await;
+    assert_eq!(paced.handled, 2_000);
+    assert!(paced.peak_messages <= 8, "{paced:?}");
+}
+// ANCHOR_END: backpressure_test

@@ -4,6 +4,8 @@
 //! - `lab-11 c10k`: starts each server in a process of its own, opens 100,
 //!   1,000 and 10,000 idle connections to it, and prints, side by side,
 //!   the server's memory per connection and echo latency across them;
+//! - `lab-11 backpressure`: an unbounded channel's memory under a fast
+//!   producer, beside a bounded one's;
 //! - `lab-11 serve-until-signal`: a server of `work <ms>` requests that
 //!   shuts down gracefully on SIGTERM or Ctrl-C (`--abrupt`: the way that
 //!   cuts the requests in flight).
@@ -40,6 +42,16 @@ enum Commands {
         #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..))]
         round_trips: u32,
     },
+    /// An unbounded channel's memory under a fast producer, beside a
+    /// bounded one's: each run a process of its own.
+    Backpressure {
+        /// Runs of each channel (1 to 20).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+        runs: u32,
+        /// One run of one channel, printed for the comparison to read.
+        #[arg(long, hide = true)]
+        only: Option<String>,
+    },
     /// Serves `work <ms>` requests on 127.0.0.1 (prints the address) until
     /// SIGTERM or Ctrl-C, then stops accepting and lets the requests in
     /// flight finish; prints how many were answered and cut.
@@ -60,6 +72,11 @@ fn main() -> ExitCode {
             connections,
             round_trips,
         } => c10k(&connections, round_trips as usize),
+        Commands::Backpressure { runs, only } => match only {
+            Some(kind) => lab_11::backpressure::run_one(&kind),
+            None => lab_11::backpressure::compare(runs),
+        }
+        .map_err(std::io::Error::other),
         Commands::ServeUntilSignal { grace_ms, abrupt } => {
             lab_11::shutdown::serve_until_signal(Duration::from_millis(grace_ms), abrupt)
                 .map_err(std::io::Error::other)
