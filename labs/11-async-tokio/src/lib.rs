@@ -61,6 +61,7 @@ pub mod cache;
 pub mod cancel;
 pub use on_loom::checks;
 pub mod echo;
+pub mod fan_out;
 pub mod observed;
 pub mod select_loop;
 pub mod shutdown;

@@ -113,3 +113,45 @@ async fn a_bounded_channel_holds_its_capacity_at_most_and_an_unbounded_one_every
     assert!(paced.peak_messages <= 8, "{paced:?}");
 }
 // ANCHOR_END: backpressure_test
+
+// ANCHOR: fan_out_test
+/// Ten messages sent on a channel that keeps four, before the receiver
+/// runs; then the sender is dropped.
+async fn ten_messages_to_a_slow_receiver<F, Fut>(receive: F) -> lab_11::fan_out::Seen
+where
+    F: FnOnce(tokio::sync::broadcast::Receiver<u64>) -> Fut,
+    Fut: std::future::Future<Output = lab_11::fan_out::Seen>,
+{
+    let (sender, receiver) = tokio::sync::broadcast::channel(4);
+    for message in 0..10 {
+        sender.send(message).unwrap();
+    }
+    drop(sender);
+    receive(receiver).await
+}
+
+#[tokio::test]
+async fn a_receiver_that_lags_is_told_what_it_missed_and_reads_on() {
+    let seen = ten_messages_to_a_slow_receiver(lab_11::fan_out::receive_through_lags).await;
+    assert_eq!(seen.skipped, 6);
+    assert_eq!(seen.received, [6, 7, 8, 9]);
+}
+
+#[tokio::test]
+async fn a_receiver_that_stops_at_an_error_stops_at_its_first_lag() {
+    let seen = ten_messages_to_a_slow_receiver(lab_11::fan_out::receive_until_an_error).await;
+    // Four messages were still there to read: it read none.
+    assert_eq!(seen.received, [] as [u64; 0]);
+}
+
+#[tokio::test]
+async fn a_watch_receiver_applies_the_latest_configuration_and_skips_the_rest() {
+    let (sender, receiver) = tokio::sync::watch::channel(1);
+    let applying = tokio::spawn(lab_11::fan_out::apply_configurations(receiver));
+    tokio::task::yield_now().await; // it applies 1, and is busy with it
+    sender.send(2).unwrap();
+    sender.send(3).unwrap(); // 2 is replaced before it is looked at
+    drop(sender);
+    assert_eq!(applying.await.unwrap(), [1, 3]);
+}
+// ANCHOR_END: fan_out_test
