@@ -42,6 +42,8 @@ fn protocol_files(lab: &str) -> &'static [&'static str] {
             "shutdown.rs",
             "select_loop.rs",
             "structured.rs",
+            "backpressure.rs",
+            "fan_out.rs",
         ],
         "12" => &["store.rs"],
         _ => &[],
