@@ -44,6 +44,7 @@ fn protocol_files(lab: &str) -> &'static [&'static str] {
             "structured.rs",
             "backpressure.rs",
             "fan_out.rs",
+            "bridging.rs",
         ],
         "12" => &["store.rs"],
         _ => &[],

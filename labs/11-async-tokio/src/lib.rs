@@ -56,6 +56,7 @@ pub mod on_loom;
 pub mod on_std;
 
 pub mod backpressure;
+pub mod bridging;
 pub mod c10k;
 pub mod cache;
 pub mod cancel;

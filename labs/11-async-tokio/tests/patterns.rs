@@ -155,3 +155,82 @@ async fn a_watch_receiver_applies_the_latest_configuration_and_skips_the_rest() 
     assert_eq!(applying.await.unwrap(), [1, 3]);
 }
 // ANCHOR_END: fan_out_test
+
+// ANCHOR: bridging_test
+/// 64 blocking calls that can only return once all 64 run at once (each
+/// waits at a barrier of 64): they return, so the pool grew to 64 threads.
+#[test]
+fn a_burst_of_blocking_calls_grows_the_pool_to_a_thread_per_call() {
+    use lab_11::bridging::{Running, all_at_once};
+    let peak = harness::watchdog::within(
+        Duration::from_secs(60),
+        "64 blocking calls waiting for each other: the pool did not grow to 64 threads",
+        || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let barrier = Arc::new(std::sync::Barrier::new(64));
+            let calls: Vec<Box<dyn FnOnce() -> u32 + Send>> = (0..64u32)
+                .map(|n| {
+                    let barrier = Arc::clone(&barrier);
+                    Box::new(move || {
+                        barrier.wait();
+                        n
+                    }) as Box<dyn FnOnce() -> u32 + Send>
+                })
+                .collect();
+            let running = Arc::new(Running::default());
+            let outputs = runtime.block_on(all_at_once(calls, Arc::clone(&running)));
+            assert_eq!(outputs, (0..64u32).collect::<Vec<_>>());
+            running.peak()
+        },
+    );
+    assert_eq!(peak, 64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_semaphore_bounds_the_blocking_calls_running_at_once() {
+    use lab_11::bridging::{Running, at_most};
+    let calls: Vec<Box<dyn FnOnce() -> u32 + Send>> = (0..64u32)
+        .map(|n| {
+            Box::new(move || {
+                std::thread::sleep(Duration::from_millis(1)); // blocking work
+                n
+            }) as Box<dyn FnOnce() -> u32 + Send>
+        })
+        .collect();
+    let running = Arc::new(Running::default());
+    let outputs = at_most(4, calls, Arc::clone(&running)).await;
+    assert_eq!(outputs, (0..64u32).collect::<Vec<_>>());
+    assert!(running.peak() <= 4, "{} ran at once", running.peak());
+}
+
+#[test]
+fn block_on_answers_from_a_thread_of_its_own_and_panics_inside_a_task() {
+    use lab_11::bridging::answer_from_sync_code;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let handle = runtime.handle().clone();
+    // Right: from a plain thread, and from the blocking pool.
+    let from_thread = std::thread::spawn(move || answer_from_sync_code(&handle));
+    assert_eq!(from_thread.join().unwrap(), 42);
+    let from_pool = runtime.block_on(async {
+        tokio::task::spawn_blocking(|| answer_from_sync_code(&tokio::runtime::Handle::current()))
+            .await
+    });
+    assert_eq!(from_pool.unwrap(), 42);
+    // Wrong: from a task, it would block the worker the future needs.
+    let inside = runtime.block_on(async {
+        tokio::spawn(async { answer_from_sync_code(&tokio::runtime::Handle::current()) }).await
+    });
+    let panic = inside
+        .expect_err("block_on inside a task must panic")
+        .into_panic();
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(
+        message.contains("Cannot start a runtime from within a runtime"),
+        "{message}"
+    );
+}
+// ANCHOR_END: bridging_test
