@@ -45,6 +45,7 @@ fn protocol_files(lab: &str) -> &'static [&'static str] {
             "backpressure.rs",
             "fan_out.rs",
             "bridging.rs",
+            "stuck.rs",
         ],
         "12" => &["store.rs"],
         _ => &[],

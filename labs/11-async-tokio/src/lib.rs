@@ -67,3 +67,4 @@ pub mod observed;
 pub mod select_loop;
 pub mod shutdown;
 pub mod structured;
+pub mod stuck;

@@ -234,3 +234,40 @@ fn block_on_answers_from_a_thread_of_its_own_and_panics_inside_a_task() {
     );
 }
 // ANCHOR_END: bridging_test
+
+// ANCHOR: stuck_test
+/// Runs `task` on a two-worker runtime watched by the monitor (sampling
+/// every 20 ms, patience 200 ms); returns what the monitor reported.
+fn watched(
+    task: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Vec<lab_11::stuck::Held> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let monitor = lab_11::stuck::watch_workers(
+        runtime.handle().clone(),
+        Duration::from_millis(20),
+        Duration::from_millis(200),
+        Arc::clone(&stop),
+    );
+    runtime.block_on(async { tokio::spawn(task).await.unwrap() });
+    stop.store(true, Ordering::Relaxed);
+    monitor.join().unwrap()
+}
+
+#[test]
+fn a_blocking_call_in_a_task_is_seen_holding_its_worker() {
+    // 1.5 s of blocking against a patience of 200 ms.
+    let held = watched(async { std::thread::sleep(Duration::from_millis(1_500)) });
+    assert!(!held.is_empty(), "the blocked worker was not reported");
+}
+
+#[test]
+fn awaiting_as_long_holds_no_worker() {
+    let held = watched(async { tokio::time::sleep(Duration::from_millis(1_500)).await });
+    assert_eq!(held, []);
+}
+// ANCHOR_END: stuck_test
