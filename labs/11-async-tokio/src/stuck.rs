@@ -49,7 +49,7 @@ pub fn watch_workers(
                     (*count, *since, *reported) = (now, Instant::now(), false);
                     continue;
                 }
-                let active = now % 2 == 0;
+                let active = now.is_multiple_of(2); // even: not parked
                 let stretch = since.elapsed();
                 if active && stretch >= patience && !*reported {
                     *reported = true;
