@@ -313,3 +313,15 @@ fn every_stepper_of_a_lab_with_a_reference_run_shows_it_and_every_run_is_quoted(
         "every lab with a reference run on real threads quotes it in its chapter"
     );
 }
+
+#[test]
+fn the_book_loads_no_web_font() {
+    // mdBook's stock theme loads about 340 KB of fonts on every page; the
+    // book's own fonts.css replaces it with nothing (system fonts), so a
+    // page on a phone loads none (issue 27).
+    let css = read(&root().join("book/theme/fonts/fonts.css"));
+    assert!(
+        !css.contains("@font-face") && !css.contains("url("),
+        "book/theme/fonts/fonts.css loads a font: {css}"
+    );
+}

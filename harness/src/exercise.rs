@@ -63,11 +63,15 @@ impl Exercise {
         self.check("the starter").in_book().quiet().must_fail(model);
     }
 
-    /// Proves the reference solution passes the check.
+    /// Proves the reference solution passes the check. Titled after the
+    /// model (`the reference solution, increments`), so that a lab that
+    /// proves it on two models records two explorations, not one twice.
     pub fn prove_solution_passes<F: Fn() + Send + Sync + 'static>(&self, model: F) {
-        self.check("the reference solution")
-            .quiet()
-            .must_pass(model);
+        let title = match model_name::<F>() {
+            Some(name) => format!("the reference solution, {name}"),
+            None => String::from("the reference solution"),
+        };
+        self.check(&title).quiet().must_pass(model);
     }
 
     /// Proves the check catches a plausible wrong answer, named `what`: loom

@@ -684,7 +684,7 @@ pub fn quotes(report: &Report, explorations: &[crate::explore::Exploration]) -> 
             )
         };
         text.push_str(&format!(
-            "**Possible and observed, “{}”.** In the model, {loom_says}; on the reference \
+            "**Loom and real threads, “{}”.** In the model, {loom_says}; on the reference \
              machine ({}), {real_says}",
             observed.title,
             report.machine.describe(),

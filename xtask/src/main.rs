@@ -249,8 +249,18 @@ fn shown(command: &Command) -> String {
             .to_string_lossy()
             .into_owned(),
     );
-    words.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+    words.extend(command.get_args().map(|a| quoted(&a.to_string_lossy())));
     words.join(" ")
+}
+
+/// An argument as a shell reads it back: quoted if it holds a space or a
+/// quote (`--only 'ring, then push'`), so a printed command can be pasted.
+fn quoted(word: &str) -> String {
+    if word.is_empty() || word.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    } else {
+        word.to_string()
+    }
 }
 
 /// The version `MDBOOK_VERSION` names.
@@ -442,4 +452,17 @@ fn exercise(root: &Path, lab: &str) -> Result<(), String> {
         .map_err(|_| {
             String::from("not yet: above is an interleaving in which your code fails. Edit the file and run this again.")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn a_printed_argument_with_a_space_or_a_quote_is_quoted_for_the_shell() {
+        assert_eq!(quoted("--only"), "--only");
+        assert_eq!(quoted("ring, then push"), "'ring, then push'");
+        assert_eq!(quoted("it's"), "'it'\\''s'");
+        assert_eq!(quoted(""), "''");
+    }
 }

@@ -31,7 +31,7 @@ fn your_parent_reports_a_child_that_stops_reading() {
 
 #[test]
 fn the_reference_solution_passes_the_stops_reading_check() {
-    exercise().prove_solution_passes(|| feed_a_child_that_stops_reading(solution::communicate));
+    exercise().prove_solution_passes(feed_a_child_that_stops_reading_with_the_solution);
 }
 
 #[test]
@@ -41,7 +41,7 @@ fn the_starter_fails_the_exercise_check() {
 
 #[test]
 fn the_reference_solution_passes_the_exercise_check() {
-    exercise().prove_solution_passes(|| feed_a_filter(solution::communicate));
+    exercise().prove_solution_passes(feed_a_filter_with_the_solution);
 }
 
 /// A wrong answer: the input is written on a thread, but that thread is
@@ -115,4 +115,14 @@ fn the_stops_reading_check_fails_a_writer_whose_error_is_ignored() {
     exercise().prove_wrong_answer_fails("the writer's error ignored", || {
         feed_a_child_that_stops_reading(drops_the_writers_error)
     });
+}
+
+// Named functions, not closures: each proof of the solution is then
+// recorded under its own title (`the reference solution, <function>`).
+fn feed_a_child_that_stops_reading_with_the_solution() {
+    feed_a_child_that_stops_reading(solution::communicate);
+}
+
+fn feed_a_filter_with_the_solution() {
+    feed_a_filter(solution::communicate);
 }

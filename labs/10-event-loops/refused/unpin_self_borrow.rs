@@ -1,8 +1,9 @@
 // An `async` block that borrows one of its own variables across an
 // `.await` holds a pointer into itself: moved after its first poll, the
-// pointer would dangle. So it is not `Unpin`, and this does not compile.
-// `cargo test -p lab-10 --doc` checks that it does not, and that the
-// same future, boxed and pinned, is accepted.
+// pointer would dangle. That is why no `async` block is `Unpin` (the
+// compiler treats every one as if it held such a borrow; this one does),
+// and this does not compile. `cargo test -p lab-10 --doc` checks that it
+// does not, and that the same future, boxed and pinned, is accepted.
 
 fn needs_unpin<F: std::future::Future + Unpin>(_future: F) {}
 

@@ -158,10 +158,13 @@ pub fn run_one(kind: &str) -> Result<(), String> {
 /// by side, the median and (lowest–highest) of the runs.
 pub fn compare(runs: u32) -> Result<(), String> {
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let th = harness::observe::thousands;
     println!(
-        "A producer sends {MESSAGES} messages of {SIZE} bytes as fast as it can; the consumer \
+        "A producer sends {} messages of {SIZE} bytes as fast as it can; the consumer \
          checksums each {WORK} times. Each run is a process of its own, on a current-thread \
-         runtime; {runs} runs each.\n"
+         runtime; {runs} run{} of each.\n",
+        th(MESSAGES),
+        if runs == 1 { "" } else { "s" }
     );
     println!(
         "{:<22} {:>16} {:>14} {:>30}",
@@ -204,16 +207,22 @@ pub fn compare(runs: u32) -> Result<(), String> {
         resident.sort_unstable();
         let median = resident[resident.len() / 2];
         medians.push(median);
+        let spread = if runs == 1 {
+            th(median)
+        } else {
+            format!(
+                "{} ({}–{})",
+                th(median),
+                th(resident[0]),
+                th(resident[resident.len() - 1])
+            )
+        };
         println!(
             "{:<22} {:>16} {:>14} {:>30}",
             label,
-            peak.0,
-            peak.1,
-            format!(
-                "{median} ({}–{})",
-                resident[0],
-                resident[resident.len() - 1]
-            )
+            th(peak.0),
+            th(peak.1),
+            spread
         );
     }
     println!(

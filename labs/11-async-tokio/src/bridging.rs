@@ -70,8 +70,14 @@ pub async fn at_most<T: Send + 'static>(
         .map(|call| {
             let (permits, running) = (Arc::clone(&permits), Arc::clone(&running));
             tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await.expect("never closed");
-                tokio::task::spawn_blocking(move || running.count(call)).await
+                let permit = permits.acquire_owned().await.expect("never closed");
+                // The permit goes with the call: if this task is aborted,
+                // the call still holds it until it ends.
+                tokio::task::spawn_blocking(move || {
+                    let _permit = permit;
+                    running.count(call)
+                })
+                .await
             })
         })
         .collect();

@@ -43,8 +43,14 @@ fn parse(line: &str) -> Result<u64, String> {
 
 // ANCHOR: connection
 /// Serves one connection until the client closes it, or until shutdown
-/// is asked *between* requests: a request already read is always answered.
-async fn connection(stream: TcpStream, shutdown: CancellationToken, answered: Arc<AtomicU64>) {
+/// is asked *between* requests: a request already read is answered, unless
+/// `cut_off` says the grace period is over.
+async fn connection(
+    stream: TcpStream,
+    shutdown: CancellationToken,
+    cut_off: CancellationToken,
+    answered: Arc<AtomicU64>,
+) {
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader).lines();
     loop {
@@ -75,7 +81,10 @@ async fn connection(stream: TcpStream, shutdown: CancellationToken, answered: Ar
         if writer.write_all(b"started\n").await.is_err() {
             return;
         }
-        tokio::time::sleep(Duration::from_millis(ms)).await; // the work
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(ms)) => {} // the work
+            _ = cut_off.cancelled() => return, // the grace is over: cut
+        }
         if writer
             .write_all(format!("done {ms}\n").as_bytes())
             .await
@@ -98,13 +107,15 @@ pub async fn serve_gracefully(
     grace: Duration,
 ) -> Stopped {
     let answered = Arc::new(AtomicU64::new(0));
+    let cut_off = CancellationToken::new();
     let connections = TaskTracker::new();
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
-                    connections.spawn(connection(stream, shutdown.clone(), Arc::clone(&answered)));
+                    let (shutdown, cut_off) = (shutdown.clone(), cut_off.clone());
+                    connections.spawn(connection(stream, shutdown, cut_off, Arc::clone(&answered)));
                 }
                 // An accept error (out of file descriptors) is this
                 // client's: the server goes on.
@@ -114,13 +125,18 @@ pub async fn serve_gracefully(
     drop(listener); // new clients are refused from here
     connections.close(); // no more will be spawned: `wait` can end
     let finished = tokio::time::timeout(grace, connections.wait()).await;
+    let cut = if finished.is_ok() {
+        0
+    } else {
+        // The grace is over: cut the rest, and wait for them to go.
+        let late = connections.len() as u64;
+        cut_off.cancel();
+        connections.wait().await;
+        late
+    };
     Stopped {
         answered: answered.load(Ordering::Relaxed),
-        cut: if finished.is_ok() {
-            0
-        } else {
-            connections.len() as u64
-        },
+        cut,
     }
 }
 // ANCHOR_END: graceful
@@ -137,7 +153,8 @@ pub async fn serve_abruptly(listener: TcpListener, shutdown: CancellationToken) 
             _ = shutdown.cancelled() => break,
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
-                    connections.spawn(connection(stream, shutdown.clone(), Arc::clone(&answered)));
+                    let (shutdown, never) = (shutdown.clone(), CancellationToken::new());
+                    connections.spawn(connection(stream, shutdown, never, Arc::clone(&answered)));
                 }
             }
         }
@@ -152,17 +169,23 @@ pub async fn serve_abruptly(listener: TcpListener, shutdown: CancellationToken) 
 // ANCHOR_END: abrupt
 
 // ANCHOR: signals
-/// Cancels `shutdown` at the first SIGTERM or Ctrl-C (SIGINT).
-pub async fn cancel_on_signal(shutdown: CancellationToken) -> std::io::Result<()> {
+/// Installs handlers for SIGTERM and Ctrl-C (SIGINT) now, so that a signal
+/// from here on is caught, not fatal; the future it returns cancels
+/// `shutdown` at the first one. (tokio never restores a signal's default
+/// action: a second Ctrl-C during the grace period does nothing more.)
+pub fn cancel_on_signal(
+    shutdown: CancellationToken,
+) -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = terminate.recv() => eprintln!("SIGTERM: shutting down"),
-        _ = interrupt.recv() => eprintln!("Ctrl-C: shutting down"),
-    }
-    shutdown.cancel();
-    Ok(())
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => eprintln!("SIGTERM: shutting down"),
+            _ = interrupt.recv() => eprintln!("Ctrl-C: shutting down"),
+        }
+        shutdown.cancel();
+    })
 }
 // ANCHOR_END: signals
 
@@ -177,7 +200,11 @@ pub fn serve_until_signal(grace: Duration, abrupt: bool) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let shutdown = CancellationToken::new();
-        let signals = tokio::spawn(cancel_on_signal(shutdown.clone()));
+        // Handlers first, then the address: a client (or a test) that
+        // reads it may send SIGTERM at once, and it must be caught.
+        let signalled = cancel_on_signal(shutdown.clone())
+            .map_err(|e| format!("cannot catch SIGTERM and Ctrl-C: {e}"))?;
+        let signals = tokio::spawn(signalled);
         println!("listening on {address}");
         let stopped = if abrupt {
             serve_abruptly(listener, shutdown).await

@@ -25,7 +25,8 @@ pub struct Held {
 // ANCHOR: monitor
 /// Samples `runtime`'s workers every `every` until `stop`, and returns each
 /// stretch in which a worker was active, without parking, for `patience`
-/// or more (printing each as it is found).
+/// or more (printing each as it is found). A worker is watched from its
+/// first park on: one that has not started yet is not held.
 pub fn watch_workers(
     runtime: Handle,
     every: Duration,
@@ -49,7 +50,9 @@ pub fn watch_workers(
                     (*count, *since, *reported) = (now, Instant::now(), false);
                     continue;
                 }
-                let active = now.is_multiple_of(2); // even: not parked
+                // Even: not parked. Only after a first park (a count of 1
+                // or more): a worker that has not started yet is not held.
+                let active = now.is_multiple_of(2) && now > 0;
                 let stretch = since.elapsed();
                 if active && stretch >= patience && !*reported {
                     *reported = true;

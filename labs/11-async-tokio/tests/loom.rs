@@ -202,6 +202,17 @@ fn paying_before_taking_the_seat_charges_the_loser() {
         "{}",
         failure.message
     );
+    // On two workers too: one critical section never oversells, and the
+    // loser still pays.
+    let failure = Check::new("pay, then book, two workers")
+        .every_interleaving()
+        .quiet()
+        .must_fail(two_tasks_on_two_workers_book_the_last_seat::<PaysFirst>);
+    assert!(
+        failure.message.contains("paid for a seat it did not get"),
+        "{}",
+        failure.message
+    );
 }
 // ANCHOR_END: pays_first
 

@@ -3,9 +3,11 @@
 //! server process of its own (a real SIGTERM). The right shutdown answers
 //! every one of them; the abrupt one, the wrong version, must lose them.
 //!
-//! No timing assertion: the requests sleep 300 ms and the grace is 30 s,
-//! so the right server answers on any machine that is not stalled for half
-//! a minute. Every read has a timeout that names what it waited for.
+//! No test depends on how long anything takes: the right server's
+//! requests take 300 ms against a grace of 30 s, so it answers on any
+//! machine not stalled for half a minute; the wrong server's requests take
+//! 10 s, far longer than it takes to stop it, and the test never waits for
+//! them. Every read has a timeout that names what it waited for.
 
 use lab_11::shutdown::{Stopped, serve_abruptly, serve_gracefully};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -78,7 +80,7 @@ fn answers(clients: Vec<InFlight>, ms: u64) -> Result<(), String> {
 /// a client that sends garbage and one that leaves mid-request; cancels;
 /// returns what the server said it did and whether every request in
 /// flight was answered.
-fn shut_down_mid_request<F, Fut>(serve: F) -> (Stopped, Result<(), String>)
+fn shut_down_mid_request<F, Fut>(serve: F, ms: u64) -> (Stopped, Result<(), String>)
 where
     F: FnOnce(TcpListener, CancellationToken) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Stopped> + Send + 'static,
@@ -96,14 +98,24 @@ where
     let mut garbage = BufReader::new(garbage);
     let said = read_line(&mut garbage, "the garbage client", "an error");
     assert!(said.starts_with("error: expected `work <ms>`"), "{said}");
+    garbage.get_mut().write_all(b"work 1\n").unwrap();
+    let then = [
+        read_line(&mut garbage, "the garbage client", "`started`"),
+        read_line(&mut garbage, "the garbage client", "`done 1`"),
+    ];
+    assert_eq!(
+        then,
+        ["started", "done 1"],
+        "after an error, the connection goes on"
+    );
     // ...and a client that leaves mid-request harms no one else.
     drop(start_request(address, "the client that leaves", 300));
 
     let clients: Vec<InFlight> = (1..=CLIENTS)
-        .map(|n| start_request(address, &format!("client {n}"), 300))
+        .map(|n| start_request(address, &format!("client {n}"), ms))
         .collect();
     shutdown.cancel();
-    let answered = answers(clients, 300);
+    let answered = answers(clients, ms);
     let stopped = runtime
         .block_on(async { tokio::time::timeout(READ_LIMIT * 2, server).await })
         .expect("the server returns after its shutdown")
@@ -120,7 +132,7 @@ where
 #[test]
 fn a_graceful_shutdown_answers_every_request_in_flight() {
     let (stopped, answered) =
-        shut_down_mid_request(|l, s| serve_gracefully(l, s, Duration::from_secs(30)));
+        shut_down_mid_request(|l, s| serve_gracefully(l, s, Duration::from_secs(30)), 300);
     answered.unwrap();
     // The client that left was served too, with no one to read it.
     assert_eq!(stopped.cut, 0, "{stopped:?}");
@@ -129,7 +141,7 @@ fn a_graceful_shutdown_answers_every_request_in_flight() {
 
 #[test]
 fn an_abrupt_shutdown_loses_the_requests_in_flight() {
-    let (stopped, answered) = shut_down_mid_request(serve_abruptly);
+    let (stopped, answered) = shut_down_mid_request(serve_abruptly, 10_000);
     let lost = answered.expect_err("the abrupt shutdown answered every request");
     assert!(lost.contains("client 1 got \"\""), "{lost}");
     assert!(stopped.cut >= CLIENTS as u64, "{stopped:?}");
@@ -161,7 +173,10 @@ fn a_request_longer_than_the_grace_is_cut_and_counted_and_the_server_still_stops
             cut: 1
         }
     );
-    drop(client);
+    // Cut for real: the connection closes with no answer (not `done 10000`
+    // ten seconds later).
+    let lost = answers(vec![client], 10_000).expect_err("the cut request was answered");
+    assert!(lost.contains("got \"\""), "{lost}");
 }
 
 /// The lab's binary serving until a signal; its address.
@@ -246,10 +261,10 @@ fn sigterm_to_a_real_server_process_loses_no_request() {
 fn sigterm_to_the_abrupt_server_process_loses_its_requests() {
     let (child, address, _stdout) = server_process(true);
     let clients: Vec<InFlight> = (1..=3)
-        .map(|n| start_request(address, &format!("client {n}"), 300))
+        .map(|n| start_request(address, &format!("client {n}"), 10_000))
         .collect();
     terminate(&child);
-    let lost = answers(clients, 300).expect_err("the abrupt server answered every request");
+    let lost = answers(clients, 10_000).expect_err("the abrupt server answered every request");
     assert!(lost.contains("client 1"), "{lost}");
     let (status, stderr) = exits(child);
     assert!(status.success(), "{status}: {stderr}");
