@@ -287,3 +287,50 @@ fn awaiting_as_long_holds_no_worker() {
     assert_eq!(held, []);
 }
 // ANCHOR_END: stuck_test
+
+/// asyncio's counterparts (`python/production.py`), for "Coming from
+/// Python": run, and held to what the chapter says of them. Skipped, with
+/// the reason, where there is no Python 3.11.
+#[test]
+fn the_asyncio_counterparts_do_what_the_chapter_says() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/production.py");
+    let version = std::process::Command::new("python3")
+        .args(["-c", "import sys; print(sys.version_info >= (3, 11))"])
+        .output();
+    match version {
+        Ok(out) if String::from_utf8_lossy(&out.stdout).trim() == "True" => {}
+        _ => {
+            eprintln!("skipped: python/production.py needs python3 3.11 or later");
+            return;
+        }
+    }
+    let mut python = std::process::Command::new("python3");
+    python.arg(script);
+    let output = harness::watchdog::output_within(
+        python,
+        Duration::from_secs(60),
+        "python3 python/production.py",
+    );
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(
+        lines[0],
+        "TaskGroup: failed: part [13] holds the poison value; parts finished: [[1, 2]]"
+    );
+    assert_eq!(lines[1], "Queue(maxsize=8): at most 8 queued of 2000");
+    let at_once: u32 = lines[2]
+        .strip_prefix("run_in_executor on 4 threads: at most ")
+        .and_then(|rest| rest.strip_suffix(" at once"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", lines[2]));
+    assert!((1..=4).contains(&at_once), "{}", lines[2]);
+    assert_eq!(
+        lines[3],
+        "graceful shutdown: 3 of 3 requests in flight answered after SIGTERM"
+    );
+}
