@@ -375,6 +375,43 @@ def run(browser, base, book):
     fits(narrow, 390, "390 px, the whole trace")
     watch.assert_none("at 390 px")
     ok("at 390 px wide, every widget fits the page, in every tab")
+
+    # A block that scrolls sideways can take the focus, so a keyboard can
+    # scroll it (axe's scrollable-region-focusable).
+    # (mdBook's scrolling element is `pre > code`, or a table's wrapper; the
+    # stepper's own blocks are `pre`.)
+    scrollers = 'document.querySelectorAll("main pre, main pre > code, main .table-wrapper")'
+    unreachable = narrow.evaluate(f"""() => [...{scrollers}]
+        .filter((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === "auto"
+                && el.tabIndex < 0).length""")
+    scrolling = narrow.evaluate(f"""() => [...{scrollers}]
+        .filter((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === "auto").length""")
+    check(scrolling > 0, "at 390 px no code block scrolls: the check below proves nothing")
+    check(unreachable == 0, f"at 390 px, {unreachable} code blocks scroll but cannot take the focus")
+    ok(f"at 390 px, every one of the {scrolling} code blocks that scroll sideways can take the focus")
+
+    # The trace's file:line column is readable: 4.5:1 against its
+    # background at least, in the light theme and in navy.
+    contrast = """(el) => {
+        const rgb = (c) => c.match(/[0-9.]+/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => {
+            const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        let bg = el, color = getComputedStyle(el).backgroundColor;
+        while (bg && (color === "rgba(0, 0, 0, 0)" || color === "transparent")) {
+            bg = bg.parentElement;
+            color = bg ? getComputedStyle(bg).backgroundColor : "rgb(255, 255, 255)";
+        }
+        const a = lum(rgb(getComputedStyle(el).color)), b = lum(rgb(color));
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }"""
+    for theme in ("light", "navy"):
+        narrow.evaluate(f"""() => {{ document.documentElement.className =
+            document.documentElement.className.replace(/\\b(light|navy|coal|ayu|rust)\\b/g, "") + " {theme}"; }}""")
+        ratio = narrow.locator(".stepper-at").first.evaluate(contrast)
+        check(ratio >= 4.5, f"the stepper's file:line column is {ratio:.1f}:1 in {theme}, under 4.5:1")
+    ok("the stepper's file:line column has 4.5:1 contrast at least, in light and in navy")
     narrow.close()
 
     # Every other chapter's widgets, at 390 px: each loads, plays to its
