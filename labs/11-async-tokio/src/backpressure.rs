@@ -233,3 +233,16 @@ pub fn compare(runs: u32) -> Result<(), String> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::peak_resident_kib;
+
+    #[test]
+    fn this_process_peak_memory_is_read_in_kib() {
+        // A test process holds its binary and its threads' stacks: several
+        // MiB, never 0 or 1 KiB.
+        let kib = peak_resident_kib().expect("VmHWM in /proc/self/status");
+        assert!(kib > 1_000, "{kib} KiB");
+    }
+}

@@ -108,8 +108,10 @@ async fn a_bounded_channel_holds_its_capacity_at_most_and_an_unbounded_one_every
     // On the current-thread runtime of `#[tokio::test]`, exactly.
     let flooded = unbounded(2_000, 16, 1).await;
     assert_eq!((flooded.peak_messages, flooded.handled), (2_000, 2_000));
+    assert_eq!(flooded.peak_bytes, 2_000 * 16);
     let paced = bounded(2_000, 16, 1, 8).await;
     assert_eq!(paced.handled, 2_000);
+    assert_eq!(paced.peak_bytes, 8 * 16);
     // The producer fills the channel, then waits: exactly its capacity.
     assert_eq!(paced.peak_messages, 8, "{paced:?}");
 }
