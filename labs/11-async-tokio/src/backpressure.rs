@@ -135,14 +135,14 @@ fn peak_resident_kib() -> Option<u64> {
 /// `lab-11 backpressure --only KIND`: one run in this process, on a
 /// current-thread runtime; prints `peak_messages peak_bytes handled
 /// peak_resident_kib` for the parent to read.
-pub fn run_one(kind: &str) -> Result<(), String> {
+pub fn run_one(kind: &str, messages: u64) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("a tokio runtime: {e}"))?;
     let queued = match kind {
-        "unbounded" => runtime.block_on(unbounded(MESSAGES, SIZE, WORK)),
-        "bounded" => runtime.block_on(bounded(MESSAGES, SIZE, WORK, CAPACITY)),
+        "unbounded" => runtime.block_on(unbounded(messages, SIZE, WORK)),
+        "bounded" => runtime.block_on(bounded(messages, SIZE, WORK, CAPACITY)),
         other => return Err(format!("`{other}` is not a channel: unbounded or bounded")),
     };
     let resident = peak_resident_kib().ok_or("no VmHWM in /proc/self/status")?;
@@ -156,14 +156,14 @@ pub fn run_one(kind: &str) -> Result<(), String> {
 /// `lab-11 backpressure`: each channel `runs` times, each run in a process
 /// of its own (a process's peak memory is its own); prints the peaks side
 /// by side, the median and (lowest–highest) of the runs.
-pub fn compare(runs: u32) -> Result<(), String> {
+pub fn compare(runs: u32, messages: u64) -> Result<(), String> {
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let th = harness::observe::thousands;
     println!(
         "A producer sends {} messages of {SIZE} bytes as fast as it can; the consumer \
          checksums each {WORK} times. Each run is a process of its own, on a current-thread \
          runtime; {runs} run{} of each.\n",
-        th(MESSAGES),
+        th(messages),
         if runs == 1 { "" } else { "s" }
     );
     println!(
@@ -179,7 +179,8 @@ pub fn compare(runs: u32) -> Result<(), String> {
         let mut peak = (0, 0);
         for _ in 0..runs {
             let output = std::process::Command::new(&me)
-                .args(["backpressure", "--only", kind])
+                .args(["backpressure", "--only", kind, "--messages"])
+                .arg(messages.to_string())
                 .output()
                 .map_err(|e| format!("cannot run {}: {e}", me.display()))?;
             if !output.status.success() {
@@ -193,15 +194,15 @@ pub fn compare(runs: u32) -> Result<(), String> {
                 .split_whitespace()
                 .filter_map(|f| f.parse().ok())
                 .collect();
-            let [messages, bytes, handled, kib] = fields[..] else {
+            let [queued, bytes, handled, kib] = fields[..] else {
                 return Err(format!("the {kind} run printed {text:?}"));
             };
-            if handled != MESSAGES {
+            if handled != messages {
                 return Err(format!(
-                    "the {kind} run handled {handled} of {MESSAGES} messages"
+                    "the {kind} run handled {handled} of {messages} messages"
                 ));
             }
-            peak = (messages, bytes);
+            peak = (queued, bytes);
             resident.push(kib);
         }
         resident.sort_unstable();

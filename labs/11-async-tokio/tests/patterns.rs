@@ -336,3 +336,48 @@ fn the_asyncio_counterparts_do_what_the_chapter_says() {
         "graceful shutdown: 3 of 3 requests in flight answered after SIGTERM"
     );
 }
+
+#[test]
+fn the_backpressure_tool_prints_both_channels_peaks_side_by_side() {
+    let mut tool = std::process::Command::new(env!("CARGO_BIN_EXE_lab-11"));
+    tool.args(["backpressure", "--runs", "2", "--messages", "2000"]);
+    let output =
+        harness::watchdog::output_within(tool, Duration::from_secs(60), "lab-11 backpressure");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let row = |name: &str| {
+        printed
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} row in:\n{printed}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // Exact queued counts and bytes; a measured memory with its range.
+    let unbounded = row("unbounded");
+    assert_eq!(unbounded[1..3], ["2,000", "2,048,000"], "{printed}");
+    let bounded = row("bounded(64)");
+    assert_eq!(bounded[1..3], ["64", "65,536"], "{printed}");
+    assert!(
+        bounded[4].starts_with('(') && bounded[4].contains('–'),
+        "{printed}"
+    );
+    assert!(printed.contains("× the bounded one's memory"), "{printed}");
+    // Bad input is refused with the accepted range.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_lab-11"))
+        .args(["backpressure", "--runs", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_lab-11"))
+        .args(["backpressure", "--only", "leaky"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("not a channel"));
+}

@@ -51,6 +51,10 @@ enum Commands {
         /// One run of one channel, printed for the comparison to read.
         #[arg(long, hide = true)]
         only: Option<String>,
+        /// Messages per run (the tests send fewer).
+        #[arg(long, hide = true, default_value_t = lab_11::backpressure::MESSAGES,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        messages: u64,
     },
     /// Serves `work <ms>` requests on 127.0.0.1 (prints the address) until
     /// SIGTERM or Ctrl-C, then stops accepting and lets the requests in
@@ -72,9 +76,13 @@ fn main() -> ExitCode {
             connections,
             round_trips,
         } => c10k(&connections, round_trips as usize),
-        Commands::Backpressure { runs, only } => match only {
-            Some(kind) => lab_11::backpressure::run_one(&kind),
-            None => lab_11::backpressure::compare(runs),
+        Commands::Backpressure {
+            runs,
+            only,
+            messages,
+        } => match only {
+            Some(kind) => lab_11::backpressure::run_one(&kind, messages),
+            None => lab_11::backpressure::compare(runs, messages),
         }
         .map_err(std::io::Error::other),
         Commands::ServeUntilSignal { grace_ms, abrupt } => {
