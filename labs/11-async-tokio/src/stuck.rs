@@ -23,10 +23,39 @@ pub struct Held {
 }
 
 // ANCHOR: monitor
+/// One worker, as the monitor last saw it.
+struct Watch {
+    /// Its park/unpark count.
+    count: u64,
+    /// Since when it has had that count.
+    since: Instant,
+    /// Whether this stretch was reported.
+    reported: bool,
+}
+
+impl Watch {
+    /// A new sample of the worker's count, taken at `at`: how long it has
+    /// gone without parking, if that is `patience` or more and not
+    /// reported yet. Even counts are active, odd ones parked; a worker is
+    /// watched from its first park on (one not started yet is not held).
+    fn sample(&mut self, count: u64, at: Instant, patience: Duration) -> Option<Duration> {
+        if count != self.count {
+            (self.count, self.since, self.reported) = (count, at, false);
+            return None;
+        }
+        let active = count.is_multiple_of(2) && count > 0;
+        let stretch = at.saturating_duration_since(self.since);
+        if !active || stretch < patience || self.reported {
+            return None;
+        }
+        self.reported = true;
+        Some(stretch)
+    }
+}
+
 /// Samples `runtime`'s workers every `every` until `stop`, and returns each
 /// stretch in which a worker was active, without parking, for `patience`
-/// or more (printing each as it is found). A worker is watched from its
-/// first park on: one that has not started yet is not held.
+/// or more (printing each as it is found).
 pub fn watch_workers(
     runtime: Handle,
     every: Duration,
@@ -35,27 +64,19 @@ pub fn watch_workers(
 ) -> std::thread::JoinHandle<Vec<Held>> {
     std::thread::spawn(move || {
         let metrics = runtime.metrics();
-        let workers = metrics.num_workers();
-        // Per worker: its count, since when it has had it, and whether
-        // this stretch was reported.
-        let mut last: Vec<(u64, Instant, bool)> = (0..workers)
-            .map(|w| (metrics.worker_park_unpark_count(w), Instant::now(), false))
+        let mut workers: Vec<Watch> = (0..metrics.num_workers())
+            .map(|w| Watch {
+                count: metrics.worker_park_unpark_count(w),
+                since: Instant::now(),
+                reported: false,
+            })
             .collect();
         let mut held = Vec::new();
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(every);
-            for (worker, (count, since, reported)) in last.iter_mut().enumerate() {
-                let now = metrics.worker_park_unpark_count(worker);
-                if now != *count {
-                    (*count, *since, *reported) = (now, Instant::now(), false);
-                    continue;
-                }
-                // Even: not parked. Only after a first park (a count of 1
-                // or more): a worker that has not started yet is not held.
-                let active = now.is_multiple_of(2) && now > 0;
-                let stretch = since.elapsed();
-                if active && stretch >= patience && !*reported {
-                    *reported = true;
+            for (worker, watch) in workers.iter_mut().enumerate() {
+                let count = metrics.worker_park_unpark_count(worker);
+                if let Some(stretch) = watch.sample(count, Instant::now(), patience) {
                     eprintln!(
                         "worker {worker} has not parked for {stretch:?}: a task is holding it \
                          (a blocking call in async code?), or its queue never empties"
@@ -71,3 +92,56 @@ pub fn watch_workers(
     })
 }
 // ANCHOR_END: monitor
+
+#[cfg(test)]
+mod tests {
+    use super::Watch;
+    use std::time::{Duration, Instant};
+
+    const PATIENCE: Duration = Duration::from_millis(200);
+
+    fn watching(count: u64, start: Instant) -> Watch {
+        Watch {
+            count,
+            since: start,
+            reported: false,
+        }
+    }
+
+    #[test]
+    fn an_active_worker_is_reported_once_after_its_patience() {
+        let start = Instant::now();
+        let mut watch = watching(4, start);
+        assert_eq!(
+            watch.sample(4, start + Duration::from_millis(199), PATIENCE),
+            None
+        );
+        assert_eq!(watch.sample(4, start + PATIENCE, PATIENCE), Some(PATIENCE));
+        assert_eq!(
+            watch.sample(4, start + PATIENCE * 3, PATIENCE),
+            None,
+            "reported twice"
+        );
+    }
+
+    #[test]
+    fn a_worker_that_parks_or_has_not_started_is_never_held() {
+        let start = Instant::now();
+        let later = start + PATIENCE * 10;
+        assert_eq!(
+            watching(5, start).sample(5, later, PATIENCE),
+            None,
+            "parked (odd)"
+        );
+        assert_eq!(
+            watching(0, start).sample(0, later, PATIENCE),
+            None,
+            "not started"
+        );
+        // A count that moved starts a new stretch, from the sample.
+        let mut watch = watching(4, start);
+        assert_eq!(watch.sample(6, later, PATIENCE), None);
+        assert_eq!(watch.sample(6, later + PATIENCE / 2, PATIENCE), None);
+        assert_eq!(watch.sample(6, later + PATIENCE, PATIENCE), Some(PATIENCE));
+    }
+}

@@ -68,7 +68,10 @@ async fn a_join_set_surfaces_the_panic_and_leaves_no_task_running() {
     let finished = Arc::new(AtomicU64::new(0));
     let summed = sum_in_join_set(parts(), Arc::clone(&finished)).await;
     let error = summed.expect_err("a poisoned part must fail the sum");
-    assert!(error.contains("poison"), "{error}");
+    assert_eq!(
+        error, "a part failed: part [13] holds the poison value",
+        "the panic, not a cancellation, and its own message"
+    );
     // Long after the slow part would have finished: it was aborted.
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert_eq!(
