@@ -10,8 +10,8 @@
 //!
 //! A run that makes no progress for [`STALL`] is counted as hung (a deadlock
 //! or a lost wake-up, what loom calls "no thread can go on"): its threads
-//! cannot be killed, so they are left blocked, and after [`MAX_HANGS`] the
-//! model stops early and says so.
+//! cannot be killed, so they are left blocked, and after the budget's hangs
+//! ([`MAX_HANGS`] by default, 1 in tests) the model stops early and says so.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -37,6 +37,15 @@ impl Depth {
     fn received(&self) {
         self.now.fetch_sub(1, Ordering::Relaxed);
     }
+    /// What a run measured, once its `handled` messages of `size` are in.
+    fn measured(&self, handled: u64, size: usize) -> Queued {
+        let peak = self.peak.load(Ordering::Relaxed);
+        Queued {
+            peak_messages: peak,
+            peak_bytes: peak * size as u64,
+            handled,
+        }
+    }
 }
 
 /// The consumer's work on one message: a checksum, `work` times over.
@@ -73,12 +82,7 @@ pub async fn unbounded(messages: u64, size: usize, work: u32) -> Queued {
         handled += 1;
     }
     producer.await.expect("the producer does not panic");
-    let peak = depth.peak.load(Ordering::Relaxed);
-    Queued {
-        peak_messages: peak,
-        peak_bytes: peak * size as u64,
-        handled,
-    }
+    depth.measured(handled, size)
 }
 // ANCHOR_END: unbounded
 
@@ -107,12 +111,7 @@ pub async fn bounded(messages: u64, size: usize, work: u32, capacity: usize) -> 
         handled += 1;
     }
     producer.await.expect("the producer does not panic");
-    let peak = depth.peak.load(Ordering::Relaxed);
-    Queued {
-        peak_messages: peak,
-        peak_bytes: peak * size as u64,
-        handled,
-    }
+    depth.measured(handled, size)
 }
 // ANCHOR_END: bounded
 

@@ -163,6 +163,21 @@ async fn a_watch_receiver_applies_the_latest_configuration_and_skips_the_rest() 
 // ANCHOR_END: fan_out_test
 
 // ANCHOR: bridging_test
+/// 64 blocking calls, each returning its number after waiting at a
+/// barrier of `group`: they can only return `group` at a time, all running.
+fn calls_meeting_in_groups_of(group: usize) -> Vec<Box<dyn FnOnce() -> u32 + Send>> {
+    let barrier = Arc::new(std::sync::Barrier::new(group));
+    (0..64u32)
+        .map(|n| {
+            let barrier = Arc::clone(&barrier);
+            Box::new(move || {
+                barrier.wait();
+                n
+            }) as Box<dyn FnOnce() -> u32 + Send>
+        })
+        .collect()
+}
+
 /// 64 blocking calls that can only return once all 64 run at once (each
 /// waits at a barrier of 64): they return, so the pool grew to 64 threads.
 #[test]
@@ -173,16 +188,7 @@ fn a_burst_of_blocking_calls_grows_the_pool_to_a_thread_per_call() {
         "64 blocking calls waiting for each other: the pool did not grow to 64 threads",
         || {
             let runtime = tokio::runtime::Runtime::new().unwrap();
-            let barrier = Arc::new(std::sync::Barrier::new(64));
-            let calls: Vec<Box<dyn FnOnce() -> u32 + Send>> = (0..64u32)
-                .map(|n| {
-                    let barrier = Arc::clone(&barrier);
-                    Box::new(move || {
-                        barrier.wait();
-                        n
-                    }) as Box<dyn FnOnce() -> u32 + Send>
-                })
-                .collect();
+            let calls = calls_meeting_in_groups_of(64);
             let running = Arc::new(Running::default());
             let outputs = runtime.block_on(all_at_once(calls, Arc::clone(&running)));
             assert_eq!(outputs, (0..64u32).collect::<Vec<_>>());
@@ -197,16 +203,7 @@ async fn a_semaphore_bounds_the_blocking_calls_running_at_once() {
     use lab_11::bridging::{Running, at_most};
     // Each call waits at a barrier of 4: the calls can only return four at
     // a time, so 4 must run at once, and the semaphore allows no more.
-    let barrier = Arc::new(std::sync::Barrier::new(4));
-    let calls: Vec<Box<dyn FnOnce() -> u32 + Send>> = (0..64u32)
-        .map(|n| {
-            let barrier = Arc::clone(&barrier);
-            Box::new(move || {
-                barrier.wait();
-                n
-            }) as Box<dyn FnOnce() -> u32 + Send>
-        })
-        .collect();
+    let calls = calls_meeting_in_groups_of(4);
     let running = Arc::new(Running::default());
     let outputs = at_most(4, calls, Arc::clone(&running)).await;
     assert_eq!(outputs, (0..64u32).collect::<Vec<_>>());
