@@ -6,7 +6,9 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use crate::on_loom::store::MemoryRedis;
-use crate::{Commands, JOBS, JobId, Pipelined, Protocol, processing};
+use crate::{
+    Commands, DEAD, JOBS, JobId, MAX_DELIVERIES, Pipelined, Protocol, REAPING, processing,
+};
 use harness::sync::loom::{Arc, Mutex, Named, thread};
 
 /// A worker process's connection: once the process is killed, its
@@ -51,6 +53,13 @@ impl Commands for Connection<'_> {
     fn count_done(&self, job: JobId) {
         if !self.dead() {
             self.redis.count_done(job)
+        }
+    }
+    fn count_delivery(&self, job: JobId) -> u64 {
+        if self.dead() {
+            0
+        } else {
+            self.redis.count_delivery(job)
         }
     }
 }
@@ -107,12 +116,15 @@ pub fn kill_a_worker<P: Protocol>() {
 // ANCHOR_END: kill_model
 
 /// Once every job is done, every list is empty: nothing queued, nothing
-/// left in a worker's processing list. An acknowledgement that counts a
+/// left in a worker's (or the reaper's) processing list, nothing set aside
+/// as dead. An acknowledgement that counts a
 /// job done but leaves it in the processing list loses nothing, and the
 /// next reap hands the job out again: only this catches it.
 fn assert_all_acknowledged(redis: &impl Commands) {
-    let left: Vec<(String, usize)> = [JOBS.to_string(), processing("w1"), processing("w2")]
+    let lists = [JOBS, &processing("w1"), &processing("w2"), REAPING, DEAD];
+    let left: Vec<(String, usize)> = lists
         .into_iter()
+        .map(String::from)
         .map(|list| {
             let len = redis.llen(&list);
             (list, len)
@@ -212,3 +224,88 @@ pub fn kill_a_worker_redoing_at_most<P: Protocol>(most: usize) {
     );
 }
 // ANCHOR_END: repeats_model
+
+/// The poison job of [`poison_job`]: whoever takes it dies.
+pub const POISON: JobId = 1;
+
+/// A worker whose process dies in the work of job [`POISON`] (a crash, an
+/// out-of-memory kill): it claims, does and acknowledges jobs as `work`
+/// does, until the queue is empty, or until it claims the poison job;
+/// then it sends nothing more, that job's ack least of all. Whether it
+/// took the poison job.
+fn work_until_poisoned<P: Protocol>(redis: &MemoryRedis, worker: &str) -> bool {
+    let mut claimed = P::claim(redis, worker);
+    while let Some(job) = claimed {
+        if job == POISON {
+            return true; // dead: no count, no ack, no next claim
+        }
+        redis.count_done(job);
+        P::ack(redis, worker, job);
+        claimed = P::claim(redis, worker);
+    }
+    false
+}
+
+// ANCHOR: poison_model
+/// Job 1 is poison: every worker that takes it dies before its ack. Job 2
+/// is ordinary, behind it in the queue. Workers w1 and w2 work side by
+/// side; the supervisor reaps w1 once its process is gone (dead, or out
+/// of work), while w2 may still claim, then reaps w2; then it starts one
+/// worker at a time, reaping each once it is gone, while jobs are queued,
+/// for at most `MAX_DELIVERIES` more lives (a queue with the limit needs
+/// `MAX_DELIVERIES - 1` at most: w1 or w2 took the poison job at least
+/// once; one more shows a limit passed by one). Then job 1 must be in the
+/// dead-letter list, delivered exactly `MAX_DELIVERIES` times, job 2
+/// done once, and nothing else left in any list.
+///
+/// Bound: every interleaving of w1, w2 and the supervisor's first reap,
+/// which is where the claims of the requeued poison job and the reaper's
+/// steps meet; the workers after them run one at a time, each dying only
+/// where its own work kills it, as every death here does. Deaths anywhere
+/// are the kill model's, reaps of a live worker the slow worker's, which
+/// this protocol passes too (`tests/loom.rs`).
+pub fn poison_job<P: Protocol>() {
+    thread::name_current("supervisor");
+    let redis = Arc::new(MemoryRedis::new());
+    redis.lpush(JOBS, POISON); // first in line
+    redis.lpush(JOBS, 2); // behind it
+    let start = |name: &'static str| {
+        let redis = Arc::clone(&redis);
+        thread::spawn(move || {
+            thread::name_current(&format!("worker {name}"));
+            work_until_poisoned::<P>(&redis, name)
+        })
+    };
+    let (w1, w2) = (start("w1"), start("w2"));
+    let mut delivered = u64::from(w1.join().unwrap()); // w1's process is gone
+    P::reap(&*redis, "w1"); // its lease ran out; w2 may still be claiming
+    delivered += u64::from(w2.join().unwrap());
+    P::reap(&*redis, "w2");
+    for life in 3..3 + MAX_DELIVERIES {
+        if redis.llen(JOBS) == 0 {
+            break;
+        }
+        let worker = format!("w{life}");
+        delivered += u64::from(work_until_poisoned::<P>(&redis, &worker));
+        P::reap(&*redis, &worker);
+    }
+    let (done, lists) = (redis.done(), redis.lists());
+    assert!(
+        done.get(&2) == Some(&1) && !done.contains_key(&POISON),
+        "job 2 not done once (lost, or stuck behind the poison job): done {done:?}; \
+         lists {lists:?}"
+    );
+    let dead = lists.get(DEAD).cloned().unwrap_or_default();
+    assert!(
+        dead == [POISON],
+        "the poison job is not in the dead-letter list after {delivered} deliveries: \
+         lists {lists:?}"
+    );
+    assert!(
+        delivered == MAX_DELIVERIES,
+        "the poison job was delivered {delivered} times, not {MAX_DELIVERIES}"
+    );
+    let left: Vec<_> = lists.keys().filter(|list| *list != DEAD).collect();
+    assert!(left.is_empty(), "lists still hold jobs: {lists:?}");
+}
+// ANCHOR_END: poison_model

@@ -3,8 +3,12 @@
 //! from there when done; a dead worker's processing list goes back to the
 //! queue. A job may be done twice (a worker that dies after the work and
 //! before the ack), never lost: at-least-once.
+//!
+//! `DeadLetterQueue` adds a retry limit: the reaper counts each job it
+//! takes back, and a job taken back from [`MAX_DELIVERIES`] dead workers
+//! goes to the dead-letter list, not to the queue again.
 
-use crate::{Commands, JOBS, JobId, processing};
+use crate::{Commands, DEAD, JOBS, JobId, MAX_DELIVERIES, REAPING, processing};
 
 // ANCHOR: reliable
 /// `LMOVE` to a processing list, `LREM` to acknowledge, requeue to reap.
@@ -30,3 +34,44 @@ impl crate::Protocol for ReliableQueue {
     }
 }
 // ANCHOR_END: reliable
+
+// ANCHOR: dead_letter
+/// The reliable queue with a retry limit: claims and acks as
+/// [`ReliableQueue`] does; the reaper counts each job's deliveries that
+/// ended in a death, and sets a job aside in the dead-letter list once
+/// it has had [`MAX_DELIVERIES`] of them.
+pub struct DeadLetterQueue;
+
+impl crate::Protocol for DeadLetterQueue {
+    fn claim(redis: &impl Commands, worker: &str) -> Option<JobId> {
+        ReliableQueue::claim(redis, worker)
+    }
+
+    fn ack(redis: &impl Commands, worker: &str, job: JobId) {
+        ReliableQueue::ack(redis, worker, job)
+    }
+
+    fn reap(redis: &impl Commands, worker: &str) -> usize {
+        let held = redis.llen(&processing(worker));
+        let mut taken_back = 0;
+        for _ in 0..held {
+            // One step: out of the worker's list, into the reaper's own,
+            // so the job counted below is the job moved on below, whatever
+            // the worker (if only slow) does meanwhile.
+            let Some(job) = redis.lmove(&processing(worker), REAPING) else {
+                break;
+            };
+            // This delivery ended in its worker's death: count it.
+            let deliveries = redis.count_delivery(job);
+            let to = if deliveries >= MAX_DELIVERIES {
+                DEAD // delivered MAX_DELIVERIES times: never again
+            } else {
+                JOBS
+            };
+            redis.lmove(REAPING, to); // one step again: always in a list
+            taken_back += 1;
+        }
+        taken_back
+    }
+}
+// ANCHOR_END: dead_letter

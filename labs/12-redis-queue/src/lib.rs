@@ -7,7 +7,9 @@
 //!   as Redis runs each command whole: what loom checks the protocols on;
 //! - `checks.rs`: the loom models (workers as threads, a death injected);
 //! - `fixed.rs`: the reliable queue (`LMOVE` to a processing list, ack,
-//!   and a reaper that requeues a dead worker's jobs);
+//!   and a reaper that requeues a dead worker's jobs), and the same with a
+//!   retry limit and a dead-letter list (a job that kills every worker
+//!   that takes it is set aside after [`MAX_DELIVERIES`]);
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `real.rs`: the same protocols on a real Redis server, the server the
 //!   tests start, the workers (one round trip a job: [`Pipelined`]), the
@@ -29,6 +31,24 @@ pub type JobId = u64;
 pub const JOBS: &str = "jobs";
 /// The hash that counts how many times each job was done.
 pub const DONE: &str = "done";
+
+// ANCHOR: retry_limit
+/// How many deliveries a job gets: once that many workers have each taken
+/// it and died before acknowledging it, the reaper moves it to [`DEAD`]
+/// rather than queue it again. A job that kills its worker (a crash in its
+/// work, bad input) would otherwise be taken back, and kill the next
+/// worker, for ever: a **poison job**.
+pub const MAX_DELIVERIES: u64 = 3;
+/// The dead-letter list: jobs no worker will be given again, for a person
+/// (or a tool) to look at.
+pub const DEAD: &str = "dead";
+/// The hash that counts, for each job, its deliveries that ended in the
+/// worker's death: the reaper adds one for each job it takes back.
+pub const DELIVERIES: &str = "deliveries";
+/// The reaper's own processing list: a job it takes back waits here, in
+/// no worker's list and in no queue, while its delivery is counted.
+pub const REAPING: &str = "reaping";
+// ANCHOR_END: retry_limit
 
 /// The list a worker's claimed jobs wait in until it acknowledges them.
 pub fn processing(worker: &str) -> String {
@@ -57,8 +77,11 @@ pub trait Commands: Sync {
     }
     /// `LLEN list`: how many jobs it holds.
     fn llen(&self, list: &str) -> usize;
-    /// `HINCRBY hash job 1`: counts `job` done once more.
+    /// `HINCRBY done job 1`: counts `job` done once more.
     fn count_done(&self, job: JobId);
+    /// `HINCRBY deliveries job 1`: counts one more delivery of `job` that
+    /// ended in its worker's death; the count now.
+    fn count_delivery(&self, job: JobId) -> u64;
 }
 // ANCHOR_END: commands
 
@@ -88,7 +111,8 @@ pub trait Protocol: Send + Sync + 'static {
     fn claim(redis: &impl Commands, worker: &str) -> Option<JobId>;
     /// `worker` has done `job`.
     fn ack(redis: &impl Commands, worker: &str, job: JobId);
-    /// `worker` is dead: queues again what it had claimed; how many.
+    /// `worker` is dead: takes back what it had claimed (queued again, or
+    /// set aside); how many.
     fn reap(redis: &impl Commands, worker: &str) -> usize;
 }
 

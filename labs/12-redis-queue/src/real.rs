@@ -3,7 +3,7 @@
 //! the reaper that takes back a dead worker's jobs, and events by pub/sub.
 
 use crate::on_std::fixed::ReliableQueue;
-use crate::{Commands, DONE, JOBS, JobId, Pipelined, Protocol, processing};
+use crate::{Commands, DELIVERIES, DONE, JOBS, JobId, Pipelined, Protocol, processing};
 use std::fmt;
 use std::io;
 use std::net::TcpListener;
@@ -286,6 +286,9 @@ impl Commands for RealRedis {
     }
     fn count_done(&self, job: JobId) {
         self.run::<u64>(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1));
+    }
+    fn count_delivery(&self, job: JobId) -> u64 {
+        self.run(redis::cmd("HINCRBY").arg(DELIVERIES).arg(job).arg(1))
     }
 }
 

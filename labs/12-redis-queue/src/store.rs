@@ -3,7 +3,7 @@
 //! checks the queue protocols on it; the real server is in `real.rs`.
 
 use super::sync::{Mutex, Named};
-use crate::{Commands, DONE, JobId};
+use crate::{Commands, DELIVERIES, DONE, JobId};
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
@@ -12,10 +12,12 @@ use std::fmt;
 pub struct Data {
     lists: BTreeMap<String, VecDeque<JobId>>,
     done: BTreeMap<JobId, u64>,
+    deliveries: BTreeMap<JobId, u64>,
 }
 
-/// Shown as the non-empty lists, then the done counts: `jobs [2]
-/// processing:w1 [1] done {1: 1}`.
+/// Shown as the non-empty lists, then the done counts, then the delivery
+/// counts if there are any: `jobs [2] processing:w1 [1] done {1:1}
+/// deliveries {2:1}`.
 impl fmt::Debug for Data {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (name, list) in self.lists.iter().filter(|(_, l)| !l.is_empty()) {
@@ -23,7 +25,16 @@ impl fmt::Debug for Data {
             write!(f, "{name} [{}] ", jobs.join(","))?;
         }
         let done: Vec<String> = self.done.iter().map(|(j, n)| format!("{j}:{n}")).collect();
-        write!(f, "{DONE} {{{}}}", done.join(","))
+        write!(f, "{DONE} {{{}}}", done.join(","))?;
+        if !self.deliveries.is_empty() {
+            let counts: Vec<String> = self
+                .deliveries
+                .iter()
+                .map(|(j, n)| format!("{j}:{n}"))
+                .collect();
+            write!(f, " {DELIVERIES} {{{}}}", counts.join(","))?;
+        }
+        Ok(())
     }
 }
 
@@ -43,6 +54,22 @@ impl MemoryRedis {
     /// How many times each job was done (`HGETALL done`).
     pub fn done(&self) -> BTreeMap<JobId, u64> {
         self.data.lock().unwrap().done.clone()
+    }
+
+    /// Each job's deliveries that ended in a death (`HGETALL deliveries`).
+    pub fn deliveries(&self) -> BTreeMap<JobId, u64> {
+        self.data.lock().unwrap().deliveries.clone()
+    }
+
+    /// Every list that holds a job, head first (`LRANGE list 0 -1` of
+    /// each).
+    pub fn lists(&self) -> BTreeMap<String, Vec<JobId>> {
+        let data = self.data.lock().unwrap();
+        data.lists
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(name, list)| (name.clone(), list.iter().copied().collect()))
+            .collect()
     }
 }
 
@@ -99,5 +126,12 @@ impl Commands for MemoryRedis {
 
     fn count_done(&self, job: JobId) {
         *self.data.lock().unwrap().done.entry(job).or_default() += 1;
+    }
+
+    fn count_delivery(&self, job: JobId) -> u64 {
+        let data = &mut self.data.lock().unwrap();
+        let count = data.deliveries.entry(job).or_default();
+        *count += 1;
+        *count
     }
 }

@@ -1,12 +1,15 @@
 //! lab-12 under loom: the naive queue loses the job of a worker that dies;
 //! the reliable queue loses none, wherever the death lands, and gives each
-//! job to one worker at a time.
+//! job to one worker at a time; with a retry limit, a poison job ends in
+//! the dead-letter list after exactly `MAX_DELIVERIES` deliveries.
 
 use harness::Check;
-use lab_12::checks::{kill_a_worker, kill_a_worker_redoing_at_most, two_workers_one_job};
-use lab_12::on_loom::fixed::ReliableQueue;
+use lab_12::checks::{
+    kill_a_worker, kill_a_worker_redoing_at_most, poison_job, two_workers_one_job,
+};
+use lab_12::on_loom::fixed::{DeadLetterQueue, ReliableQueue};
 use lab_12::on_loom::racy::NaiveQueue;
-use lab_12::{Commands, JOBS, JobId, Protocol};
+use lab_12::{Commands, DEAD, JOBS, JobId, MAX_DELIVERIES, Protocol, REAPING};
 
 // ANCHOR: lost_is_found
 #[test]
@@ -156,6 +159,138 @@ fn the_fix_check_fails_an_ack_that_leaves_the_job_in_processing() {
         .must_fail(kill_a_worker::<NeverAcks>);
     assert!(
         failure.message.contains("lists still hold jobs"),
+        "{}",
+        failure.message
+    );
+}
+
+// ANCHOR: poison
+#[test]
+fn a_poison_job_ends_in_the_dead_letter_list_and_the_other_job_is_done() {
+    Check::new("dead-letter queue, a poison job")
+        .every_interleaving()
+        .in_book()
+        .must_pass(poison_job::<DeadLetterQueue>);
+}
+
+#[test]
+fn the_reliable_queue_without_a_limit_hands_the_poison_job_out_for_ever() {
+    let failure = Check::new("reliable queue, a poison job")
+        .every_interleaving()
+        .in_book()
+        .must_fail(poison_job::<ReliableQueue>);
+    assert!(
+        failure.message.contains("not in the dead-letter list"),
+        "{}",
+        failure.message
+    );
+}
+// ANCHOR_END: poison
+
+#[test]
+fn the_retry_limit_keeps_what_the_reliable_queue_had() {
+    Check::new("dead-letter queue, a worker killed")
+        .every_interleaving()
+        .quiet()
+        .must_pass(kill_a_worker::<DeadLetterQueue>);
+    Check::new("dead-letter queue, at most one job done twice")
+        .every_interleaving()
+        .quiet()
+        .must_pass(|| kill_a_worker_redoing_at_most::<DeadLetterQueue>(1));
+    Check::new("dead-letter queue, two workers")
+        .every_interleaving()
+        .quiet()
+        .must_pass(two_workers_one_job::<DeadLetterQueue>);
+    Check::new("dead-letter queue, a slow worker reaped")
+        .every_interleaving()
+        .quiet()
+        .must_pass(lab_12::checks::reap_a_live_worker::<DeadLetterQueue>);
+}
+
+/// Wrong retry limits: each reaps as [`DeadLetterQueue`] does, through the
+/// reaper's own list, but decides where a job goes by `to`, given the
+/// job's count of deliveries (or `None` where it counts none).
+fn reap_deciding(
+    redis: &impl Commands,
+    worker: &str,
+    count: bool,
+    to: impl Fn(Option<u64>) -> &'static str,
+) -> usize {
+    let held = redis.llen(&lab_12::processing(worker));
+    let mut taken_back = 0;
+    for _ in 0..held {
+        let Some(job) = redis.lmove(&lab_12::processing(worker), REAPING) else {
+            break;
+        };
+        let deliveries = count.then(|| redis.count_delivery(job));
+        redis.lmove(REAPING, to(deliveries));
+        taken_back += 1;
+    }
+    taken_back
+}
+
+/// Declares a protocol that claims and acks as the reliable queue does,
+/// and reaps with `reap_deciding`.
+macro_rules! wrong_limit {
+    ($name:ident, count: $count:expr, to: $to:expr) => {
+        struct $name;
+        impl Protocol for $name {
+            fn claim(redis: &impl Commands, worker: &str) -> Option<JobId> {
+                ReliableQueue::claim(redis, worker)
+            }
+            fn ack(redis: &impl Commands, worker: &str, job: JobId) {
+                ReliableQueue::ack(redis, worker, job)
+            }
+            fn reap(redis: &impl Commands, worker: &str) -> usize {
+                reap_deciding(redis, worker, $count, $to)
+            }
+        }
+    };
+}
+
+// Counts every delivery, and never dead-letters.
+wrong_limit!(CountsButRequeues, count: true, to: |_| JOBS);
+// Dead-letters a job at its first death.
+wrong_limit!(DeadAtOnce, count: true, to: |_| DEAD);
+// Off by one: dead-letters only past the limit (`>` for `>=`).
+wrong_limit!(OnePastTheLimit, count: true, to: |n: Option<u64>| {
+    if n.unwrap_or(0) > MAX_DELIVERIES { DEAD } else { JOBS }
+});
+
+#[test]
+fn the_poison_check_fails_a_count_that_never_dead_letters() {
+    let failure = Check::new("counts, never dead-letters")
+        .every_interleaving()
+        .quiet()
+        .must_fail(poison_job::<CountsButRequeues>);
+    assert!(
+        failure.message.contains("not in the dead-letter list"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn the_poison_check_fails_dead_lettering_at_the_first_death() {
+    let failure = Check::new("dead-letters at the first death")
+        .every_interleaving()
+        .quiet()
+        .must_fail(poison_job::<DeadAtOnce>);
+    assert!(
+        failure.message.contains("delivered 1 times"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn the_poison_check_fails_a_limit_passed_by_one() {
+    let failure = Check::new("one delivery past the limit")
+        .every_interleaving()
+        .quiet()
+        .must_fail(poison_job::<OnePastTheLimit>);
+    assert!(
+        failure.message.contains("delivered 4 times"),
         "{}",
         failure.message
     );
