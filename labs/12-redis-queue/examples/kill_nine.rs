@@ -44,8 +44,15 @@ fn main() -> ExitCode {
     };
     println!(
         "{} jobs, 4 workers, {} killed with SIGKILL, {} jobs taken back from dead workers.\n\
-         lost: {}   unfinished: {}   done twice: {}   in {:.1?}",
-        run.jobs, run.killed, run.requeued, run.lost, run.unfinished, run.done_twice, run.elapsed
+         lost: {}   unfinished: {}   dead-lettered: {}   done twice: {}   in {:.1?}",
+        run.jobs,
+        run.killed,
+        run.requeued,
+        run.lost,
+        run.unfinished,
+        run.dead,
+        run.done_twice,
+        run.elapsed
     );
     ExitCode::SUCCESS
 }

@@ -1,12 +1,17 @@
 //! The queues on a real Redis server: the server the tests and tools start
 //! (and stop), a connection that speaks the `Commands`, worker processes,
-//! the reaper that takes back a dead worker's jobs, and events by pub/sub.
+//! the reaper that takes back a dead worker's jobs (and sets aside a job
+//! that killed [`MAX_DELIVERIES`](crate::MAX_DELIVERIES) of them), and
+//! events by pub/sub.
 
-use crate::on_std::fixed::ReliableQueue;
-use crate::{Commands, DELIVERIES, DONE, JOBS, JobId, Pipelined, Protocol, processing};
+use crate::on_std::fixed::DeadLetterQueue;
+use crate::{
+    Commands, DEAD, DELIVERIES, DONE, JOBS, JobId, Pipelined, Protocol, REAPING, processing,
+};
 use std::fmt;
 use std::io;
 use std::net::TcpListener;
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::thread;
@@ -17,6 +22,10 @@ pub const EVENTS: &str = "events";
 
 /// The hash of job results, for workers whose work returns one.
 pub const RESULTS: &str = "results";
+
+/// The hash that says, for a payload in the dead-letter list that is no
+/// job at all, why: the error its reading gave.
+pub const ERRORS: &str = "errors";
 
 /// The key a worker keeps alive while it lives: its lease.
 pub fn heartbeat(worker: &str) -> String {
@@ -111,6 +120,23 @@ impl Drop for RedisServer {
 pub struct RealRedis {
     link: Mutex<Link>,
     failure: Mutex<Option<redis::RedisError>>,
+    malformed: Mutex<Vec<Malformed>>,
+}
+
+/// A payload a command took that is no job: the list it is in now (none
+/// if the command took it out of every list), and why it is no job.
+struct Malformed {
+    list: Option<String>,
+    payload: Vec<u8>,
+    error: String,
+}
+
+/// The job a payload holds: its number, in decimal, as `LPUSH jobs 7`
+/// stores it; or why it holds none.
+pub fn parse_job(payload: &[u8]) -> Result<JobId, String> {
+    let text = String::from_utf8_lossy(payload);
+    text.parse()
+        .map_err(|error| format!("{text:?} is not a job number: {error}"))
 }
 
 /// The connection, and the commands waiting to go out with the next one.
@@ -153,6 +179,7 @@ impl RealRedis {
                 pipelining: false,
             }),
             failure: Mutex::new(None),
+            malformed: Mutex::new(Vec::new()),
         })
     }
 
@@ -190,6 +217,63 @@ impl RealRedis {
             T::default()
         })
     }
+
+    /// Runs a command for [`Commands`] that answers a job it moved into
+    /// `into` (or took out of every list: `None`), or nothing. A payload
+    /// that is no job is not an error of the connection: it is answered
+    /// as "nothing", and kept for [`RealRedis::dead_letter_malformed`].
+    fn run_job(&self, command: &redis::Cmd, into: Option<&str>) -> Option<JobId> {
+        let payload: Vec<u8> = self.run::<Option<Vec<u8>>>(command)?;
+        parse_job(&payload)
+            .map_err(|error| {
+                let list = into.map(String::from);
+                let malformed = Malformed {
+                    list,
+                    payload,
+                    error,
+                };
+                self.malformed
+                    .lock()
+                    .expect("no panic holds it")
+                    .push(malformed);
+            })
+            .ok()
+    }
+
+    // ANCHOR: malformed
+    /// Moves each payload that came back from a claim (or a reap) and is
+    /// no job to the dead-letter list, with its error in the hash
+    /// `errors`, and says so on `events`: in one transaction (`MULTI` ...
+    /// `EXEC`), so a death in the middle leaves it where it was, and
+    /// queued to go out with the next command, as [`Pipelined`] commands
+    /// are. How many.
+    pub fn dead_letter_malformed(&self, by: &str) -> usize {
+        let malformed = std::mem::take(&mut *self.malformed.lock().expect("no panic holds it"));
+        for Malformed {
+            list,
+            payload,
+            error,
+        } in &malformed
+        {
+            self.send_later(redis::cmd("MULTI"));
+            if let Some(list) = list {
+                self.send_later(redis::cmd("LREM").arg(list).arg(1).arg(payload).clone());
+            }
+            self.send_later(redis::cmd("LPUSH").arg(DEAD).arg(payload).clone());
+            self.send_later(
+                redis::cmd("HSET")
+                    .arg(ERRORS)
+                    .arg(payload)
+                    .arg(error)
+                    .clone(),
+            );
+            self.send_later(redis::cmd("EXEC"));
+            let event = format!("dead-lettered by {by}: {error}");
+            self.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
+        }
+        malformed.len()
+    }
+    // ANCHOR_END: malformed
 
     /// The first command that failed, if one did: then the server is gone
     /// (or refused us), and the work cannot go on.
@@ -253,22 +337,22 @@ impl Commands for RealRedis {
         self.run::<()>(redis::cmd("LPUSH").arg(list).arg(job))
     }
     fn rpop(&self, list: &str) -> Option<JobId> {
-        self.run(redis::cmd("RPOP").arg(list))
+        self.run_job(redis::cmd("RPOP").arg(list), None)
     }
     fn peek(&self, list: &str) -> Option<JobId> {
-        self.run(redis::cmd("LINDEX").arg(list).arg(-1))
+        self.run_job(redis::cmd("LINDEX").arg(list).arg(-1), Some(list))
     }
     fn lrem(&self, list: &str, job: JobId) -> bool {
         self.run::<u64>(redis::cmd("LREM").arg(list).arg(1).arg(job)) == 1
     }
     fn lmove(&self, from: &str, to: &str) -> Option<JobId> {
-        self.run(
-            redis::cmd("LMOVE")
-                .arg(from)
-                .arg(to)
-                .arg("RIGHT")
-                .arg("LEFT"),
-        )
+        let command = redis::cmd("LMOVE")
+            .arg(from)
+            .arg(to)
+            .arg("RIGHT")
+            .arg("LEFT")
+            .clone();
+        self.run_job(&command, Some(to))
     }
     fn blmove(&self, from: &str, to: &str) -> Option<JobId> {
         // Waits up to 0.1 s for a job, rather than polling an empty queue.
@@ -279,7 +363,7 @@ impl Commands for RealRedis {
             .arg("LEFT")
             .arg(0.1)
             .clone();
-        self.run(&command)
+        self.run_job(&command, Some(to))
     }
     fn llen(&self, list: &str) -> usize {
         self.run(redis::cmd("LLEN").arg(list))
@@ -294,8 +378,9 @@ impl Commands for RealRedis {
 
 // ANCHOR: worker
 /// A worker process's life: claim a job, do it, then in one round trip
-/// count it done, ack it, tell the world, renew the lease if due, and
-/// claim the next; until it is killed (or its server goes away).
+/// count it done, ack it, tell the world, set aside a payload that was no
+/// job, renew the lease if due, and claim the next; until it is killed
+/// (or its server goes away).
 pub fn run_worker(url: &str, name: &str, lease: Duration) -> redis::RedisResult<()> {
     run_worker_doing(url, name, lease, |_| None)
 }
@@ -320,13 +405,14 @@ pub fn run_worker_doing(
                     redis.send_later(redis::cmd("HSET").arg(RESULTS).arg(job).arg(value).clone());
                 }
                 redis.count_done(job); // the work's effect: this count
-                ReliableQueue::ack(redis, name, job);
+                DeadLetterQueue::ack(redis, name, job);
                 let event = format!("done {job} by {name}");
                 redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
             }
+            redis.dead_letter_malformed(name); // the last claim's, if no job
             lease.renew_if_due(redis);
         });
-        claimed = ReliableQueue::claim(&redis, name); // the round trip
+        claimed = DeadLetterQueue::claim(&redis, name); // the round trip
         redis.failure()?; // the server went away: nothing more to do
     }
 }
@@ -379,22 +465,39 @@ impl Lease {
 
 // ANCHOR: reaper
 /// Takes back the jobs of every worker whose lease has run out; returns
-/// how many were requeued. A worker that was only slow is reaped too: its
-/// job may be done twice (at-least-once), never lost.
+/// how many were taken back (queued again, or dead-lettered: a job's
+/// [`MAX_DELIVERIES`](crate::MAX_DELIVERIES)th death). A worker that was
+/// only slow is reaped too: its job may be done twice (at-least-once),
+/// never lost. One reaper at a time: the list `reaping` is its own.
 pub fn reap_dead_workers(redis: &RealRedis) -> redis::RedisResult<usize> {
-    let mut requeued = 0;
+    // A reaper that died between its steps left a job in `reaping`: queue
+    // it again (its death counted or not: at most one delivery more).
+    let back_from_reaping = redis::cmd("LMOVE")
+        .arg(REAPING)
+        .arg(JOBS)
+        .arg("RIGHT")
+        .arg("LEFT")
+        .clone();
+    while redis
+        .query::<Option<Vec<u8>>>(&back_from_reaping)?
+        .is_some()
+    {}
+    let mut taken_back = 0;
     for worker in workers_holding_jobs(redis)? {
         let alive: bool = redis.query(redis::cmd("EXISTS").arg(heartbeat(&worker)))?;
         if alive {
             continue;
         }
-        let taken_back = ReliableQueue::reap(redis, &worker);
+        let jobs = DeadLetterQueue::reap(redis, &worker);
         redis.failure()?;
-        let event = format!("{worker} died: {taken_back} jobs requeued");
+        // A payload that is no job stopped the reap in `reaping`: set
+        // aside, with its error (the rest of the list: next time).
+        redis.dead_letter_malformed("the reaper");
+        let event = format!("{worker} died: {jobs} jobs taken back");
         redis.query::<()>(redis::cmd("PUBLISH").arg(EVENTS).arg(event))?;
-        requeued += taken_back;
+        taken_back += jobs;
     }
-    Ok(requeued)
+    Ok(taken_back)
 }
 // ANCHOR_END: reaper
 
@@ -413,6 +516,7 @@ fn workers_holding_jobs(redis: &RealRedis) -> redis::RedisResult<Vec<String>> {
 /// Jobs still queued or claimed and not yet acknowledged.
 pub fn unfinished(redis: &RealRedis) -> redis::RedisResult<u64> {
     let mut count: u64 = redis.query(redis::cmd("LLEN").arg(JOBS))?;
+    count += redis.query::<u64>(redis::cmd("LLEN").arg(REAPING))?;
     for worker in workers_holding_jobs(redis)? {
         count += redis.query::<u64>(redis::cmd("LLEN").arg(processing(&worker)))?;
     }
@@ -424,7 +528,8 @@ pub fn unfinished(redis: &RealRedis) -> redis::RedisResult<u64> {
 pub struct RunReport {
     /// Jobs pushed.
     pub jobs: u64,
-    /// Jobs neither done nor still queued or claimed: gone.
+    /// Jobs neither done nor still queued or claimed nor dead-lettered:
+    /// gone.
     pub lost: u64,
     /// Jobs still queued or claimed (or not yet pushed) when the run gave
     /// up (patience).
@@ -433,8 +538,16 @@ pub struct RunReport {
     pub done_twice: u64,
     /// Workers killed with `SIGKILL` during the run.
     pub killed: u64,
-    /// Jobs the reaper took back from dead workers.
+    /// Jobs the reaper took back from dead workers (queued again, or
+    /// dead-lettered).
     pub requeued: u64,
+    /// Jobs in the dead-letter list at the end, not done: each delivered
+    /// [`MAX_DELIVERIES`](crate::MAX_DELIVERIES) times, every worker that
+    /// took it dead before its ack.
+    pub dead: u64,
+    /// Workers that died by a signal the run did not send (a job killed
+    /// them), each replaced by a new one.
+    pub crashed: u64,
     /// From the first worker's start to the last job's acknowledgement.
     pub elapsed: Duration,
 }
@@ -466,17 +579,31 @@ impl Workers<'_> {
         Ok(())
     }
 
-    /// An error if a worker has exited by itself: workers run until
-    /// killed, so the program is not a worker, or the server is gone.
-    fn all_running(&mut self) -> io::Result<()> {
-        for child in &mut self.running {
-            if let Some(status) = child.try_wait()? {
-                let program = self.program.display();
-                let error = format!("a worker ({program}) exited by itself ({status})");
-                return Err(io::Error::other(error));
+    /// Replaces each worker killed by a signal the run did not send (a
+    /// job killed it: a crash, `kill -9`); how many. An error if a worker
+    /// has exited by itself: workers run until killed, so the program is
+    /// not a worker, or the server is gone.
+    fn replace_crashed(&mut self) -> io::Result<u64> {
+        let mut crashed = 0;
+        let mut at = 0;
+        while at < self.running.len() {
+            match self.running[at].try_wait()? {
+                None => at += 1,
+                Some(status) if status.signal().is_some() => {
+                    let _ = self.running.remove(at).wait(); // reaped already: its status
+                    crashed += 1;
+                }
+                Some(status) => {
+                    let program = self.program.display();
+                    let error = format!("a worker ({program}) exited by itself ({status})");
+                    return Err(io::Error::other(error));
+                }
             }
         }
-        Ok(())
+        for _ in 0..crashed {
+            self.start_one()?;
+        }
+        Ok(crashed)
     }
 }
 
@@ -563,14 +690,14 @@ pub fn run_queue_with(
     for _ in 0..workers {
         pool.start_one()?;
     }
-    let (mut killed, mut requeued) = (0, 0);
+    let (mut killed, mut requeued, mut crashed) = (0, 0, 0);
     // When killing, look often, so the workers do not wait for jobs;
     // otherwise seldom, not to slow the server being measured.
     let pause = Duration::from_millis(if kill_every.is_some() { 2 } else { 20 });
     let mut unfinished_jobs;
     loop {
         thread::sleep(pause);
-        pool.all_running()?;
+        crashed += pool.replace_crashed()?;
         requeued += reap_dead_workers(&redis).map_err(io::Error::other)? as u64;
         let done: u64 = redis
             .query(redis::cmd("HLEN").arg(DONE))
@@ -595,15 +722,26 @@ pub fn run_queue_with(
     }
     let elapsed = start.elapsed();
     let done = redis.done().map_err(io::Error::other)?;
+    let dead_list: Vec<Vec<u8>> = redis
+        .query(redis::cmd("LRANGE").arg(DEAD).arg(0).arg(-1))
+        .map_err(io::Error::other)?;
+    let dead = dead_list
+        .iter()
+        .filter_map(|payload| parse_job(payload).ok())
+        .filter(|job| *job < jobs && !done.contains_key(job))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len() as u64;
     let not_done = (0..jobs).filter(|job| !done.contains_key(job)).count() as u64;
     let done_twice = done.values().map(|times| times - 1).sum();
     Ok(RunReport {
         jobs,
-        lost: not_done.saturating_sub(unfinished_jobs),
+        lost: not_done.saturating_sub(unfinished_jobs + dead),
         unfinished: unfinished_jobs,
         done_twice,
         killed,
         requeued,
+        dead,
+        crashed,
         elapsed,
     })
 }

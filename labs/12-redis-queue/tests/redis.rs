@@ -2,14 +2,17 @@
 //! loopback port and stopped after. Without `redis-server` installed, each
 //! test says how to install it and passes; in CI (`CI` set), it fails.
 
-use lab_12::on_std::fixed::ReliableQueue;
+use lab_12::on_std::fixed::{DeadLetterQueue, ReliableQueue};
 use lab_12::on_std::racy::NaiveQueue;
-use lab_12::real::{EVENTS, RealRedis, RedisServer, run_queue};
-use lab_12::{Commands, DONE, JOBS, Protocol};
+use lab_12::real::{
+    ERRORS, EVENTS, RealRedis, RedisServer, reap_dead_workers, run_queue, run_queue_with,
+};
+use lab_12::{Commands, DEAD, DELIVERIES, DONE, JOBS, MAX_DELIVERIES, Protocol, processing};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const LAB_12: &str = env!("CARGO_BIN_EXE_lab-12");
 
@@ -157,4 +160,164 @@ fn the_tools_refuse_bad_arguments_with_a_message() {
         .unwrap();
     assert!(!output.status.success(), "no server on port 1");
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("lab-12: "));
+}
+
+/// The dead-letter list, head first, each payload as text.
+fn dead_letters(redis: &RealRedis) -> Vec<String> {
+    redis
+        .query(redis::cmd("LRANGE").arg(DEAD).arg(0).arg(-1))
+        .unwrap()
+}
+
+// ANCHOR: poison_kill_nine
+#[test]
+fn a_job_that_kills_its_worker_with_sigkill_is_dead_lettered_after_max_deliveries() {
+    let Some(server) = server() else { return };
+    // Job 7 is poison: each worker that takes it kills itself with
+    // SIGKILL (`--die-on 7`) before its ack; the run replaces it.
+    let poison = 7;
+    let args = ["worker", "--die-on", "7"];
+    let patience = Duration::from_secs(60);
+    let run = run_queue_with(Path::new(LAB_12), &args, &server.url, 2, 20, None, patience).unwrap();
+    println!("{run:?}");
+    assert_eq!(
+        run.unfinished, 0,
+        "after {patience:?}, jobs still queued or held: the poison job handed out for ever, \
+         or a worker stuck: {run:?}"
+    );
+    let redis = RealRedis::connect(&server.url).unwrap();
+    assert_eq!(dead_letters(&redis), ["7"], "{run:?}");
+    let deliveries: HashMap<u64, u64> = redis.query(redis::cmd("HGETALL").arg(DELIVERIES)).unwrap();
+    assert_eq!(deliveries.get(&poison), Some(&MAX_DELIVERIES), "{run:?}");
+    // Each delivery killed a worker. (More deaths than deliveries only if
+    // a lease ran out on a worker about to die: not asserted, as a noisy
+    // machine can stall a worker that long.)
+    assert!(run.crashed >= MAX_DELIVERIES, "{run:?}");
+    // The others: at least once, none lost. No worker dies holding one
+    // (the poison job's work kills it after the ack of the job before
+    // went out with the claim), so exactly once, unless a lease ran out
+    // on a live worker: at-least-once is what is promised, and asserted.
+    assert_eq!((run.lost, run.dead), (0, 1), "{run:?}");
+    let done = redis.done().unwrap();
+    assert!(
+        !done.contains_key(&poison),
+        "the poison job was done: {done:?}"
+    );
+    let missing: Vec<u64> = (0..20)
+        .filter(|job| *job != poison && !done.contains_key(job))
+        .collect();
+    assert!(missing.is_empty(), "jobs never done: {missing:?}; {run:?}");
+}
+// ANCHOR_END: poison_kill_nine
+
+/// Waits until `ready` says yes, or fails the test after `patience`,
+/// saying what it waited for and what `state` shows.
+fn wait_for(
+    patience: Duration,
+    what: &str,
+    mut ready: impl FnMut() -> bool,
+    state: impl Fn() -> String,
+) {
+    let deadline = Instant::now() + patience;
+    while !ready() {
+        assert!(
+            Instant::now() < deadline,
+            "after {patience:?}, still waiting for {what}: {}",
+            state()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ANCHOR: malformed
+#[test]
+fn a_malformed_job_is_dead_lettered_with_its_error_and_the_worker_lives_on() {
+    let Some(server) = server() else { return };
+    let redis = RealRedis::connect(&server.url).unwrap();
+    redis.push_job_range(0..3).unwrap();
+    let garbage = "{not a job}";
+    redis
+        .query::<()>(redis::cmd("LPUSH").arg(JOBS).arg(garbage))
+        .unwrap();
+    redis.push_job_range(3..6).unwrap();
+    let mut worker = Command::new(LAB_12)
+        .args(["worker", "--redis", &server.url, "--name", "w1"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let state = || {
+        let done = redis.done().unwrap_or_default();
+        format!("done {done:?}, dead-letter list {:?}", dead_letters(&redis))
+    };
+    wait_for(
+        Duration::from_secs(30),
+        "jobs 0 to 5 done and the payload dead-lettered by worker w1",
+        || redis.done().unwrap().len() == 6 && !dead_letters(&redis).is_empty(),
+        state,
+    );
+    // Still working: a malformed payload is a job's problem, not the
+    // worker's.
+    let status = worker.try_wait().unwrap();
+    worker.kill().unwrap();
+    let output = worker.wait_with_output().unwrap();
+    assert!(
+        status.is_none(),
+        "the worker exited ({status:?}): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(dead_letters(&redis), [garbage]);
+    let errors: HashMap<String, String> = redis.query(redis::cmd("HGETALL").arg(ERRORS)).unwrap();
+    let error = errors.get(garbage).map(String::as_str).unwrap_or_default();
+    assert!(error.contains("is not a job number"), "{errors:?}");
+    let held: u64 = redis
+        .query(redis::cmd("LLEN").arg(processing("w1")))
+        .unwrap();
+    assert_eq!(held, 0, "w1 still holds the payload, or a job");
+}
+// ANCHOR_END: malformed
+
+#[test]
+fn a_malformed_payload_a_dead_worker_held_is_dead_lettered_by_the_reaper() {
+    let Some(server) = server() else { return };
+    let redis = RealRedis::connect(&server.url).unwrap();
+    // w9 claimed 1, then the garbage, then 2, and died (no lease left).
+    for payload in ["1", "garbage", "2"] {
+        redis
+            .query::<()>(redis::cmd("LPUSH").arg(processing("w9")).arg(payload))
+            .unwrap();
+    }
+    // The reaper stops at the garbage, sets it aside, and goes on next time.
+    let mut taken_back = 0;
+    for _ in 0..3 {
+        taken_back += reap_dead_workers(&redis).unwrap();
+    }
+    assert_eq!(taken_back, 2);
+    assert_eq!(dead_letters(&redis), ["garbage"]);
+    let queued: Vec<String> = redis
+        .query(redis::cmd("LRANGE").arg(JOBS).arg(0).arg(-1))
+        .unwrap();
+    assert_eq!(queued, ["2", "1"]);
+    let errors: HashMap<String, String> = redis.query(redis::cmd("HGETALL").arg(ERRORS)).unwrap();
+    assert!(errors.contains_key("garbage"), "{errors:?}");
+}
+
+#[test]
+fn the_reaper_dead_letters_a_job_at_its_last_death_on_a_real_server() {
+    let Some(server) = server() else { return };
+    let redis = RealRedis::connect(&server.url).unwrap();
+    redis.lpush(JOBS, 7);
+    for life in 1..=MAX_DELIVERIES {
+        let worker = format!("w{life}");
+        assert_eq!(DeadLetterQueue::claim(&redis, &worker), Some(7));
+        // The worker dies here, holding job 7: no lease, so it is reaped.
+        assert_eq!(reap_dead_workers(&redis).unwrap(), 1);
+        let queued: u64 = redis.query(redis::cmd("LLEN").arg(JOBS)).unwrap();
+        assert_eq!(
+            queued,
+            u64::from(life < MAX_DELIVERIES),
+            "after death {life}"
+        );
+    }
+    assert_eq!(dead_letters(&redis), ["7"]);
+    assert_eq!(DeadLetterQueue::claim(&redis, "w4"), None, "never again");
 }

@@ -9,7 +9,9 @@
 //!   rate, and a run under `kill -9`.
 
 use clap::{Parser, Subcommand};
-use lab_12::real::{EVENTS, RealRedis, RedisServer, reap_dead_workers, run_queue, run_worker};
+use lab_12::real::{
+    EVENTS, RealRedis, RedisServer, reap_dead_workers, run_queue, run_worker_doing,
+};
 use std::process::{Command, ExitCode};
 use std::thread;
 use std::time::Duration;
@@ -34,6 +36,10 @@ enum Commands {
         /// How long the lease lasts without renewal, in milliseconds.
         #[arg(long, default_value_t = 300)]
         lease_ms: u64,
+        /// For the tests: job JOB is poison, its work kills this worker
+        /// with SIGKILL (as a crash, or the out-of-memory killer, would).
+        #[arg(long, value_name = "JOB", hide = true)]
+        die_on: Option<u64>,
     },
     /// Takes back the jobs of dead workers, every 100 ms, for ever.
     Reaper {
@@ -77,7 +83,18 @@ fn main() -> ExitCode {
             redis,
             name,
             lease_ms,
-        } => run_worker(&redis, &name, Duration::from_millis(lease_ms)).map_err(|e| e.to_string()),
+            die_on,
+        } => {
+            let lease = Duration::from_millis(lease_ms);
+            run_worker_doing(&redis, &name, lease, |job| {
+                if Some(job) == die_on {
+                    let me = rustix::process::getpid();
+                    let _ = rustix::process::kill_process(me, rustix::process::Signal::KILL);
+                }
+                None
+            })
+            .map_err(|e| e.to_string())
+        }
         Commands::Reaper { redis } => reaper(&redis).map_err(|e| e.to_string()),
         Commands::Produce { redis, jobs } => RealRedis::connect(&redis)
             .and_then(|redis| redis.push_jobs(jobs))
