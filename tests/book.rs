@@ -325,3 +325,48 @@ fn the_book_loads_no_web_font() {
         "book/theme/fonts/fonts.css loads a font: {css}"
     );
 }
+
+/// Every `.md` under book/src, pages and the fragments they include.
+fn markdown_files(folder: &Path, found: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(folder).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            markdown_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_code_block_language_is_in_the_books_cut_highlight_js() {
+    // book/theme/highlight.js is mdBook's bundle cut to the languages the
+    // book uses (`cargo xtask highlight`, issue 27: 25 KB instead of 137
+    // KB on every page). A code block in another language would show
+    // unhighlighted: add it to xtask/src/highlight.rs's KEPT and run it.
+    let bundle = read(&root().join("book/theme/highlight.js"));
+    let registered = |language: &str| {
+        bundle.contains(&format!("registerLanguage(\"{language}\""))
+            || bundle.contains(&format!("\"{language}\""))
+    };
+    let mut files = Vec::new();
+    markdown_files(&root().join("book/src"), &mut files);
+    let mut used = BTreeSet::new();
+    for file in &files {
+        for line in read(file).lines() {
+            if let Some(info) = line.trim_start().strip_prefix("```") {
+                let language = info.split(',').next().unwrap_or_default().trim();
+                if !language.is_empty() {
+                    used.insert(language.to_string());
+                }
+            }
+        }
+    }
+    assert!(used.contains("rust"), "no rust code block found: {used:?}");
+    let missing: Vec<&String> = used.iter().filter(|l| !registered(l)).collect();
+    assert!(
+        missing.is_empty(),
+        "code blocks in {missing:?}, which book/theme/highlight.js does not highlight: add \
+         them to KEPT in xtask/src/highlight.rs and run `cargo xtask highlight`"
+    );
+}

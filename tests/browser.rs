@@ -1,4 +1,5 @@
-//! The stepper (issue 17): `book/theme/stepper.js` turns a chapter's
+//! The book in a real browser. The stepper (issue 17):
+//! `book/theme/stepper.js` turns a chapter's
 //! `<div class="stepper" data-explore="explore/lab-NN/<check>.json"
 //! data-challenge="...">` into a widget over every execution loom ran for
 //! that check. Checked here: what each page loads, that every chapter
@@ -6,23 +7,31 @@
 //! a real headless Chromium driven by `tests/browser/stepper.py`
 //! (Python Playwright), that a learner can play chapter 1's scheduler to
 //! the lost update, predict the values read, and read it at 390 px wide.
+//! And every page (issue 27, `tests/browser/pages.py`): axe-core finds no
+//! critical or serious violation in either theme at either width, a screen
+//! reader hears chapter 1's stepper row by row, each chapter's first load
+//! is within 300 KB compressed, the search index loads only with search,
+//! and the charts follow the theme and the width.
 //!
-//! Without python3, its `playwright` module or `/usr/bin/chromium` (or
-//! mdbook, to build the book), the browser test says what is missing and
-//! passes; in CI (`CI` set) it fails instead. `.ci/run` installs them.
+//! Without python3, its `playwright` module, `/usr/bin/chromium`, axe-core
+//! (for pages.py) or mdbook (to build the book), a browser test says what
+//! is missing and passes; in CI (`CI` set) it fails instead. `.ci/run`
+//! installs them. The two run one after the other, on one built book.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// Each page's JSON, all its widgets' together.
 const PAGE_JSON_LIMIT: u64 = 200 * 1024;
 /// The widget's script and style together.
 const WIDGET_LIMIT: u64 = 40 * 1024;
-/// The browser script: about 15 s here; a hang ends here.
+/// A browser script (stepper.py about 15 s here, pages.py about 60 s); a
+/// hang ends here.
 const DEADLINE: Duration = Duration::from_secs(240);
 
 fn root() -> PathBuf {
@@ -194,10 +203,7 @@ fn skip(missing: &str) {
     }
     // Straight to stderr: the test harness hides a passing test's
     // `println!`, and this is what the learner must see.
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED (the stepper's browser test): {missing}"
-    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED (a browser test): {missing}");
 }
 
 /// The mdbook the book is built with, at the version `cargo xtask` pins:
@@ -241,33 +247,45 @@ fn run(command: Command, what: &str, deadline: Duration) -> (bool, String) {
     (output.status.success(), printed)
 }
 
-#[test]
-fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its_values() {
+/// What both browser tests need: Chromium, and the book built from the
+/// sources as they are now (once, for both); or what is missing.
+struct Browser {
+    chromium: PathBuf,
+    book: PathBuf,
+}
+
+fn browser() -> Result<&'static Browser, String> {
+    static BROWSER: OnceLock<Result<Browser, String>> = OnceLock::new();
+    BROWSER
+        .get_or_init(find_browser)
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn find_browser() -> Result<Browser, String> {
     let python = Command::new("python3").arg("--version").output();
     if !python.is_ok_and(|out| out.status.success()) {
-        return skip("python3 is not installed");
+        return Err("python3 is not installed".into());
     }
     let playwright = Command::new("python3")
         .args(["-c", "import playwright"])
         .output();
     if !playwright.is_ok_and(|out| out.status.success()) {
-        return skip(
-            "the Python module playwright is not installed \
-             (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 python3 -m pip install --user playwright==1.49.0)",
-        );
+        return Err("the Python module playwright is not installed \
+             (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 python3 -m pip install --user playwright==1.49.0)"
+            .into());
     }
     let chromium = chromium();
     if !chromium.is_file() {
-        return skip(&format!(
+        return Err(format!(
             "Chromium is not at {} (sudo apt-get install chromium)",
             chromium.display()
         ));
     }
     let Some(mdbook) = mdbook() else {
-        return skip("mdbook is not installed (`cargo xtask book` installs it)");
+        return Err("mdbook is not installed (`cargo xtask book` installs it)".into());
     };
-
-    // A book of the test's own, from the sources as they are now: never a
+    // A book of the tests' own, from the sources as they are now: never a
     // stale book/build, nor one another command is writing.
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
     let book = scratch.join("book");
@@ -279,18 +297,81 @@ fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its
         .arg(&book);
     let (built, output) = run(build, "mdbook build", Duration::from_secs(120));
     assert!(built, "mdbook could not build the book:\n{output}");
+    Ok(Browser { chromium, book })
+}
 
+/// One browser test at a time: each keeps both cores busy.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+#[test]
+fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its_values() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let browser = match browser() {
+        Ok(browser) => browser,
+        Err(missing) => return skip(&missing),
+    };
     let mut script = Command::new("python3");
     script
         .current_dir(root())
         .arg("tests/browser/stepper.py")
-        .arg(&book)
-        .env("STEPPER_CHROMIUM", &chromium)
+        .arg(&browser.book)
+        .env("STEPPER_CHROMIUM", &browser.chromium)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     let (passed, output) = run(script, "tests/browser/stepper.py", DEADLINE);
     println!("{output}"); // shown with --nocapture
     assert!(
         passed,
         "tests/browser/stepper.py failed (run it alone: python3 tests/browser/stepper.py):\n{output}"
+    );
+}
+
+/// axe-core, at the version `.ci/run` fetches, where it puts it.
+fn axe_core() -> Result<PathBuf, String> {
+    let ci = read(&root().join(".ci/run"));
+    let version = ci
+        .split("AXE_CORE_VERSION=")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .expect(".ci/run pins AXE_CORE_VERSION");
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let axe = cargo_home.join(format!("concurrency-course/axe-core-{version}/axe.min.js"));
+    if axe.is_file() {
+        Ok(axe)
+    } else {
+        Err(format!(
+            "axe-core {version} is not at {} (.ci/run fetches it)",
+            axe.display()
+        ))
+    }
+}
+
+#[test]
+fn in_chromium_every_page_passes_axe_in_both_themes_and_widths_and_loads_light() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let browser = match browser() {
+        Ok(browser) => browser,
+        Err(missing) => return skip(&missing),
+    };
+    let axe = match axe_core() {
+        Ok(axe) => axe,
+        Err(missing) => return skip(&missing),
+    };
+    let mut script = Command::new("python3");
+    script
+        .current_dir(root())
+        .arg("tests/browser/pages.py")
+        .arg(&axe)
+        .arg(&browser.book)
+        .env("STEPPER_CHROMIUM", &browser.chromium)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let (passed, output) = run(script, "tests/browser/pages.py", DEADLINE);
+    println!("{output}"); // shown with --nocapture
+    assert!(
+        passed,
+        "tests/browser/pages.py failed (run it alone: python3 tests/browser/pages.py {}):\n{output}",
+        axe.display()
     );
 }

@@ -1,10 +1,32 @@
-// A code block, trace or table wider than the page scrolls sideways (the
-// scrolling element is mdBook's `pre > code` or `.table-wrapper`); a
-// keyboard user can scroll it only if it can take the focus (issue 27,
-// axe's "scrollable-region-focusable"). Each one that scrolls gets a tab
-// stop and a name saying so; one that fits gets neither.
+// Where mdBook's stock page falls short for a keyboard or a screen reader
+// (issue 27), mended after it loads; mdBook itself is not forked, and
+// a11y.css does the rest.
 (() => {
     "use strict";
+
+    // mdBook's sidebar toggle is a <label> for a hidden checkbox, with
+    // aria-label, aria-controls and aria-expanded (which a label may not
+    // carry: axe's aria-allowed-attr, aria-prohibited-attr) and no tab
+    // stop, so a keyboard cannot open the table of contents. As a button
+    // it may carry them, takes the focus, and Enter or Space press it.
+    const toggle = document.getElementById("mdbook-sidebar-toggle");
+    if (toggle && toggle.tagName === "LABEL") {
+        toggle.setAttribute("role", "button");
+        toggle.setAttribute("tabindex", "0");
+        toggle.addEventListener("keydown", (e) => {
+            if (e.key === "Enter" || e.key === " ") {
+                e.preventDefault();
+                e.stopPropagation(); // mdBook's own keys do not see it
+                toggle.click();
+            }
+        });
+    }
+
+    // A code block, trace or table wider than the page scrolls sideways
+    // (the scrolling element is mdBook's `pre > code` or `.table-wrapper`);
+    // a keyboard user can scroll it only if it can take the focus (axe's
+    // scrollable-region-focusable). Each one that scrolls gets a tab stop
+    // and a name saying so; one that fits gets neither.
     const SCROLLERS = "main pre > code, main .table-wrapper";
     function mark() {
         document.querySelectorAll(SCROLLERS).forEach((pre) => {

@@ -383,7 +383,8 @@
         const s = {shown: 0, predict: false, answered: new Set(), right: 0, asked: 0};
         const intro = h("p", {class: "stepper-intro", text: d.fails
             ? `The failing execution loom found, ${plural(path.length, "row")}, one at a time.`
-            : `Loom found no failing execution${within(d)}; this is the shortest of its ${plural(d.executions, "execution")}.`});
+            : `Loom found no failing execution${within(d)}; this is the shortest of its ${plural(d.executions, "execution")}.`},
+            " Keys: → the next row, ← back (on the tabs, → and ← change tab).");
         const predict = h("input", {type: "checkbox", onchange: () => {
             s.predict = predict.checked;
             go(s.shown); // from the next row on
@@ -598,11 +599,13 @@
                     const more = plural(c[1], "execution") + (hints ? `, ${c.fails} failing` : "");
                     return h("button", {type: "button", class: "stepper-choice", "data-step": c[0],
                         "data-key": key <= 9 ? key : null, "aria-keyshortcuts": key <= 9 ? String(key) : null,
-                        "aria-label": `${name}: ${step.text} (${more} ${c[1] === 1 ? "goes" : "go"} this way)`,
                         onclick: () => move(path.concat([c]))},
-                    h("span", {class: "stepper-key", "aria-hidden": "true", text: key <= 9 ? key : "·"}),
-                    h("span", {class: "stepper-what", text: step.text}),
-                    h("span", {class: "stepper-more", "aria-hidden": "true", text: more}));
+                    // Its name is its visible text, with who and what it means for a screen reader.
+                    h("span", {class: "stepper-sr", text: `${name}: `}),
+                    h("span", {class: "stepper-key", text: key <= 9 ? key : "·"}), " ",
+                    h("span", {class: "stepper-what", text: step.text}), " ",
+                    h("span", {class: "stepper-more", text: more}),
+                    h("span", {class: "stepper-sr", text: ` ${c[1] === 1 ? "goes" : "go"} this way`}));
                 });
                 if (!mine.length && alive && node[3].length) {
                     const reason = why(d, node, s, t);

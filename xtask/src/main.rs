@@ -4,6 +4,7 @@
 //! cargo xtask test           every test, and the book's traces checked current
 //! cargo xtask serve          the book on http://127.0.0.1:3000 (installs mdbook once)
 //! cargo xtask book           build the book; fail on any warning
+//! cargo xtask highlight      cut mdBook's highlight.js to the languages the book uses
 //! cargo xtask traces         regenerate the traces the book shows
 //! cargo xtask exercise 01    check your answer to lab 01's exercise
 //! cargo xtask progress       which exercises you have passed, and the next one
@@ -19,6 +20,7 @@
 
 mod doctor;
 mod explore;
+mod highlight;
 // The harness's own fingerprint code, compiled here too: `progress` tells
 // an untouched starter from an edited one without building the harness.
 #[path = "../../harness/src/fingerprint.rs"]
@@ -61,6 +63,9 @@ enum Task {
     },
     /// Build the book into book/build, failing on any warning.
     Book,
+    /// Write book/theme/highlight.js: mdBook's own highlight.js cut to the
+    /// languages the book's code blocks use.
+    Highlight,
     /// Regenerate the traces the book includes, from a test run.
     Traces,
     /// Check your answer to a lab's exercise with loom.
@@ -76,6 +81,15 @@ enum Task {
     /// Fetch every crate and build every lab's tests, examples and
     /// benchmarks, and install mdbook: after it, the course works offline.
     Prepare,
+    /// Prove the course works with the network off, as on a workshop's USB
+    /// copy: `prepare`, then `test` and `book` in a network namespace that
+    /// holds only loopback (xtask/netless), where anything that reaches for
+    /// the network fails.
+    Offline {
+        /// Skip `prepare` (it has run, and nothing changed since).
+        #[arg(long)]
+        no_prepare: bool,
+    },
     /// Mutation-test a lab: run its tests against small changes to its
     /// fixes, solution and protocol code (cargo-mutants, installed if
     /// missing); a change the tests pass is listed for you to judge.
@@ -147,6 +161,7 @@ fn main() -> ExitCode {
             serve_in_place(&mut serve)
         }),
         Task::Book => build_book(&root),
+        Task::Highlight => mdbook(&root).and_then(|mdbook| highlight::highlight(&root, &mdbook)),
         // The course's own checks read the traces, so they run later, in `test`.
         Task::Traces => run(cargo(&root)
             .args(["test", "--workspace", "--exclude", "course"])
@@ -170,6 +185,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Task::Prepare => prepare::prepare(&root),
+        Task::Offline { no_prepare } => offline(&root, no_prepare),
         Task::Mutants { lab, files } => mutants::mutants(&root, &lab, &files),
         Task::Repeat { runs } => repeat::repeat(&root, runs),
         Task::Explore {
@@ -195,6 +211,39 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()
+}
+
+/// `cargo xtask offline`: prepare (unless told it has run), then the tests
+/// and the book with no network.
+fn offline(root: &Path, no_prepare: bool) -> Result<(), String> {
+    let netless = || {
+        let mut command = Command::new("bash");
+        command.current_dir(root).arg("xtask/netless");
+        command
+    };
+    let probe = netless()
+        .arg("--probe")
+        .output()
+        .map_err(|e| format!("could not run bash xtask/netless: {e}"))?;
+    if !probe.status.success() {
+        return Err(format!(
+            "{} Instead, unplug the network (or turn off Wi-Fi) and run              `cargo xtask test` and `cargo xtask book`.",
+            String::from_utf8_lossy(&probe.stdout).trim()
+        ));
+    }
+    if !no_prepare {
+        prepare::prepare(root)?;
+    }
+    println!("\nNow with no network: only 127.0.0.1 answers.");
+    let cargo_program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    for task in ["test", "book"] {
+        run(netless().arg(&cargo_program).args(["xtask", task]))?;
+    }
+    println!(
+        "\nOffline proven: every test passed and the book built with no network \
+         (book/build/index.html opens without one)."
+    );
+    Ok(())
 }
 
 fn cargo(root: &Path) -> Command {
