@@ -153,19 +153,20 @@ fn every_rust_listing_is_included_from_a_compiled_file() {
                     .by_ref()
                     .take_while(|l| !l.starts_with("```"))
                     .collect();
-                // The labs, the templates for one's own code, and the
-                // loom-and-shuttle comparison: all tested.
+                // The labs, the templates for one's own code, the
+                // loom-and-shuttle comparison and the puzzle trail: all tested.
                 assert!(
                     body.len() == 1
                         && [
                             "{{#include ../../labs/",
                             "{{#include ../../templates/",
                             "{{#include ../../shuttle-vs-loom/",
+                            "{{#include ../../puzzles/",
                         ]
                         .iter()
                         .any(|prefix| body[0].starts_with(prefix)),
-                    "{page}: a Rust listing must be one include of a lab's, a template's or \
-                     shuttle-vs-loom's file, found {body:?}"
+                    "{page}: a Rust listing must be one include of a lab's, a template's, \
+                     shuttle-vs-loom's or a puzzle's file, found {body:?}"
                 );
                 assert!(
                     line.contains("ignore"),

@@ -242,8 +242,13 @@ pub fn explore(
     Ok(())
 }
 
-/// `cargo xtask schedule NN [CHECK]`: pick which thread runs next.
+/// `cargo xtask schedule NN [CHECK]`: pick which thread runs next;
+/// `cargo xtask schedule puzzle-NN [fixed]`: the same on a level of the
+/// puzzle trail.
 pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), String> {
+    if let Some(number) = lab.strip_prefix("puzzle-") {
+        return play_puzzle(root, number, check);
+    }
     let explorations = record(root, lab, check)?;
     // The chapter's race: a check that can fail, not the exercise's, the
     // smallest; else the first.
@@ -252,6 +257,134 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
         .filter(|e| e.outcomes.iter().any(|o| o.failed))
         .min_by_key(|e| (e.title.starts_with("exercise"), e.executions))
         .unwrap_or(&explorations[0]);
+    play(exploration, None)
+}
+
+/// A level of the puzzle trail, as its page in the book poses it.
+struct Level {
+    /// `01`.
+    number: String,
+    /// The page's heading: `Level 1: the ticket lock`.
+    name: String,
+    /// The level's recorded executions, relative to book/src.
+    json: String,
+    /// What the learner is to make happen.
+    challenge: String,
+}
+
+/// The levels of the puzzle trail, in order: one page each,
+/// `book/src/puzzle-NN-slug.md`, whose first stepper with a challenge is
+/// the level.
+fn levels(root: &Path) -> Result<Vec<Level>, String> {
+    let folder = root.join("book/src");
+    let entries = std::fs::read_dir(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let mut pages: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            name.is_some_and(|n| n.starts_with("puzzle-") && n.ends_with(".md"))
+        })
+        .collect();
+    pages.sort();
+    let attribute = |tag: &str, name: &str| {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..start + tag[start..].find('"')?].to_string())
+    };
+    pages
+        .iter()
+        .map(|page| {
+            let text =
+                std::fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
+            let name = text
+                .lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .unwrap_or_default()
+                .to_string();
+            let (json, challenge) = text
+                .lines()
+                .filter(|l| l.starts_with("<div class=\"stepper\""))
+                .find_map(|tag| {
+                    Some((
+                        attribute(tag, "data-explore")?,
+                        attribute(tag, "data-challenge")?,
+                    ))
+                })
+                .ok_or_else(|| format!("{}: no stepper with a challenge", page.display()))?;
+            // `puzzle-01-ticket-lock.md` → `01`.
+            let number = page
+                .file_name()
+                .and_then(|n| n.to_string_lossy().get(7..9).map(str::to_string))
+                .unwrap_or_default();
+            Ok(Level {
+                number,
+                name,
+                json,
+                challenge: decode(&challenge),
+            })
+        })
+        .collect()
+}
+
+/// An HTML attribute's text as the reader sees it.
+fn decode(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// `cargo xtask schedule --list`: the puzzle trail's levels.
+pub fn list_puzzles(root: &Path) -> Result<(), String> {
+    println!("The puzzle trail (the book's part \"Puzzles\"), easy to hard:\n");
+    for level in levels(root)? {
+        println!(
+            "  puzzle-{}  {}\n              goal: {}",
+            level.number, level.name, level.challenge
+        );
+    }
+    println!(
+        "\nPlay one with `cargo xtask schedule puzzle-01`; `cargo xtask schedule puzzle-01 fixed` \
+         plays its fix, where loom found no failing execution."
+    );
+    Ok(())
+}
+
+/// `cargo xtask schedule puzzle-NN [fixed]`: plays the executions the book
+/// recorded for the level (kept current by `cargo xtask traces` and checked
+/// by `cargo xtask test`), so nothing is built or run first.
+fn play_puzzle(root: &Path, number: &str, check: Option<&str>) -> Result<(), String> {
+    let levels = levels(root)?;
+    let wanted: u32 = number.parse().map_err(|_| {
+        format!("`puzzle-{number}` names no level: try `cargo xtask schedule --list`")
+    })?;
+    let level = levels
+        .iter()
+        .find(|l| l.number.parse() == Ok(wanted))
+        .ok_or_else(|| {
+            format!("there is no puzzle-{wanted:02}: `cargo xtask schedule --list` lists them")
+        })?;
+    let json = match check {
+        None => level.json.clone(),
+        Some("fixed") => level.json.replace(".json", "-fixed.json"),
+        Some(other) => {
+            return Err(format!(
+                "a puzzle plays as posed, or `fixed` for its fix, not `{other}`"
+            ));
+        }
+    };
+    let path = root.join("book/src").join(&json);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let exploration: Exploration =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("{}", level.name);
+    let challenge = check.is_none().then_some(level.challenge.as_str());
+    play(&exploration, challenge)
+}
+
+/// Lets the learner schedule `exploration`'s threads, step by step, until
+/// an execution ends; `challenge`, if given, is the goal (a level's).
+fn play(exploration: &Exploration, challenge: Option<&str>) -> Result<(), String> {
     println!(
         "\nYou are the scheduler of `{}`: at each step, pick the thread that runs next.\n\
          Loom explored {} ({}); you can follow {}. \
@@ -265,7 +398,10 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
             "any of them"
         }
     );
-    println!("{}", goal(exploration));
+    match challenge {
+        Some(challenge) => println!("Your goal: {challenge}"),
+        None => println!("{}", goal(exploration)),
+    }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut path: Vec<usize> = Vec::new(); // child indices from the root

@@ -16,6 +16,7 @@
 //! cargo xtask explore 01 --real   ...and beside it, what real threads show on this machine
 //! cargo xtask observed       record every lab's real-thread runs as the book's reference
 //! cargo xtask schedule 01    be the scheduler: pick the thread that runs next
+//! cargo xtask schedule --list      the puzzle trail's levels; `schedule puzzle-01` plays one
 //! ```
 
 mod doctor;
@@ -120,13 +121,19 @@ enum Task {
     /// keep the results as the book's reference run (book/src/observed/),
     /// then regenerate the chapters' quotes of it. Run it on a quiet machine.
     Observed,
-    /// Be the scheduler of a lab's check: pick which thread runs next, among
-    /// the continuations loom explored, until the check passes or fails.
+    /// Be the scheduler of a lab's check, or of a level of the puzzle trail:
+    /// pick which thread runs next, among the continuations loom explored,
+    /// until the check passes or fails.
     Schedule {
-        /// The lab's number, e.g. 01.
-        lab: String,
-        /// The check whose title contains this; default: the first that can fail.
+        /// The lab's number, e.g. 01, or a puzzle, e.g. puzzle-01.
+        #[arg(required_unless_present = "list")]
+        lab: Option<String>,
+        /// The check whose title contains this; default: the first that can
+        /// fail (for a puzzle, `fixed` plays its fix).
         check: Option<String>,
+        /// List the puzzle trail's levels, easy to hard.
+        #[arg(long, conflicts_with = "lab")]
+        list: bool,
     },
     /// Run every package's tests N times and name any test that failed in
     /// some runs and passed in others (flaky); exits 1 if any test failed.
@@ -195,7 +202,10 @@ fn main() -> ExitCode {
             real,
         } => explore::explore(&root, &lab, check.as_deref(), show, real),
         Task::Observed => explore::record_observed(&root),
-        Task::Schedule { lab, check } => explore::schedule(&root, &lab, check.as_deref()),
+        Task::Schedule { list: true, .. } => explore::list_puzzles(&root),
+        Task::Schedule { lab, check, .. } => {
+            explore::schedule(&root, &lab.unwrap_or_default(), check.as_deref())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,38 @@
+//! The puzzle trail (book part "Puzzles", issue 28): small programs that
+//! look right, each with a race or a deadlock for the learner to find by
+//! playing the scheduler in the book's stepper or in `cargo xtask schedule
+//! puzzle-NN`. One file per level, named after what it shows; each holds
+//! the buggy code, its fix, the loom model both are checked with, and
+//! (where there is a tempting one) a wrong fix the tests prove wrong.
+//!
+//! Each version is written out whole, even where it repeats the others'
+//! lines: the book shows each as one listing, and a learner hunting a bug
+//! must see all of the code it runs, not a helper defined elsewhere.
+//!
+//! `tests/levels.rs` checks every level with `harness::Check`, as the labs
+//! check their races: the buggy version `must_fail`, the fix `must_pass`,
+//! each `.in_book()`, so `cargo xtask traces` records every execution loom
+//! ran into `book/src/explore/puzzles/`, which the stepper plays.
+//!
+//! The levels, easy to hard:
+//!
+//! 1. [`ticket_taken_twice`]: a ticket lock whose ticket is read, then written;
+//! 2. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
+//!    count leaves zero;
+//! 3. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
+//!    variable and `notify_one`;
+//! 4. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
+//! 5. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
+//!    `Relaxed` flag;
+//! 6. [`aba_stack`]: ABA on a lock-free stack.
+
+// Puzzles are models, checked under loom only: they have no std twin to
+// run on real threads, so the facade is loom's, here, once.
+use harness::sync::loom as sync;
+
+pub mod aba_stack;
+pub mod barrier_lapped;
+pub mod lazy_init_relaxed;
+pub mod one_condvar_wrong_sleeper;
+pub mod semaphore_edge_wakeup;
+pub mod ticket_taken_twice;

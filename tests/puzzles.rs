@@ -1,0 +1,273 @@
+//! The puzzle trail (issue 28): the book's part "Puzzles" has a page per
+//! level, `book/src/puzzle-NN-slug.md`, each posing a challenge on the
+//! executions loom ran for the level's buggy program (recorded by
+//! `puzzles/tests/levels.rs`, `.in_book()`, into
+//! `book/src/explore/puzzles/`) and folding its fix, whose recorded check
+//! passed. Checked here, from the recorded data:
+//!
+//! - every level can be won: its tree has a path from the root to an
+//!   execution that failed, and it is the one loom reported;
+//! - every level's fix cannot: no execution of it failed, and the page
+//!   shows that verdict;
+//! - the trail's index and the summary list every level, in order;
+//! - each level's data is within 200 KB, and still describes the code:
+//!   every line it quotes is the line at that place in `puzzles/src/`
+//!   now. (That the data is *current*, the executions loom runs today, is
+//!   checked where it is made: `cargo xtask test` runs every check with
+//!   `RACE_HARNESS_BOOK=check`, and a stale file fails its check.)
+
+use harness::Exploration;
+use harness::explore::Node;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A level's recorded data, like a page's steppers, within this.
+const LEVEL_JSON_LIMIT: u64 = 200 * 1024;
+/// The trail is at least this long (issue 28 asks for 15 in the end).
+const LEVELS_AT_LEAST: usize = 6;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// One level: its page's name and text, and what its stepper poses.
+struct Level {
+    page: String,
+    text: String,
+    /// `explore/puzzles/puzzle-01-ticket-lock.json`.
+    json: String,
+    challenge: String,
+}
+
+/// The value of `name="…"` in an HTML tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(tag[start..start + tag[start..].find('"')?].to_string())
+}
+
+/// The levels' pages, `puzzle-NN-*.md`, in order.
+fn levels() -> Vec<Level> {
+    let src = root().join("book/src");
+    let mut pages: Vec<String> = fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("puzzle-") && n.ends_with(".md"))
+        .collect();
+    pages.sort();
+    pages
+        .into_iter()
+        .map(|page| {
+            let text = read(&src.join(&page));
+            let tag = text
+                .lines()
+                .find(|l| l.starts_with("<div class=\"stepper\""))
+                .unwrap_or_else(|| panic!("{page}: no stepper"))
+                .to_string();
+            let json = attribute(&tag, "data-explore")
+                .unwrap_or_else(|| panic!("{page}: a stepper without data-explore: {tag}"));
+            let challenge = attribute(&tag, "data-challenge")
+                .unwrap_or_else(|| panic!("{page}: its stepper poses no challenge: {tag}"));
+            Level {
+                page,
+                text,
+                json,
+                challenge,
+            }
+        })
+        .collect()
+}
+
+fn exploration(json: &str) -> Exploration {
+    let path = root().join("book/src").join(json);
+    serde_json::from_str(&read(&path)).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+/// The fix's data beside a level's: `…-fixed.json`.
+fn fixed(json: &str) -> String {
+    json.replace(".json", "-fixed.json")
+}
+
+/// The paths from `node` down to an execution that failed, as the steps'
+/// texts; one each.
+fn failing_paths(
+    e: &Exploration,
+    node: &Node,
+    path: &mut Vec<String>,
+    found: &mut Vec<Vec<String>>,
+) {
+    let Node(_, _, outcome, children) = node;
+    if children.is_empty() {
+        let failed = usize::try_from(*outcome)
+            .ok()
+            .and_then(|o| e.outcomes.get(o))
+            .unwrap_or_else(|| panic!("{}: a leaf with no outcome", e.title))
+            .failed;
+        if failed {
+            found.push(path.clone());
+        }
+        return;
+    }
+    for child in children {
+        path.push(e.steps[child.0 as usize].text.clone());
+        failing_paths(e, child, path, found);
+        path.pop();
+    }
+}
+
+#[test]
+fn the_trail_has_at_least_six_levels_listed_in_order_in_its_index_and_the_summary() {
+    let levels = levels();
+    assert!(
+        levels.len() >= LEVELS_AT_LEAST,
+        "the trail has {} levels, fewer than {LEVELS_AT_LEAST}",
+        levels.len()
+    );
+    let index = read(&root().join("book/src/puzzles.md"));
+    let summary = read(&root().join("book/src/SUMMARY.md"));
+    for text in [&index, &summary] {
+        let at: Vec<usize> = levels
+            .iter()
+            .map(|l| {
+                text.find(&format!("]({})", l.page))
+                    .unwrap_or_else(|| panic!("{} is not linked", l.page))
+            })
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "the levels are not linked in order"
+        );
+    }
+    assert!(
+        summary.contains("](puzzles.md)"),
+        "SUMMARY.md lacks the trail's index"
+    );
+    for (n, level) in levels.iter().enumerate() {
+        let number = format!("puzzle-{:02}-", n + 1);
+        assert!(
+            level.page.starts_with(&number)
+                && level.json == format!("explore/puzzles/{}", level.page.replace(".md", ".json")),
+            "{}: levels are numbered from 1 with no gap, each page playing its own data ({})",
+            level.page,
+            level.json
+        );
+    }
+}
+
+#[test]
+fn every_level_can_be_won_along_the_failing_execution_loom_recorded() {
+    for level in levels() {
+        assert!(
+            !level.challenge.trim().is_empty(),
+            "{}: an empty challenge",
+            level.page
+        );
+        let e = exploration(&level.json);
+        assert_eq!(e.lab, "puzzles", "{}", level.json);
+        let failing: Vec<_> = e.outcomes.iter().filter(|o| o.failed).collect();
+        assert_eq!(
+            failing.len(),
+            1,
+            "{}: loom stops at its first failing execution, so a level has one: {:?}",
+            level.json,
+            e.outcomes.iter().map(|o| &o.outcome).collect::<Vec<_>>()
+        );
+        let mut paths = Vec::new();
+        failing_paths(&e, &e.tree, &mut Vec::new(), &mut paths);
+        assert_eq!(
+            paths.len(),
+            1,
+            "{}: the failing execution is not one path",
+            level.json
+        );
+        // The recorded path is the execution the harness printed: its last
+        // step is the last row of the trace the page's answer shows.
+        let last = paths[0].last().expect("a failing execution has steps");
+        let trace = level
+            .json
+            .replace("explore/", "traces/")
+            .replace(".json", ".txt");
+        let printed = read(&root().join("book/src").join(&trace));
+        assert!(
+            printed.contains("loom found a failing interleaving"),
+            "{trace} is not a failure"
+        );
+        let first_part = last.split(',').next().unwrap_or_default();
+        assert!(
+            printed.contains(first_part),
+            "{}: the failing path ends `{last}`, which {trace} does not show",
+            level.json
+        );
+        assert!(
+            level.text.contains(&format!("{{{{#include {trace}}}}}")),
+            "{}: the answer does not show {trace}",
+            level.page
+        );
+        // And it is a puzzle, not a walk: loom ran passing executions too.
+        assert!(
+            e.executions >= 2 && e.outcomes.iter().any(|o| !o.failed),
+            "{}: no passing execution to tell from the failing one",
+            level.json
+        );
+    }
+}
+
+#[test]
+fn no_execution_of_any_levels_fix_fails_and_each_page_shows_the_verdict() {
+    for level in levels() {
+        let json = fixed(&level.json);
+        let e = exploration(&json);
+        assert!(e.executions > 0, "{json}: no execution");
+        assert!(
+            e.outcomes.iter().all(|o| !o.failed),
+            "{json}: the fix has a failing execution"
+        );
+        let mut paths = Vec::new();
+        failing_paths(&e, &e.tree, &mut Vec::new(), &mut paths);
+        assert!(paths.is_empty(), "{json}: a path to a failure");
+        let trace = json.replace("explore/", "traces/").replace(".json", ".txt");
+        let printed = read(&root().join("book/src").join(&trace));
+        assert!(
+            printed.contains("no failing interleaving")
+                && printed.contains(&format!("explored {} execution", e.executions)),
+            "{trace} is not the verdict of {json}"
+        );
+        assert!(
+            level.text.contains(&format!("{{{{#include {trace}}}}}")),
+            "{}: the fix's verdict, {trace}, is not shown",
+            level.page
+        );
+    }
+}
+
+#[test]
+fn every_levels_data_is_within_200_kb_and_quotes_the_code_as_it_is_now() {
+    let src = root().join("puzzles/src");
+    for level in levels() {
+        for json in [level.json.clone(), fixed(&level.json)] {
+            let path = root().join("book/src").join(&json);
+            let size = fs::metadata(&path).unwrap().len();
+            assert!(
+                size <= LEVEL_JSON_LIMIT,
+                "{json} is {size} bytes, more than {LEVEL_JSON_LIMIT}"
+            );
+            let e = exploration(&json);
+            assert!(!e.code.is_empty(), "{json} quotes no code");
+            for (at, code) in &e.code {
+                let (file, line) = at.rsplit_once(':').expect("file:line");
+                let line: usize = line.parse().expect("a line number");
+                let now = read(&src.join(file));
+                let there = now.lines().nth(line - 1).unwrap_or_default().trim();
+                assert!(
+                    !there.is_empty() && code.starts_with(there),
+                    "{json} quotes {at} as `{code}`, but that line is now `{there}`: \
+                     run `cargo xtask traces`"
+                );
+            }
+        }
+    }
+}
