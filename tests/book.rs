@@ -371,3 +371,97 @@ fn every_code_block_language_is_in_the_books_cut_highlight_js() {
          them to KEPT in xtask/src/highlight.rs and run `cargo xtask highlight`"
     );
 }
+
+/// Where an `attribute="…"` of an HTML tag starts its value, and the value.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+#[test]
+fn every_challenge_comes_before_its_failing_trace_which_is_folded_until_solved() {
+    // Puzzles first (issue 28): a chapter poses its stepper's challenge
+    // before it shows loom's failing trace, so the learner finds the race
+    // before being shown it. The trace and the prose that explains it sit
+    // in the `<details class="answer" open>` right after the widget, which
+    // stepper.js folds while the learner plays and opens when they win;
+    // `open` in the page keeps it readable with no script and in print, a
+    // blank line after the summary lets mdBook render the markdown inside,
+    // and its summary is the visible way to see the answer without winning.
+    let mut folds = 0;
+    let chapters = pages()
+        .into_iter()
+        .filter(|(page, _)| page.as_bytes()[0].is_ascii_digit());
+    for (page, text) in chapters {
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, tag) in lines.iter().enumerate() {
+            if !tag.starts_with("<div class=\"stepper\"")
+                || attribute(tag, "data-challenge").is_none()
+            {
+                continue;
+            }
+            let json = attribute(tag, "data-explore")
+                .unwrap_or_else(|| panic!("{page}: a stepper without data-explore: {tag}"));
+            let check = json
+                .strip_prefix("explore/")
+                .and_then(|j| j.strip_suffix(".json"))
+                .unwrap_or_else(|| panic!("{page}: {json} is not explore/lab-NN/<check>.json"));
+            let trace = format!("traces/{check}.txt");
+            let path = root().join("book/src").join(&trace);
+            if !path.is_file()
+                || !read(&path)
+                    .lines()
+                    .nth(1)
+                    .is_some_and(|l| l.contains("loom found a failing interleaving"))
+            {
+                continue; // a fix's widget: there is no failure to give away
+            }
+            let shown: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].contains(&format!("{{{{#include {trace}}}}}")))
+                .collect();
+            assert!(
+                !shown.is_empty(),
+                "{page}: the challenge on {check} is not followed by its trace, {trace}"
+            );
+            assert!(
+                shown.iter().all(|&i| i > at),
+                "{page}: {trace} is shown before the challenge on {check}: the stepper must come first"
+            );
+            let next = lines[at + 1..]
+                .iter()
+                .position(|l| !l.trim().is_empty())
+                .map(|i| at + 1 + i)
+                .unwrap_or_else(|| panic!("{page}: nothing follows the stepper on {check}"));
+            assert_eq!(
+                lines[next], "<details class=\"answer\" open>",
+                "{page}: the stepper on {check} is not followed by its answer's fold"
+            );
+            let summary = lines[next + 1];
+            assert!(
+                summary.starts_with("<summary>Show me the answer")
+                    && summary.ends_with("</summary>")
+                    && lines[next + 2].trim().is_empty(),
+                "{page}: the fold after {check} must open with `<summary>Show me the answer…</summary>` \
+                 and a blank line, not {summary:?}"
+            );
+            let end = lines[next..]
+                .iter()
+                .position(|l| l.trim() == "</details>")
+                .map(|i| next + i)
+                .unwrap_or_else(|| panic!("{page}: the fold after {check} is never closed"));
+            assert!(
+                lines[end - 1].trim().is_empty(),
+                "{page}: a blank line must come before the </details> of {check}'s fold"
+            );
+            assert!(
+                shown.iter().all(|&i| next < i && i < end),
+                "{page}: {trace} is outside the fold after the stepper on {check}"
+            );
+            folds += 1;
+        }
+    }
+    assert!(
+        folds > 0,
+        "no chapter folds a failing trace after its challenge"
+    );
+}

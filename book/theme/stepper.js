@@ -156,6 +156,44 @@
     return g !== "" && (g === norm(value) || (value.startsWith("wakes ") && g === norm(value.slice(6))));
   }
 
+  // The form asking for the values row i (`step`) read; then done(verdict,
+  // score): 1 right, 0 wrong, null revealed (no guess, so not counted).
+  function question(d, i, step, done) {
+    const inputs = [];
+    const shown = parts(step.text).map((p) => {
+      if (p.value === undefined) {
+        return p.text;
+      }
+      const input = h("input", {type: "text", class: "stepper-guess", autocomplete: "off",
+        spellcheck: "false", "aria-label": `value ${inputs.length + 1} of row ${i + 1}`, size: "8"});
+      inputs.push([input, p.value]);
+      return input;
+    });
+    const values = inputs.map(([, v]) => v).join(", ");
+    setTimeout(() => inputs[0][0].focus(), 0);
+    return h("form", {class: "stepper-form", onsubmit: (e) => {
+      e.preventDefault();
+      const ok = inputs.every(([input, value]) => guessed(input.value, value));
+      done(ok ? `Right: ${values}.` : `Not quite: it was ${values}` +
+        `${inputs.length === 1 ? `, not ${inputs[0][0].value.trim() || "blank"}` : ""}.`, +ok);
+    }},
+    h("span", {class: "stepper-who", text: `Row ${i + 1}, ${d.threads[step.thread]}: `}),
+    h("code", null, shown), " ",
+    h("button", {type: "submit", class: "stepper-btn", "data-action": "check", text: "Check"}), " ",
+    button("Reveal", () => done(`It was ${values}.`, null), {"data-action": "reveal"}));
+  }
+  // A step's text with its values read hidden: "lock, read → ?, unlock".
+  const masked = (text) => parts(text).map((p) => (p.value === undefined ? p.text : "?")).join("");
+  // Whether choosing `child` at `node` hides what it reads. Not where the
+  // choice is between values (loom's weak memory: one thread, one load,
+  // two values): there the value read is what the learner picks.
+  const blind = (d, node, child) => {
+    const step = d.steps[child[0]];
+    const text = masked(step.text);
+    return text !== step.text && !node[3].some((c) => c !== child &&
+      d.steps[c[0]].thread === step.thread && masked(d.steps[c[0]].text) === text);
+  };
+
   // A trace table: rows [{step, number, hidden, current}], one column per thread.
   function table(d, rows, caption) {
     const head = h("tr", null, h("th", {scope: "col", class: "stepper-num", text: "step"}),
@@ -292,6 +330,14 @@
     const id = `stepper-${++made}`;
     const url = box.getAttribute("data-explore");
     const challenge = (box.getAttribute("data-challenge") || "").trim();
+    // The chapter's answer, a <details class="answer" open> right after
+    // the widget (open without this script, and in print): folded while
+    // the learner plays, opened when they win (or by its summary).
+    const answer = challenge && box.nextElementSibling;
+    const fold = answer && answer.matches("details.answer") ? answer : null;
+    if (fold) {
+      fold.open = false;
+    }
     box.textContent = "";
     box.classList.add("stepper-on");
     // Inside a widget no arrow key leaves the page: mdBook's
@@ -305,6 +351,9 @@
     const note = h("p", {class: "stepper-live", role: "status"}, "Loading the executions loom ran…");
     box.append(note);
     const failed = (why) => {
+      if (fold) {
+        fold.open = true; // no game to play: the answer stays readable
+      }
       note.classList.add("stepper-error");
       note.textContent = `The stepper could not load ${url} (${why}). It reads that file over ` +
         "http: serve the book with `cargo xtask serve` and open http://127.0.0.1:3000.";
@@ -329,12 +378,12 @@
         const seen = report && report.observations.find((o) => o.title === d.title);
         d.observed = seen ? {machine: report.machine, runs: seen} : null;
         note.remove();
-        build(box, prepare(d), challenge, id);
+        build(box, prepare(d), challenge, id, fold);
       }))
       .catch((e) => failed(e.message || String(e)));
   }
 
-  function build(box, d, challenge, id) {
+  function build(box, d, challenge, id, fold) {
     const title = h("p", {class: "stepper-title"},
       h("strong", {text: `Explore: ${d.title}`}),
       ` · ${d.lab} · loom ran ${plural(d.executions, "execution")} (${bound(d)})`);
@@ -352,7 +401,7 @@
         "data-tab": key, text: label, onclick: () => select(i)});
       tabs.append(tab);
       box.append(panel);
-      make(panel, d, challenge);
+      make(panel, d, challenge, fold);
       return {tab, panel};
     });
     function select(i, focus) {
@@ -379,12 +428,13 @@
 
   // Step: the failing execution (else the shortest), one row at a time;
   // in predict mode each value read stays hidden until guessed.
-  function stepPanel(panel, d) {
+  function stepPanel(panel, d, challenge, fold) {
     const path = shortest(d, (o) => o.failed) || shortest(d, () => true) || [];
     const end = path.length ? d.outcomes[path[path.length - 1][2]] : null;
     const s = {shown: 0, predict: false, answered: new Set(), right: 0, asked: 0};
     const intro = h("p", {class: "stepper-intro", text: d.fails
-      ? `The failing execution loom found, ${plural(path.length, "row")}, one at a time.`
+      ? `The failing execution loom found, ${plural(path.length, "row")}, one at a time` +
+        `${fold ? " (the answer: find it yourself first in Be the scheduler)" : ""}.`
       : `Loom found no failing execution${within(d)}; this is the shortest of its ${plural(d.executions, "execution")}.`},
       " Keys: → the next row, ← back (on the tabs, → and ← change tab).");
     const predict = h("input", {type: "checkbox", onchange: () => {
@@ -457,62 +507,36 @@
       code.classList.toggle("stepper-end", s.shown === path.length && !!end && end.failed);
       ask.replaceChildren();
       if (pending) {
-        ask.append(question(s.shown - 1));
+        const i = s.shown - 1;
+        ask.append(question(d, i, d.steps[path[i][0]], (verdict, right) => {
+          if (right !== null) {
+            s.asked++;
+            s.right += right;
+          }
+          s.answered.add(i);
+          render();
+          live.textContent = `${verdict} ${said(i)}`;
+          (next.disabled ? restart : next).focus();
+        }));
       }
       if (s.predict && s.asked > 0) {
         ask.append(h("p", {class: "stepper-score", text: `Predictions: ${s.right} right of ${s.asked}.`}));
       }
     }
-    function question(i) {
-      const step = d.steps[path[i][0]];
-      const pieces = parts(step.text);
-      const inputs = [];
-      const shown = pieces.map((p) => {
-        if (p.value === undefined) {
-          return p.text;
-        }
-        const input = h("input", {type: "text", class: "stepper-guess", autocomplete: "off",
-          spellcheck: "false", "aria-label": `value ${inputs.length + 1} of row ${i + 1}`, size: "8"});
-        inputs.push([input, p.value]);
-        return input;
-      });
-      const check = () => {
-        const results = inputs.map(([input, value]) => guessed(input.value, value));
-        const ok = results.every(Boolean);
-        s.asked++;
-        if (ok) {
-          s.right++;
-        }
-        const values = inputs.map(([, v]) => v).join(", ");
-        finish(ok ? `Right: ${values}.` : `Not quite: it was ${values}` +
-          `${inputs.length === 1 ? `, not ${inputs[0][0].value.trim() || "blank"}` : ""}.`);
-      };
-      const reveal = () => finish(`It was ${inputs.map(([, v]) => v).join(", ")}.`);
-      function finish(verdict) {
-        s.answered.add(i);
-        render();
-        live.textContent = `${verdict} ${said(i)}`;
-        (next.disabled ? restart : next).focus();
-      }
-      const form = h("form", {class: "stepper-form", onsubmit: (e) => {
-        e.preventDefault();
-        check();
-      }},
-      h("span", {class: "stepper-who", text: `Row ${i + 1}, ${d.threads[step.thread]}: `}),
-      h("code", null, shown), " ",
-      h("button", {type: "submit", class: "stepper-btn", "data-action": "check", text: "Check"}), " ",
-      button("Reveal", reveal, {"data-action": "reveal"}));
-      setTimeout(() => inputs[0][0].focus(), 0);
-      return form;
-    }
     render();
   }
 
   // Be the scheduler: each thread's lines with a cursor; the choices are
-  // the children of the node reached, the steps loom ran from there.
-  function schedulePanel(panel, d, challenge) {
+  // the children of the node reached, the steps loom ran from there. A
+  // challenge is several decisions, not only where to switch: while
+  // predicting (on for a challenge), a choice hides what it reads, and
+  // the learner says what it read before going on.
+  function schedulePanel(panel, d, challenge, fold) {
     let path = [];
     let hints = false;
+    let predict = !!challenge && d.fails;
+    let asking = false;
+    const score = {right: 0, asked: 0};
     const failing = d.outcomes.filter((o) => o.failed);
     const intro = h("div", {class: "stepper-intro"},
       h("p", null, "Pick which thread runs next, among the continuations loom explored. " +
@@ -525,17 +549,26 @@
         : h("p", {class: "stepper-nofail", text: `No path fails: every one of the ${plural(d.executions, "execution")} ` +
           `loom ran passes (${bound(d)}).`}));
     const back = button("◀ Back", () => move(path.slice(0, -1)));
-    const restart = button("Restart", () => move([]));
+    const restart = button("Restart", () => {
+      score.right = score.asked = 0;
+      move([]);
+    });
+    const guess = h("input", {type: "checkbox", checked: predict, onchange: () => {
+      predict = guess.checked;
+      move(path);
+    }});
     const hint = h("input", {type: "checkbox", onchange: () => {
       hints = hint.checked;
       render();
     }});
     const controls = h("div", {class: "stepper-controls"}, back, restart,
+      h("label", {class: "stepper-check"}, guess, " Predict the values read"),
       d.fails ? h("label", {class: "stepper-check"}, hint, " Show how many executions fail each way") : null);
     const live = h("p", {class: "stepper-live", role: "status"});
+    const ask = h("div", {class: "stepper-ask"});
     const threads = h("div", {class: "stepper-threads"});
     const trace = h("div");
-    panel.append(intro, controls, live, threads, trace);
+    panel.append(intro, controls, live, ask, threads, trace);
     panel.closest(".stepper").addEventListener("keydown", (e) => {
       if (panel.hidden || e.target.tagName === "INPUT" || e.altKey || e.ctrlKey || e.metaKey || !/^[1-9]$/.test(e.key)) {
         return;
@@ -547,16 +580,22 @@
         choice.click();
       }
     });
-    function move(to) {
+    // To `to`; `said` (the verdict on a guess) leads what is announced.
+    function move(to, said = "") {
       const focused = panel.contains(document.activeElement);
+      const node = to.length ? to[to.length - 1] : d.tree;
+      asking = predict && !said && to.length > path.length && blind(d, to.length > 1 ? to[to.length - 2] : d.tree, node);
       path = to;
       render();
-      const node = path.length ? path[path.length - 1] : d.tree;
+      if (asking) {
+        live.textContent = `Step ${path.length}: what did ${d.threads[d.steps[node[0]].thread]} read? Type your guess.`;
+        return; // the question takes the focus
+      }
       if (node[3].length === 0) {
-        announce(node);
+        announce(node, said);
       } else if (path.length) {
         const step = d.steps[node[0]];
-        live.textContent = `Step ${path.length}: ${d.threads[step.thread]}: ${step.text}. ` +
+        live.textContent = `${said}Step ${path.length}: ${d.threads[step.thread]}: ${step.text}. ` +
           `${plural(node[3].length, "choice")} next.`;
       } else {
         live.textContent = "";
@@ -565,7 +604,7 @@
         (threads.querySelector("button:not([disabled])") || (path.length ? back : restart)).focus();
       }
     }
-    function announce(node) {
+    function announce(node, said) {
       const o = d.outcomes[node[2]];
       if (!o) {
         live.textContent = "The execution ends here.";
@@ -574,13 +613,18 @@
       const ends = o.outcome === "passed" ? "The execution ends" : `The execution ends: ${o.outcome}`;
       const count = `${o.executions} of loom's ${plural(d.executions, "execution")} ${o.executions === 1 ? "ends" : "end"} so`;
       live.className = `stepper-live ${o.failed ? "stepper-fail" : "stepper-pass"}`;
-      live.textContent = o.failed
+      if (o.failed && fold) {
+        fold.open = true;
+      }
+      live.textContent = said + (o.failed
         ? `You did it${challenge ? `: ${challenge.replace(/[.!]?$/, "")}` : ""}. ${ends}. ` +
-         `Loom's verdict: FAILED, the check fails here (${count}).`
+         `Loom's verdict: FAILED, the check fails here (${count}).` +
+         (score.asked ? ` Predictions: ${score.right} right of ${score.asked}.` : "") +
+         (fold ? " Loom's trace and what it means are open below the widget." : "")
         : d.fails
           ? `${ends}, and the check passes (${count}). Go back and pick another thread.`
           : `${ends}, and the check passes. No path fails here: ` +
-           `every one of the ${plural(d.executions, "execution")} loom ran passes${within(d)}.`;
+           `every one of the ${plural(d.executions, "execution")} loom ran passes${within(d)}.`);
     }
     function render() {
       live.className = "stepper-live";
@@ -595,7 +639,8 @@
         const ran = new Set(path.filter((n) => d.steps[n[0]].thread === t).map((n) => d.steps[n[0]].at));
         const alive = s.started && !s.joined;
         let status = !s.started ? "not started" : s.joined ? "finished (joined)" : mine.length ? "can run" : "";
-        const choices = mine.map((c) => {
+        // While a guess is due, no choice: the learner answers first.
+        const choices = asking ? [] : mine.map((c) => {
           key++;
           const step = d.steps[c[0]];
           const more = plural(c[1], "execution") + (hints ? `, ${c.fails} failing` : "");
@@ -605,11 +650,11 @@
           // Its name is its visible text, with who and what it means for a screen reader.
           h("span", {class: "stepper-sr", text: `${name}: `}),
           h("span", {class: "stepper-key", text: key <= 9 ? key : "·"}), " ",
-          h("span", {class: "stepper-what", text: step.text}), " ",
+          h("span", {class: "stepper-what", text: predict && blind(d, node, c) ? masked(step.text) : step.text}), " ",
           h("span", {class: "stepper-more", text: more}),
           h("span", {class: "stepper-sr", text: ` ${c[1] === 1 ? "goes" : "go"} this way`}));
         });
-        if (!mine.length && alive && node[3].length) {
+        if (!mine.length && alive && node[3].length && !asking) {
           const reason = why(d, node, s, t);
           status = reason.startsWith("blocked") ? "blocked"
             : reason.startsWith("it runs no") ? "no more steps" : "not explored here";
@@ -628,8 +673,16 @@
         lines.length ? h("ol", {class: "stepper-lines"}, lines) : null,
         choices.length ? h("div", {class: "stepper-choices"}, choices) : null);
       }));
+      ask.replaceChildren(asking ? question(d, path.length - 1, d.steps[node[0]], (said, right) => {
+        if (right !== null) {
+          score.asked++;
+          score.right += right;
+        }
+        move(path, `${said} `);
+      }) : "");
       trace.replaceChildren(path.length
-        ? table(d, path.map((n, i) => ({step: n[0], number: i + 1, current: i === path.length - 1})), "Your schedule so far")
+        ? table(d, path.map((n, i) => ({step: n[0], number: i + 1, current: i === path.length - 1,
+          hidden: asking && i === path.length - 1})), "Your schedule so far")
         : h("p", {class: "stepper-code", text: "Your schedule appears here."}));
       if (hints && node[3].length) {
         const f = node.fails;

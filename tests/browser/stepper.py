@@ -111,9 +111,11 @@ def open_chapter(page, base, name):
     check(errors.count() == 0, f"{name}: a widget could not load: {errors.first.inner_text() if errors.count() else ''}")
 
 
-def play_scheduler(page, widget, data, by_keyboard):
-    """Chooses, step by step, the failing execution's next step; returns
-    whether a choice loom did not explore was shown disabled on the way."""
+def play_scheduler(page, widget, data, by_keyboard, wrong_first=False):
+    """Chooses, step by step, the failing execution's next step, and says
+    what each step read where the challenge asks (every answer right, or
+    the first wrong); returns whether a choice loom did not explore was
+    shown disabled on the way, and what the page announced."""
     path, outcome = failing_path(data)
     widget.get_by_role("tab", name="Be the scheduler").click()
     panel = widget.locator("[data-panel=schedule]")
@@ -126,10 +128,14 @@ def play_scheduler(page, widget, data, by_keyboard):
         else:
             restart.click()
     saw_unexplored = False
+    asked = wrong = 0
+    live = panel.locator(".stepper-live")
     for n, step in enumerate(path, 1):
+        text = data["steps"][step]["text"]
         choice = panel.locator(f'button.stepper-choice[data-step="{step}"]')
-        check(choice.count() == 1, f"step {n}: no choice for step {step} ({data['steps'][step]['text']!r})")
+        check(choice.count() == 1, f"step {n}: no choice for step {step} ({text!r})")
         expect(choice).to_be_enabled()
+        offered = choice.locator(".stepper-what").inner_text()
         disabled = panel.locator("button.stepper-choice[disabled]")
         saw_unexplored |= any("not explored by loom" in t for t in disabled.all_inner_texts())
         if by_keyboard:
@@ -139,11 +145,74 @@ def play_scheduler(page, widget, data, by_keyboard):
         else:
             choice.click()
         expect(panel.locator("tbody tr")).to_have_count(n)
-    live = panel.locator(".stepper-live")
+        guess = panel.locator(".stepper-ask .stepper-guess")
+        if guess.count() == 0:
+            check(offered == text, f"step {n}: the choice showed {offered!r}, not {text!r}, and asked nothing")
+            continue
+        # The choice hid what the step reads; the row waits for a guess.
+        asked += 1
+        value = value_read(text)
+        check(guess.count() == 1, f"step {n}: {guess.count()} values to guess in {text!r}")
+        check(offered == text.replace(f"→ {value}", "→ ?"), f"step {n}: the choice showed {offered!r} for {text!r}")
+        check(panel.locator("button.stepper-choice").count() == 0, f"step {n}: choices offered before the guess")
+        expect(live).to_contain_text("Type your guess")
+        answer = "999" if wrong_first and asked == 1 else value
+        wrong += answer != value
+        if by_keyboard:
+            expect(guess).to_be_focused()
+            page.keyboard.type(answer)
+            page.keyboard.press("Enter")
+        else:
+            guess.fill(answer)
+            panel.get_by_role("button", name="Check").click()
+        expect(live).to_contain_text("Not quite" if answer != value else "Right")
+        expect(panel.locator("tr.stepper-current")).to_contain_text(text)
     expect(live).to_contain_text(outcome["outcome"])
     expect(live).to_contain_text("FAILED")
+    if asked:
+        expect(live).to_contain_text(f"Predictions: {asked - wrong} right of {asked}.")
     check(panel.locator("button.stepper-choice").count() == 0, "the execution ended, yet choices are offered")
-    return saw_unexplored, live.inner_text()
+    return saw_unexplored, live.inner_text(), asked
+
+
+def answer_fold(page, base, data):
+    """Puzzles first (issue 28): the race's trace and what it means are
+    folded below its widget until the learner wins its challenge, or asks
+    for the answer by mouse or by keyboard; a passing end opens nothing."""
+    def fresh():
+        open_chapter(page, base, CHAPTER)
+        folds = page.locator("details.answer")
+        check(folds.count() == 1, f"{CHAPTER}: {folds.count()} answer folds, expected the race's")
+        fold = folds.first
+        after = fold.evaluate("(f) => f.previousElementSibling.getAttribute('data-explore')")
+        racy = page.locator(".stepper.stepper-on").first
+        check(after == racy.get_attribute("data-explore"), f"the answer's fold follows {after!r}, not the race's widget")
+        trace = fold.locator("pre", has_text=f"{data['title']} · loom found a failing interleaving")
+        check(trace.count() == 1, "the race's failing trace is not inside the fold")
+        expect(trace).to_be_hidden()
+        check(fold.get_attribute("open") is None, "the fold is open before the challenge is played")
+        return racy, fold, trace
+
+    racy, fold, trace = fresh()
+    # The first choice each time ends where the count is 2: no win, still folded.
+    played_out = racy.evaluate(PLAY, None)
+    check("the check passes" in played_out["said"], f"the first choices did not end passing: {played_out['said']!r}")
+    expect(trace).to_be_hidden()
+    _, said, asked = play_scheduler(page, racy, data, by_keyboard=True, wrong_first=True)
+    check(asked >= 3, f"the challenge asked for {asked} values read, expected one per read on the way")
+    expect(trace).to_be_visible()
+    check("open below" in said, f"the win does not say where the answer opened: {said!r}")
+    ok(f"the race's trace is folded until the challenge is won, by keyboard ({asked} values predicted, "
+       "one wrong); a passing end opens nothing")
+
+    racy, fold, trace = fresh()
+    fold.get_by_text("Show me the answer").click()
+    expect(trace).to_be_visible()
+    racy, fold, trace = fresh()
+    fold.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(trace).to_be_visible()
+    ok("'Show me the answer' unfolds it without playing, by mouse and by keyboard")
 
 
 def predict(page, widget, data):
@@ -205,21 +274,34 @@ def play_to_the_end(widget):
 
 # In the page, for speed where chapter 1 has checked the clicks themselves:
 # choose `steps` in the scheduler (or, given none, the first choice each
-# time, to the end); return what the page announced, or what went wrong.
+# time, to the end), revealing each value the challenge asks for; return
+# what the page announced (or what went wrong), how many values it asked
+# for, and whether the answer's fold after the widget (null: none) was
+# open before and after.
 PLAY = """(widget, steps) => {
+    const fold = widget.nextElementSibling && widget.nextElementSibling.matches('details.answer')
+        ? widget.nextElementSibling : null;
+    const before = fold && fold.open;
     widget.querySelector('[data-tab=schedule]').click();
     const panel = widget.querySelector('[data-panel=schedule]');
     const enabled = 'button.stepper-choice:not([disabled])';
+    let asked = 0;
     for (let n = 0; n < (steps ? steps.length : 500); n++) {
         const choice = steps ? panel.querySelector(`${enabled}[data-step="${steps[n]}"]`)
                              : panel.querySelector(enabled);
         if (!choice) {
-            if (steps) return `no choice for step ${steps[n]}, at step ${n + 1}`;
+            if (steps) return {said: `no choice for step ${steps[n]}, at step ${n + 1}`};
             break;
         }
         choice.click();
+        const reveal = panel.querySelector('.stepper-ask [data-action=reveal]');
+        if (reveal) {
+            asked++;
+            reveal.click();
+        }
     }
-    return panel.querySelector('.stepper-live').textContent;
+    return {said: panel.querySelector('.stepper-live').textContent, asked,
+            fold: fold && {before, after: fold.open}};
 }"""
 
 
@@ -280,7 +362,8 @@ def run(browser, base, book):
     racy, fixed = widgets.nth(0), widgets.nth(1)
     data = json.loads((book / racy.get_attribute("data-explore")).read_text(encoding="utf-8"))
 
-    saw_unexplored, said = play_scheduler(page, racy, data, by_keyboard=False)
+    answer_fold(page, base, data)
+    saw_unexplored, said, _ = play_scheduler(page, racy, data, by_keyboard=False)
     ok(f"the scheduler, by mouse, reaches the lost update: {said!r}")
     check(saw_unexplored, "no choice was shown disabled as 'not explored by loom' on the way "
           "(after main spawns thread 1, loom ran only main's read)")
@@ -309,7 +392,18 @@ def run(browser, base, book):
             page.keyboard.press(key)
             page.wait_for_timeout(300)  # time for mdBook to change chapter, were it told to
             check(page.url.endswith(CHAPTER), f"{key} on {tab}'s {name!r} left the page for {page.url}")
-    ok("no arrow key on a widget's buttons leaves the page for another chapter")
+    # Nor in the field where the scheduler asks what a step read.
+    racy.get_by_role("tab", name="Be the scheduler").click()
+    panel = racy.locator("[data-panel=schedule]")
+    panel.get_by_role("button", name="Restart").click()
+    while panel.locator(".stepper-guess").count() == 0:
+        panel.locator("button.stepper-choice:not([disabled])").first.click()
+    panel.locator(".stepper-guess").focus()
+    for key in ("ArrowRight", "ArrowLeft"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        check(page.url.endswith(CHAPTER), f"{key} in the scheduler's guess left the page for {page.url}")
+    ok("no arrow key on a widget's buttons, nor in its guess, leaves the page for another chapter")
 
     predict(page, racy, data)
     ok("predict mode hides each value read until guessed: right, wrong and revealed")
@@ -346,8 +440,10 @@ def run(browser, base, book):
     broken.goto(base + CHAPTER, wait_until="load")
     expect(broken.locator(".stepper-error").first).to_contain_text("could not load explore/lab-01/")
     expect(broken.locator(".stepper-error").first).to_contain_text("cargo xtask serve")
+    # With no game to play, the answer is not kept folded.
+    expect(broken.locator("details.answer")).to_have_attribute("open", "")
     broken.close()
-    ok("a JSON that cannot be loaded: the widget says so, and how to serve the book")
+    ok("a JSON that cannot be loaded: the widget says so, and how to serve the book; its answer stays open")
 
     # A page with a trace but no placeholder (the script is on every page).
     plain = next(p.name for p in [book / "introduction.html", *sorted(book.glob("[0-9][0-9]-*.html"))]
@@ -416,7 +512,7 @@ def run(browser, base, book):
 
     # Every other chapter's widgets, at 390 px: each loads, plays to its
     # failure (or, on a fix, to a passing end), and fits, with no error.
-    played = 0
+    played = folded = asks = 0
     for html in sorted(book.glob("[0-9][0-9]-*.html")):
         if html.name == CHAPTER:
             continue
@@ -429,19 +525,28 @@ def run(browser, base, book):
             widget = widgets.nth(n)
             data = json.loads((book / widget.get_attribute("data-explore")).read_text(encoding="utf-8"))
             fails = any(o["failed"] for o in data["outcomes"])
-            said = widget.evaluate(PLAY, failing_path(data)[0] if fails else None)
+            played_out = widget.evaluate(PLAY, failing_path(data)[0] if fails else None)
+            said = played_out["said"]
             where = f"{html.name}, {data['title']}"
             if fails:
                 outcome = failing_path(data)[1]["outcome"]
                 check(outcome in said and "FAILED" in said, f"{where}: the failure is not announced: {said!r}")
+                # The challenge comes first: its answer folded until won.
+                check(played_out["fold"] == {"before": False, "after": True},
+                      f"{where}: the answer's fold after the widget was not closed, then opened by the win: "
+                      f"{played_out['fold']}")
+                asks += played_out["asked"]
+                folded += 1
             else:
                 check("No path fails" in said, f"{where}: no 'No path fails' at the end: {said!r}")
+                check(played_out["fold"] is None, f"{where}: a fix's widget folds an answer")
             fits(page, 390, where)
             played += 1
         watch.assert_none(html.name)
         page.close()
     check(played > 0, "no other chapter has a widget")
-    ok(f"every other chapter's widgets ({played}) play to their end and fit at 390 px")
+    ok(f"every other chapter's widgets ({played}) play to their end and fit at 390 px; "
+       f"on the {folded} that fail, the answer stays folded until the win ({asks} values asked for on the way)")
 
 
 if __name__ == "__main__":
