@@ -6,7 +6,8 @@
 //! showing a race (with its executions recorded) poses a challenge, and, in
 //! a real headless Chromium driven by `tests/browser/stepper.py`
 //! (Python Playwright), that a learner can play chapter 1's scheduler to
-//! the lost update, predict the values read, and read it at 390 px wide.
+//! the lost update, with its trace folded until won (issue 28), predict
+//! the values read, and read it at 390 px wide.
 //! And every page (issue 27, `tests/browser/pages.py`): axe-core finds no
 //! critical or serious violation in either theme at either width, a screen
 //! reader hears chapter 1's stepper row by row, each chapter's first load

@@ -2,13 +2,16 @@
 """The stepper (book/theme/stepper.js) in a real browser.
 
 Serves a built book on a free loopback port, drives Debian's Chromium with
-Playwright, and checks chapter 1's stepper the way a learner uses it: be
-the scheduler down to the lost update (by mouse, then by keyboard) and see
-the page announce it; predict the values read; the fixed counter's widget
-says no path fails; the Outcomes table; no console error, no failed or
-outside request; at 390 px wide no widget is wider than the page; a page
-without a widget is left alone. Then every other chapter's widgets, each
-played to its failure (or, on a fix, to an end that passes).
+Playwright, and checks chapter 1's stepper the way a learner uses it: the
+race's trace folded below the widget until its challenge is won (saying
+each value read on the way) or "Show me the answer" is asked for, by mouse
+or keyboard; be the scheduler down to the lost update (by mouse, then by
+keyboard) and see the page announce it; predict the values read; the fixed
+counter's widget says no path fails; the Outcomes table; no console error,
+no failed or outside request; at 390 px wide no widget is wider than the
+page; a page without a widget is left alone. Then every other chapter's
+widgets, each played to its failure, which opens its folded answer (or, on
+a fix, to an end that passes).
 
     python3 tests/browser/stepper.py [BOOK]   # BOOK: the built book, default book/build
 
