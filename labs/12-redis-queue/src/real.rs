@@ -318,6 +318,16 @@ impl RealRedis {
         self.query(redis::cmd("HGETALL").arg(RESULTS))
     }
 
+    /// The jobs in the dead-letter list (`LRANGE dead 0 -1`); payloads
+    /// that are no job are left out (the hash `errors` says what they were).
+    pub fn dead_jobs(&self) -> redis::RedisResult<Vec<JobId>> {
+        let dead: Vec<Vec<u8>> = self.query(redis::cmd("LRANGE").arg(DEAD).arg(0).arg(-1))?;
+        Ok(dead
+            .iter()
+            .filter_map(|payload| parse_job(payload).ok())
+            .collect())
+    }
+
     /// How many times each job was done (`HGETALL done`).
     pub fn done(&self) -> redis::RedisResult<std::collections::HashMap<JobId, u64>> {
         self.query(redis::cmd("HGETALL").arg(DONE))
@@ -722,12 +732,10 @@ pub fn run_queue_with(
     }
     let elapsed = start.elapsed();
     let done = redis.done().map_err(io::Error::other)?;
-    let dead_list: Vec<Vec<u8>> = redis
-        .query(redis::cmd("LRANGE").arg(DEAD).arg(0).arg(-1))
-        .map_err(io::Error::other)?;
-    let dead = dead_list
-        .iter()
-        .filter_map(|payload| parse_job(payload).ok())
+    let dead = redis
+        .dead_jobs()
+        .map_err(io::Error::other)?
+        .into_iter()
         .filter(|job| *job < jobs && !done.contains_key(job))
         .collect::<std::collections::BTreeSet<_>>()
         .len() as u64;

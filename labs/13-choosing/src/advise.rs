@@ -94,8 +94,8 @@ const BROKER: Leaf = Leaf {
     using: "Redis Streams with consumer groups, or a job queue built on them",
     why: "one machine is not enough: the queue outlives any worker, takes back a dead \
           worker's job, and after a few tries moves a job that keeps failing to a dead-letter \
-          queue. Lab-12's queue is what such a system does inside, without the retry limit: it \
-          re-runs a poison job for ever. Each worker is then one program on one machine: ask \
+          queue. Lab-12's queue is what such a system does inside, retry limit and dead-letter \
+          list included. Each worker is then one program on one machine: ask \
           the guide again for it. The row is lab-12's queue with workers on one machine: the \
           cost of its round trips to Redis, not a second machine",
     chapter: 12,

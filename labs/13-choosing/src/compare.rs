@@ -334,11 +334,10 @@ pub fn compare(
         cores_free_before,
         machine.cores,
     ));
-    // (The crash and panic tables' Redis rows are n/a: no server for them.)
     let redis = if plan
         .selected
         .iter()
-        .any(|w| !w.is_fatal() && w.models().contains(&Model::RedisQueue))
+        .any(|w| w.models().contains(&Model::RedisQueue))
     {
         match lab_12::real::RedisServer::start() {
             Ok(server) => Ok(server),

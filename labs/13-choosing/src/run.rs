@@ -328,8 +328,16 @@ pub fn event_loop(tasks: &[Task], done: Done) -> Answers {
 /// lab-12's reliable queue on a real Redis server: the jobs' numbers go on
 /// the queue, `workers` worker processes (`lab-13 worker --tasks JSON
 /// --redis URL --name NAME`) claim, run and acknowledge them, keeping each
-/// answer in the hash `results`.
-pub fn redis_queue(tasks: &[Task], workers: usize, program: &Path, url: &str) -> Answers {
+/// answer in the hash `results`. A job that killed
+/// [`MAX_DELIVERIES`](lab_12::MAX_DELIVERIES) workers is in the
+/// dead-letter list: its answer is an error that says so.
+pub fn redis_queue(
+    tasks: &[Task],
+    workers: usize,
+    program: &Path,
+    url: &str,
+    done: Done,
+) -> Answers {
     let json = serde_json::to_string(tasks).map_err(|e| e.to_string())?;
     let args = ["worker", "--tasks", json.as_str()];
     let jobs = tasks.len() as u64;
@@ -344,12 +352,22 @@ pub fn redis_queue(tasks: &[Task], workers: usize, program: &Path, url: &str) ->
     }
     let redis = lab_12::real::RealRedis::connect(url).map_err(|e| e.to_string())?;
     let results = redis.results().map_err(|e| e.to_string())?;
-    (0..jobs)
+    let dead = redis.dead_jobs().map_err(|e| e.to_string())?;
+    // Every job's answer (each done one counted), then the first error.
+    let answers: Vec<Result<Answer, String>> = (0..jobs)
         .map(|job| match results.get(&job) {
-            Some(value) => Ok(Answer::Number(*value)),
+            Some(value) => {
+                done(job as usize);
+                Ok(Answer::Number(*value))
+            }
+            None if dead.contains(&job) => Err(format!(
+                "job {job} is in the dead-letter list: it killed {} workers",
+                lab_12::MAX_DELIVERIES
+            )),
             None => Err(format!("job {job} has no result")),
         })
-        .collect()
+        .collect();
+    answers.into_iter().collect()
 }
 // ANCHOR_END: redis_queue
 
@@ -434,7 +452,7 @@ pub fn run_started(
         }
         (Model::EventLoop, _) => event_loop(tasks, done),
         (Model::RedisQueue, _) => match redis {
-            Some(url) => redis_queue(tasks, parallel, program, url),
+            Some(url) => redis_queue(tasks, parallel, program, url, done),
             None => Err(String::from("no Redis server")),
         },
         (other, _) => Err(format!(

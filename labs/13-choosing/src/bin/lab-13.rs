@@ -111,6 +111,9 @@ enum Command {
         /// Rounds of work per millisecond (the parent's calibration).
         #[arg(long)]
         rounds_per_ms: u64,
+        /// The Redis server's URL, for the Redis queue's row.
+        #[arg(long)]
+        redis: Option<String>,
     },
 }
 
@@ -163,6 +166,7 @@ fn main() -> ExitCode {
             model,
             size,
             rounds_per_ms,
+            redis,
         } => {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             std::env::current_exe().and_then(|program| {
@@ -170,7 +174,7 @@ fn main() -> ExitCode {
                     size,
                     cores,
                     program,
-                    redis: Err(String::from("not in a crash child")),
+                    redis: redis.ok_or_else(|| String::from("none given to the crash child")),
                     rounds_per_ms,
                     // The warm-up run alone: the jobs run once.
                     runs: 0,

@@ -43,14 +43,13 @@ pub fn tasks(workload: Workload, size: Size, rounds_per_ms: u64) -> Vec<Task> {
         .collect()
 }
 
-/// Whether `model` fits: the Redis queue would retry the fatal job for
-/// ever; and what the reader should know of a row.
+/// Whether `model` fits, and what the reader should know of a row.
 fn fit(workload: Workload, model: Model) -> Fit {
     match (workload, model) {
-        (_, Model::RedisQueue) => Fit::NotApplicable(
-            "a job that kills its worker would be taken back by the reaper and kill the next \
-             one, until the tool gave up: lab-12's queue has no retry limit (real queues add \
-             one, and a dead-letter list)",
+        (Workload::Crash, Model::RedisQueue) => Fit::RunsBut(QUEUE_NOTE),
+        (Workload::Panic, Model::RedisQueue) => Fit::NotApplicable(
+            "a job that panics ends its worker process as an abort does (lab-13's worker does \
+             not catch it): the crash table's Redis row shows what the queue does then",
         ),
         (Workload::Crash, Model::PoolThreads | Model::EventLoop) => Fit::RunsBut(
             "hands back its results when the whole batch is done: the abort took the ones it \
@@ -84,6 +83,12 @@ pub fn rows(workload: Workload, ctx: &Ctx, progress: Progress) -> Vec<(Model, Ou
                     Fit::RunsBut(note) => Some(note),
                     Fit::Runs => None,
                 };
+                if model == Model::RedisQueue
+                    && let Err(why) = &ctx.redis
+                {
+                    let reason = format!("no Redis server: {why}");
+                    return Err((model, Outcome::na(&reason)));
+                }
                 let bar = progress(model, total);
                 Ok(scope.spawn(move || {
                     let ran = in_a_child(workload, model, ctx, &bar);
@@ -139,6 +144,12 @@ fn row(
     }
 }
 
+/// The Redis queue's crash row: what becomes of the job that aborts. The
+/// count is lab-12's `MAX_DELIVERIES` (a test holds it to it).
+const QUEUE_NOTE: &str = "the reaper takes the aborting job back once its worker's lease runs \
+     out, and a new worker takes the dead one's place; after 3 deliveries, 3 workers dead, the job \
+     goes to the dead-letter list, and every other job is done";
+
 // ANCHOR: child
 /// Runs `model` on the crash jobs in `lab-13 crash-child`; returns which
 /// jobs it reported finished and how the child ended. A child that has not ended
@@ -151,11 +162,16 @@ fn in_a_child(
 ) -> io::Result<(Vec<u64>, String, bool)> {
     let model_name = serde_json::to_string(&model)?;
     let size_name = serde_json::to_string(&ctx.size)?;
-    let mut child = Command::new(std::env::current_exe()?)
+    let mut command = Command::new(std::env::current_exe()?);
+    command
         .args(["crash-child", "--workload", workload.name()])
         .args(["--model", model_name.trim_matches('"')])
         .args(["--size", size_name.trim_matches('"')])
-        .args(["--rounds-per-ms", &ctx.rounds_per_ms.to_string()])
+        .args(["--rounds-per-ms", &ctx.rounds_per_ms.to_string()]);
+    if let (Model::RedisQueue, Ok(url)) = (model, &ctx.redis) {
+        command.args(["--redis", url]);
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped()) // its last words, if it says any
         .env("RUST_BACKTRACE", "0")
@@ -225,4 +241,14 @@ pub fn crash_child(workload: Workload, model: Model, ctx: &Ctx) -> io::Result<()
     let mut out = stdout.lock().expect("no panic holds it");
     writeln!(out, "survived")?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_queue_note_gives_lab_12s_retry_limit() {
+        let limit = lab_12::MAX_DELIVERIES;
+        let said = format!("after {limit} deliveries, {limit} workers dead");
+        assert!(super::QUEUE_NOTE.contains(&said), "{}", super::QUEUE_NOTE);
+    }
 }
