@@ -1,4 +1,4 @@
-//! Level 6: ABA on a lock-free stack.
+//! Level 10: ABA on a lock-free stack.
 //!
 //! A pop reads the top node A and the node under it, B, then swaps the top
 //! from A to B with a compare-and-swap, which succeeds only if the top is

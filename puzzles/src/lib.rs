@@ -16,15 +16,20 @@
 //!
 //! The levels, easy to hard:
 //!
-//! 1. [`ticket_taken_twice`]: a ticket lock whose ticket is read, then written;
-//! 2. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
+//! 1. [`send_after_close`]: a channel closed while a send is in flight;
+//! 2. [`cancelled_holding_lock`]: a job cancelled while it holds a lock;
+//! 3. [`ticket_taken_twice`]: a ticket lock whose ticket is read, then written;
+//! 4. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
 //!    count leaves zero;
-//! 3. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
+//! 5. [`polite_livelock`]: two polite threads that never get in;
+//! 6. [`philosophers_waiter`]: dining philosophers with a waiter who
+//!    counts chairs;
+//! 7. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
 //!    variable and `notify_one`;
-//! 4. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
-//! 5. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
+//! 8. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
+//! 9. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
 //!    `Relaxed` flag;
-//! 6. [`aba_stack`]: ABA on a lock-free stack.
+//! 10. [`aba_stack`]: ABA on a lock-free stack.
 
 // Puzzles are models, checked under loom only: they have no std twin to
 // run on real threads, so the facade is loom's, here, once.
@@ -32,7 +37,11 @@ use harness::sync::loom as sync;
 
 pub mod aba_stack;
 pub mod barrier_lapped;
+pub mod cancelled_holding_lock;
 pub mod lazy_init_relaxed;
 pub mod one_condvar_wrong_sleeper;
+pub mod philosophers_waiter;
+pub mod polite_livelock;
 pub mod semaphore_edge_wakeup;
+pub mod send_after_close;
 pub mod ticket_taken_twice;

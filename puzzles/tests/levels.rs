@@ -10,8 +10,9 @@
 
 use harness::{Check, FailureKind, Verdict};
 use puzzles::{
-    aba_stack, barrier_lapped, lazy_init_relaxed, one_condvar_wrong_sleeper, semaphore_edge_wakeup,
-    ticket_taken_twice,
+    aba_stack, barrier_lapped, cancelled_holding_lock, lazy_init_relaxed,
+    one_condvar_wrong_sleeper, philosophers_waiter, polite_livelock, semaphore_edge_wakeup,
+    send_after_close, ticket_taken_twice,
 };
 
 /// A wrong fix's verdict: it must fail, the way `kind` says.
@@ -27,12 +28,64 @@ fn must_fail_as(verdict: Verdict, kind: FailureKind, message: &str) {
     );
 }
 
-// Level 1. One preemption, between the read of the ticket and its write,
-// is all the race needs; the fix is checked over every interleaving.
+// Level 1. One send against one close: every interleaving.
 
 #[test]
-fn puzzle_01_a_ticket_read_then_written_lets_two_threads_in() {
-    let failure = Check::new("puzzle 01 ticket lock")
+fn puzzle_01_a_send_checking_then_queueing_loses_a_message_to_the_close() {
+    let failure = Check::new("puzzle 01 channel close")
+        .every_interleaving()
+        .in_book()
+        .must_fail(send_after_close::send_during_close::<send_after_close::CheckThenQueue>);
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    assert!(failure.message.contains("7 is lost"), "{}", failure.message);
+}
+
+#[test]
+fn puzzle_01_fixed_one_lock_over_the_flag_and_the_queue_loses_nothing() {
+    Check::new("puzzle 01 channel close, fixed")
+        .every_interleaving()
+        .in_book()
+        .must_pass(send_after_close::send_during_close::<send_after_close::OneLock>);
+}
+
+#[test]
+fn puzzle_01_wrong_fix_closing_under_both_locks_still_loses_the_message() {
+    let verdict = Check::new("puzzle 01 channel close, closed under both locks")
+        .every_interleaving()
+        .quiet()
+        .run(send_after_close::send_during_close::<send_after_close::CloseUnderBoth>);
+    must_fail_as(verdict, FailureKind::Panic, "7 is lost");
+}
+
+// Level 2. One job, one cancel: every interleaving.
+
+#[test]
+fn puzzle_02_a_cancelled_job_returning_early_leaves_the_lock_held() {
+    let failure = Check::new("puzzle 02 cancelled job")
+        .every_interleaving()
+        .in_book()
+        .must_fail(
+            cancelled_holding_lock::cancel_then_lock::<cancelled_holding_lock::ReleaseAtTheEnd>,
+        );
+    assert_eq!(failure.kind, FailureKind::Deadlock, "{}", failure.message);
+}
+
+#[test]
+fn puzzle_02_fixed_a_guard_releases_the_lock_on_every_way_out() {
+    Check::new("puzzle 02 cancelled job, fixed")
+        .every_interleaving()
+        .in_book()
+        .must_pass(
+            cancelled_holding_lock::cancel_then_lock::<cancelled_holding_lock::ReleaseOnDrop>,
+        );
+}
+
+// Level 3. Two threads taking the lock once each: every interleaving, for
+// the puzzle and the fix.
+
+#[test]
+fn puzzle_03_a_ticket_read_then_written_lets_two_threads_in() {
+    let failure = Check::new("puzzle 03 ticket lock")
         .every_interleaving()
         .in_book()
         .must_fail(ticket_taken_twice::two_customers::<ticket_taken_twice::ReadThenWrite>);
@@ -45,28 +98,28 @@ fn puzzle_01_a_ticket_read_then_written_lets_two_threads_in() {
 }
 
 #[test]
-fn puzzle_01_fixed_a_ticket_taken_with_fetch_add_admits_one_at_a_time() {
-    Check::new("puzzle 01 ticket lock, fixed")
+fn puzzle_03_fixed_a_ticket_taken_with_fetch_add_admits_one_at_a_time() {
+    Check::new("puzzle 03 ticket lock, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(ticket_taken_twice::two_customers::<ticket_taken_twice::FetchAdd>);
 }
 
 #[test]
-fn puzzle_01_wrong_fix_checking_the_store_took_still_lets_two_in() {
-    let verdict = Check::new("puzzle 01 ticket lock, checked after the store")
+fn puzzle_03_wrong_fix_checking_the_store_took_still_lets_two_in() {
+    let verdict = Check::new("puzzle 03 ticket lock, checked after the store")
         .every_interleaving()
         .quiet()
         .run(ticket_taken_twice::two_customers::<ticket_taken_twice::CheckAfterStore>);
     must_fail_as(verdict, FailureKind::Panic, "two threads inside the lock");
 }
 
-// Level 2. Both workers must be asleep before main's two releases: one
-// preemption of main; the fix is checked over every interleaving.
+// Level 4. Two workers and main: every interleaving, for the puzzle and
+// the fix.
 
 #[test]
-fn puzzle_02_a_semaphore_notifying_only_from_zero_leaves_a_worker_asleep() {
-    let failure = Check::new("puzzle 02 semaphore")
+fn puzzle_04_a_semaphore_notifying_only_from_zero_leaves_a_worker_asleep() {
+    let failure = Check::new("puzzle 04 semaphore")
         .every_interleaving()
         .in_book()
         .must_fail(semaphore_edge_wakeup::two_waiters::<semaphore_edge_wakeup::NotifyOnEdge>);
@@ -74,19 +127,77 @@ fn puzzle_02_a_semaphore_notifying_only_from_zero_leaves_a_worker_asleep() {
 }
 
 #[test]
-fn puzzle_02_fixed_a_semaphore_notifying_on_every_release_wakes_both() {
-    Check::new("puzzle 02 semaphore, fixed")
+fn puzzle_04_fixed_a_semaphore_notifying_on_every_release_wakes_both() {
+    Check::new("puzzle 04 semaphore, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(semaphore_edge_wakeup::two_waiters::<semaphore_edge_wakeup::NotifyEveryRelease>);
 }
 
-// Level 3. Both consumers asleep before the first put: one preemption of
-// main; the fix is checked over every interleaving.
+// Level 5. Two tries each (polite_livelock::TRIES): every interleaving.
 
 #[test]
-fn puzzle_03_one_condvar_and_notify_one_wake_the_wrong_sleeper() {
-    let failure = Check::new("puzzle 03 bounded buffer")
+fn puzzle_05_two_polite_threads_step_aside_for_each_other_forever() {
+    let failure = Check::new("puzzle 05 polite threads")
+        .every_interleaving()
+        .in_book()
+        .must_fail(polite_livelock::two_polite_threads::<polite_livelock::BothPolite>);
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    assert!(
+        failure.message.contains("neither thread got in"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn puzzle_05_fixed_one_thread_keeping_its_hand_up_lets_both_in() {
+    Check::new("puzzle 05 polite threads, fixed")
+        .every_interleaving()
+        .in_book()
+        .must_pass(polite_livelock::two_polite_threads::<polite_livelock::OneYields>);
+}
+
+#[test]
+fn puzzle_05_fixed_both_threads_get_in_and_the_stricter_check_can_fail() {
+    // The fix's exact result: both get in, not only one.
+    Check::new("puzzle 05 polite threads, fixed, both get in")
+        .every_interleaving()
+        .quiet()
+        .must_pass(polite_livelock::both_get_in::<polite_livelock::OneYields>);
+    // The same check on the puzzle fails: it can tell.
+    let verdict = Check::new("puzzle 05 polite threads, both get in")
+        .every_interleaving()
+        .quiet()
+        .run(polite_livelock::both_get_in::<polite_livelock::BothPolite>);
+    must_fail_as(verdict, FailureKind::Panic, "gave up");
+}
+
+// Level 6. Three philosophers, preemption bound 3 (see the model).
+
+#[test]
+fn puzzle_06_a_waiter_counting_chairs_lets_the_philosophers_deadlock() {
+    let failure = Check::new("puzzle 06 philosophers")
+        .preemption_bound(3)
+        .in_book()
+        .must_fail(philosophers_waiter::three_philosophers::<philosophers_waiter::OnePerChair>);
+    assert_eq!(failure.kind, FailureKind::Deadlock, "{}", failure.message);
+}
+
+#[test]
+fn puzzle_06_fixed_a_waiter_seating_one_fewer_than_the_forks_feeds_everyone() {
+    Check::new("puzzle 06 philosophers, fixed")
+        .preemption_bound(3)
+        .in_book()
+        .must_pass(philosophers_waiter::three_philosophers::<philosophers_waiter::OneFewer>);
+}
+
+// Level 7. Two consumers and main: every interleaving, for the puzzle and
+// the fix.
+
+#[test]
+fn puzzle_07_one_condvar_and_notify_one_wake_the_wrong_sleeper() {
+    let failure = Check::new("puzzle 07 bounded buffer")
         .every_interleaving()
         .in_book()
         .must_fail(
@@ -96,8 +207,8 @@ fn puzzle_03_one_condvar_and_notify_one_wake_the_wrong_sleeper() {
 }
 
 #[test]
-fn puzzle_03_fixed_a_condvar_per_condition_wakes_a_thread_that_can_go_on() {
-    Check::new("puzzle 03 bounded buffer, fixed")
+fn puzzle_07_fixed_a_condvar_per_condition_wakes_a_thread_that_can_go_on() {
+    Check::new("puzzle 07 bounded buffer, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(
@@ -105,12 +216,12 @@ fn puzzle_03_fixed_a_condvar_per_condition_wakes_a_thread_that_can_go_on() {
         );
 }
 
-// Level 4. Two threads, two rounds: every interleaving, for the puzzle
+// Level 8. Two threads, two rounds: every interleaving, for the puzzle
 // and the fix.
 
 #[test]
-fn puzzle_04_a_barrier_counting_arrivals_only_is_lapped() {
-    let failure = Check::new("puzzle 04 barrier")
+fn puzzle_08_a_barrier_counting_arrivals_only_is_lapped() {
+    let failure = Check::new("puzzle 08 barrier")
         .every_interleaving()
         .in_book()
         .must_fail(barrier_lapped::two_rounds::<barrier_lapped::CountOnly>);
@@ -118,19 +229,19 @@ fn puzzle_04_a_barrier_counting_arrivals_only_is_lapped() {
 }
 
 #[test]
-fn puzzle_04_fixed_a_barrier_numbering_its_rounds_cannot_be_lapped() {
-    Check::new("puzzle 04 barrier, fixed")
+fn puzzle_08_fixed_a_barrier_numbering_its_rounds_cannot_be_lapped() {
+    Check::new("puzzle 08 barrier, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(barrier_lapped::two_rounds::<barrier_lapped::Generations>);
 }
 
-// Level 5. Two callers: every interleaving, and every value loom lets each
+// Level 9. Two callers: every interleaving, and every value loom lets each
 // relaxed load read.
 
 #[test]
-fn puzzle_05_a_relaxed_ready_flag_lets_a_caller_read_the_value_unset() {
-    let failure = Check::new("puzzle 05 lazy initialisation")
+fn puzzle_09_a_relaxed_ready_flag_lets_a_caller_read_the_value_unset() {
+    let failure = Check::new("puzzle 09 lazy initialisation")
         .every_interleaving()
         .in_book()
         .must_fail(lazy_init_relaxed::two_callers::<lazy_init_relaxed::RelaxedFlag>);
@@ -139,28 +250,28 @@ fn puzzle_05_a_relaxed_ready_flag_lets_a_caller_read_the_value_unset() {
 }
 
 #[test]
-fn puzzle_05_fixed_release_and_acquire_publish_the_value_with_the_flag() {
-    Check::new("puzzle 05 lazy initialisation, fixed")
+fn puzzle_09_fixed_release_and_acquire_publish_the_value_with_the_flag() {
+    Check::new("puzzle 09 lazy initialisation, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(lazy_init_relaxed::two_callers::<lazy_init_relaxed::ReleaseAcquire>);
 }
 
 #[test]
-fn puzzle_05_wrong_fix_release_without_acquire_still_reads_the_value_unset() {
-    let verdict = Check::new("puzzle 05 lazy initialisation, release only")
+fn puzzle_09_wrong_fix_release_without_acquire_still_reads_the_value_unset() {
+    let verdict = Check::new("puzzle 09 lazy initialisation, release only")
         .every_interleaving()
         .quiet()
         .run(lazy_init_relaxed::two_callers::<lazy_init_relaxed::ReleaseOnly>);
     must_fail_as(verdict, FailureKind::Panic, "got 0");
 }
 
-// Level 6. One preemption of the spawned thread's pop, between its reads
-// and its swap; the fix is checked over every interleaving.
+// Level 10. Two threads, two nodes: every interleaving, for the puzzle and
+// the fix.
 
 #[test]
-fn puzzle_06_an_untagged_lock_free_stack_hands_out_a_node_twice() {
-    let failure = Check::new("puzzle 06 lock-free stack")
+fn puzzle_10_an_untagged_lock_free_stack_hands_out_a_node_twice() {
+    let failure = Check::new("puzzle 10 lock-free stack")
         .every_interleaving()
         .in_book()
         .must_fail(aba_stack::pop_pop_push::<aba_stack::Untagged>);
@@ -169,16 +280,16 @@ fn puzzle_06_an_untagged_lock_free_stack_hands_out_a_node_twice() {
 }
 
 #[test]
-fn puzzle_06_fixed_a_tagged_top_refuses_a_swap_after_pop_pop_push() {
-    Check::new("puzzle 06 lock-free stack, fixed")
+fn puzzle_10_fixed_a_tagged_top_refuses_a_swap_after_pop_pop_push() {
+    Check::new("puzzle 10 lock-free stack, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(aba_stack::pop_pop_push::<aba_stack::Tagged>);
 }
 
 #[test]
-fn puzzle_06_wrong_fix_checking_the_node_under_before_the_swap_still_fails() {
-    let verdict = Check::new("puzzle 06 lock-free stack, checked under")
+fn puzzle_10_wrong_fix_checking_the_node_under_before_the_swap_still_fails() {
+    let verdict = Check::new("puzzle 10 lock-free stack, checked under")
         .every_interleaving()
         .quiet()
         .run(aba_stack::pop_pop_push::<aba_stack::CheckUnder>);
