@@ -12,7 +12,9 @@
 //! critical or serious violation in either theme at either width, a screen
 //! reader hears chapter 1's stepper row by row, each chapter's first load
 //! is within 300 KB compressed, the search index loads only with search,
-//! and the charts follow the theme and the width.
+//! and the charts follow the theme and the width. And the puzzle trail
+//! (issue 28, `tests/browser/puzzles.py`): every level is won along its
+//! recorded failing execution and not along passing ones, at 390 px.
 //!
 //! Without python3, its `playwright` module, `/usr/bin/chromium`, axe-core
 //! (for pages.py) or mdbook (to build the book), a browser test says what
@@ -301,6 +303,22 @@ fn find_browser() -> Result<Browser, String> {
     Ok(Browser { chromium, book })
 }
 
+/// Runs a browser test's Python `script` with `args`, on `browser`'s
+/// Chromium: whether it passed, and what it printed (shown with
+/// --nocapture).
+fn browser_script(browser: &Browser, script: &str, args: &[&Path]) -> (bool, String) {
+    let mut command = Command::new("python3");
+    command
+        .current_dir(root())
+        .arg(script)
+        .args(args)
+        .env("STEPPER_CHROMIUM", &browser.chromium)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let (passed, output) = run(command, script, DEADLINE);
+    println!("{output}");
+    (passed, output)
+}
+
 /// One browser test at a time: each keeps both cores busy.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -311,15 +329,7 @@ fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its
         Ok(browser) => browser,
         Err(missing) => return skip(&missing),
     };
-    let mut script = Command::new("python3");
-    script
-        .current_dir(root())
-        .arg("tests/browser/stepper.py")
-        .arg(&browser.book)
-        .env("STEPPER_CHROMIUM", &browser.chromium)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    let (passed, output) = run(script, "tests/browser/stepper.py", DEADLINE);
-    println!("{output}"); // shown with --nocapture
+    let (passed, output) = browser_script(browser, "tests/browser/stepper.py", &[&browser.book]);
     assert!(
         passed,
         "tests/browser/stepper.py failed (run it alone: python3 tests/browser/stepper.py):\n{output}"
@@ -360,19 +370,29 @@ fn in_chromium_every_page_passes_axe_in_both_themes_and_widths_and_loads_light()
         Ok(axe) => axe,
         Err(missing) => return skip(&missing),
     };
-    let mut script = Command::new("python3");
-    script
-        .current_dir(root())
-        .arg("tests/browser/pages.py")
-        .arg(&axe)
-        .arg(&browser.book)
-        .env("STEPPER_CHROMIUM", &browser.chromium)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    let (passed, output) = run(script, "tests/browser/pages.py", DEADLINE);
-    println!("{output}"); // shown with --nocapture
+    let (passed, output) =
+        browser_script(browser, "tests/browser/pages.py", &[&axe, &browser.book]);
     assert!(
         passed,
         "tests/browser/pages.py failed (run it alone: python3 tests/browser/pages.py {}):\n{output}",
         axe.display()
+    );
+}
+
+#[test]
+fn in_chromium_every_puzzle_is_won_along_its_failing_execution_and_not_along_passing_ones() {
+    // The puzzle trail (issue 28), at 390 px: each level's widget, played
+    // along the failing execution loom recorded, announces the win and
+    // opens the folded answer; played along passing ones (all of them on a
+    // small level), it ends passing and keeps the answer folded.
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let browser = match browser() {
+        Ok(browser) => browser,
+        Err(missing) => return skip(&missing),
+    };
+    let (passed, output) = browser_script(browser, "tests/browser/puzzles.py", &[&browser.book]);
+    assert!(
+        passed,
+        "tests/browser/puzzles.py failed (run it alone: python3 tests/browser/puzzles.py):\n{output}"
     );
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""The puzzle trail (issue 28) in a real browser.
+
+Serves a built book, drives Chromium with Playwright at 390 px wide (a
+phone), and plays every level, `puzzle-NN-*.html`, as a learner would:
+
+- along the failing execution loom recorded, the level is won: the page
+  announces the failure and opens the answer folded after the widget;
+- along passing executions (every one, on a level of at most 20; else the
+  first choice each time, the last choice each time, and a few more
+  picked with a fixed seed), it is not: the execution ends passing and
+  the answer stays folded;
+- the widget fits the page, and nothing fails to load or comes from
+  elsewhere.
+
+    python3 tests/browser/puzzles.py [BOOK]   # BOOK: the built book, default book/build
+
+tests/browser.rs runs it, on the book it builds. It uses stepper.py's
+helpers (the chapters' stepper test), so the two play the widget the same
+way. Exit status: 0 passed, 1 a check failed, 2 Playwright or Chromium
+missing.
+"""
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stepper import (  # noqa: E402  (after the path is set)
+    CHROMIUM,
+    PLAY,
+    ROOT,
+    TIMEOUT_MS,
+    Failed,
+    Watch,
+    check,
+    failing_path,
+    fits,
+    ok,
+    open_chapter,
+    serve,
+)
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+# A level with at most this many executions has every passing one played;
+# a larger one, the first and last choice each time and SAMPLED walks.
+ALL_UP_TO = 20
+SAMPLED = 3
+
+
+def leaves(node, path, found):
+    """Every root-to-leaf step list under `node`, with its outcome."""
+    if not node[3]:
+        found.append((path, node[2]))
+    for child in node[3]:
+        leaves(child, path + [child[0]], found)
+    return found
+
+
+def passing_paths(data, rng):
+    """Root-to-leaf step lists of passing executions: all of them for a
+    small level; else the first choice each time, the last choice each
+    time, and SAMPLED random walks (a repeat, or one ending failing, is
+    dropped)."""
+    if data["executions"] <= ALL_UP_TO:
+        return [path for path, outcome in leaves(data["tree"], [], [])
+                if not data["outcomes"][outcome]["failed"]]
+
+    def walk(pick):
+        node, path = data["tree"], []
+        while node[3]:
+            node = pick(node[3])
+            path.append(node[0])
+        return path, data["outcomes"][node[2]]["failed"]
+
+    walks = [walk(lambda c: c[0]), walk(lambda c: c[-1])]
+    walks += [walk(rng.choice) for _ in range(SAMPLED)]
+    unique = []
+    for path, failed in walks:
+        if not failed and path not in unique:
+            unique.append(path)
+    return unique
+
+
+def play(page, widget, steps):
+    """Plays `steps` from the start; what the page said, and the fold."""
+    widget.get_by_role("tab", name="Be the scheduler").click()
+    restart = widget.locator("[data-panel=schedule]").get_by_role("button", name="Restart")
+    if restart.is_enabled():
+        restart.click()
+    return widget.evaluate(PLAY, steps)
+
+
+def level(browser, base, book, html, rng):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = Watch(page, base)
+    open_chapter(page, base, html.name)
+    widgets = page.locator(".stepper.stepper-on")
+    check(widgets.count() == 1, f"{html.name}: {widgets.count()} widgets, expected the level's one")
+    widget = widgets.first
+    data = json.loads((book / widget.get_attribute("data-explore")).read_text(encoding="utf-8"))
+    check(widget.get_attribute("data-challenge"), f"{html.name}: the widget poses no challenge")
+
+    passing = passing_paths(data, rng)
+    check(passing, f"{html.name}: no passing execution to play")
+    for steps in passing:
+        played = play(page, widget, steps)
+        said = played["said"]
+        check("FAILED" not in said and "passes" in said,
+              f"{html.name}: a passing execution of {len(steps)} steps did not end passing: {said!r}")
+        check(played["fold"] == {"before": False, "after": False},
+              f"{html.name}: the answer was not kept folded on a passing end: {played['fold']}")
+
+    steps, outcome = failing_path(data)
+    played = play(page, widget, steps)
+    said = played["said"]
+    check(outcome["outcome"].splitlines()[0] in said and "FAILED" in said,
+          f"{html.name}: the win is not announced: {said!r}")
+    check(played["fold"] == {"before": False, "after": True},
+          f"{html.name}: the answer was not folded, then opened by the win: {played['fold']}")
+    fits(page, 390, html.name)
+    watch.assert_none(html.name)
+    page.close()
+    return len(passing), len(steps)
+
+
+def main():
+    book = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "book" / "build"
+    levels = sorted(book.glob("puzzle-[0-9][0-9]-*.html"))
+    check(levels, f"no puzzle-NN-*.html in {book}: build the book first (cargo xtask book)")
+    if not os.access(CHROMIUM, os.X_OK):
+        print(f"MISSING: Chromium at {CHROMIUM} (sudo apt-get install chromium)")
+        sys.exit(2)
+    expect.set_options(timeout=TIMEOUT_MS)
+    rng = random.Random(28)  # issue 28: the same walks every run
+    server = serve(book)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], timeout=60_000)
+            try:
+                for html in levels:
+                    passing, steps = level(browser, base, book, html, rng)
+                    ok(f"{html.name}: {passing} passing execution{'s end' if passing != 1 else ' ends'} passing, folded; "
+                       f"the failing one ({steps} steps) wins and opens the answer, at 390 px")
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    ok(f"every level of the trail ({len(levels)}) is won along its failing execution, "
+       "and not along the passing ones played")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (Failed, AssertionError) as e:
+        print(f"FAILED: {e}")
+        sys.exit(1)
