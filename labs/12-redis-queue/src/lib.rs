@@ -14,6 +14,8 @@
 //! - `real.rs`: the same protocols on a real Redis server, the server the
 //!   tests start, the workers (one round trip a job: [`Pipelined`]), the
 //!   reaper and events by pub/sub;
+//! - `streams.rs`: the same queue with Redis's own consumer groups
+//!   (`XREADGROUP`, `XACK`, `XAUTOCLAIM`), to set beside the lists;
 //! - `exercise.rs`: your turn, a queue whose workers peek, work, then
 //!   remove (`solution.rs` has the reference answer: try first).
 
@@ -121,3 +123,4 @@ pub mod on_std;
 
 pub mod checks;
 pub mod real;
+pub mod streams;

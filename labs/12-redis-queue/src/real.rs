@@ -27,6 +27,23 @@ pub const RESULTS: &str = "results";
 /// job at all, why: the error its reading gave.
 pub const ERRORS: &str = "errors";
 
+/// The hash of each worker's round trips to the server and jobs done so
+/// far, `TRIPS JOBS`, written with its lease renewal (no round trip of its
+/// own), for `lab-12 measure`.
+pub const ROUND_TRIPS: &str = "round-trips";
+
+/// Queues the report of `worker`'s round trips and jobs done so far.
+pub fn report_round_trips(redis: &RealRedis, worker: &str, jobs_done: u64) {
+    let report = format!("{} {jobs_done}", redis.round_trips());
+    redis.send_later(
+        redis::cmd("HSET")
+            .arg(ROUND_TRIPS)
+            .arg(worker)
+            .arg(report)
+            .clone(),
+    );
+}
+
 /// The key a worker keeps alive while it lives: its lease.
 pub fn heartbeat(worker: &str) -> String {
     format!("heartbeat:{worker}")
@@ -142,6 +159,8 @@ pub fn parse_job(payload: &[u8]) -> Result<JobId, String> {
 /// The connection, and the commands waiting to go out with the next one.
 struct Link {
     connection: redis::Connection,
+    /// Round trips made so far.
+    round_trips: u64,
     waiting: Vec<redis::Cmd>,
     /// Inside [`Pipelined::pipelined`]: commands wait rather than go out.
     pipelining: bool,
@@ -154,6 +173,7 @@ impl Link {
         &mut self,
         command: &redis::Cmd,
     ) -> redis::RedisResult<T> {
+        self.round_trips += 1;
         if self.waiting.is_empty() {
             return command.query(&mut self.connection);
         }
@@ -175,6 +195,7 @@ impl RealRedis {
         Ok(Self {
             link: Mutex::new(Link {
                 connection,
+                round_trips: 0,
                 waiting: Vec::new(),
                 pipelining: false,
             }),
@@ -282,6 +303,11 @@ impl RealRedis {
             Some(error) => Err(error),
             None => Ok(()),
         }
+    }
+
+    /// How many round trips this connection has made to the server.
+    pub fn round_trips(&self) -> u64 {
+        self.link().round_trips
     }
 
     /// `PING`.
@@ -405,9 +431,10 @@ pub fn run_worker_doing(
 ) -> redis::RedisResult<()> {
     let redis = RealRedis::connect(url)?;
     let mut lease = Lease::new(name, lease);
-    let mut claimed = None;
+    let (mut claimed, mut jobs_done) = (None, 0);
     loop {
         let done = claimed.map(|job| (job, work(job)));
+        jobs_done += u64::from(done.is_some());
         // Sent without waiting: these go out with the claim below.
         redis.pipelined(|redis| {
             if let Some((job, result)) = done {
@@ -420,7 +447,7 @@ pub fn run_worker_doing(
                 redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
             }
             redis.dead_letter_malformed(name); // the last claim's, if no job
-            lease.renew_if_due(redis);
+            lease.renew_if_due(redis, jobs_done);
         });
         claimed = DeadLetterQueue::claim(&redis, name); // the round trip
         redis.failure()?; // the server went away: nothing more to do
@@ -449,8 +476,9 @@ impl Lease {
         }
     }
 
-    /// `SET heartbeat:NAME 1 PX <lease>`, queued, if a tenth has passed.
-    fn renew_if_due(&mut self, redis: &RealRedis) {
+    /// `SET heartbeat:NAME 1 PX <lease>`, queued, if a tenth has passed;
+    /// with it, the worker's count of round trips and jobs done.
+    fn renew_if_due(&mut self, redis: &RealRedis, jobs_done: u64) {
         if self
             .renewed
             .is_some_and(|at| at.elapsed() < self.length / 10)
@@ -469,6 +497,7 @@ impl Lease {
         // Queued now, sent in a moment: the key lives at least `length`
         // from here.
         self.renewed = Some(Instant::now());
+        report_round_trips(redis, self.key.trim_start_matches("heartbeat:"), jobs_done);
     }
 }
 // ANCHOR_END: lease
@@ -534,7 +563,7 @@ pub fn unfinished(redis: &RealRedis) -> redis::RedisResult<u64> {
 }
 
 /// What a run of the queue came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunReport {
     /// Jobs pushed.
     pub jobs: u64,
@@ -560,6 +589,11 @@ pub struct RunReport {
     pub crashed: u64,
     /// From the first worker's start to the last job's acknowledgement.
     pub elapsed: Duration,
+    /// Round trips a job: the workers' round trips over the jobs they
+    /// had done, as each last reported both (with its lease renewal, or
+    /// its look for stale entries: the last tenth of a lease's worth of
+    /// each worker's work is not in it).
+    pub round_trips_a_job: f64,
 }
 
 /// Worker processes of `program` (`lab-12 worker ...`) on `url`.
@@ -662,6 +696,97 @@ pub fn run_queue_with(
     kill_every: Option<u64>,
     patience: Duration,
 ) -> io::Result<RunReport> {
+    let run = Run {
+        workers,
+        jobs,
+        kill_every,
+        patience,
+    };
+    run_queue_on(Queue::Lists, program, args, url, run)
+}
+
+/// Which queue a run drives: the lists this chapter builds, or a stream's
+/// consumer group ([`crate::streams`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// `LMOVE` to a processing list, a lease per worker, the reaper.
+    Lists,
+    /// `XREADGROUP`, `XACK`, and `XAUTOCLAIM` by the workers themselves.
+    Streams,
+}
+
+/// How big a run is: workers, jobs, a kill each `kill_every` jobs done,
+/// and how long to wait for the last job before giving up.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    /// Worker processes at once.
+    pub workers: usize,
+    /// Jobs pushed: `0..jobs`.
+    pub jobs: u64,
+    /// Kill one worker with `SIGKILL` each time this many more are done.
+    pub kill_every: Option<u64>,
+    /// The run gives up after this long, and says what was left.
+    pub patience: Duration,
+}
+
+impl Queue {
+    /// Makes the queue ready on an empty server.
+    fn prepare(self, redis: &RealRedis) -> redis::RedisResult<()> {
+        match self {
+            Queue::Lists => Ok(()),
+            Queue::Streams => crate::streams::create_group(redis),
+        }
+    }
+
+    /// Pushes the jobs `jobs`, in order, in one round trip.
+    fn push(self, redis: &RealRedis, jobs: std::ops::Range<JobId>) -> redis::RedisResult<()> {
+        match self {
+            Queue::Lists => redis.push_job_range(jobs),
+            Queue::Streams => crate::streams::push_jobs(redis, jobs),
+        }
+    }
+
+    /// Takes back dead workers' jobs: the lists' reaper. A stream's
+    /// workers claim stale entries themselves.
+    fn reap(self, redis: &RealRedis) -> redis::RedisResult<usize> {
+        match self {
+            Queue::Lists => reap_dead_workers(redis),
+            Queue::Streams => Ok(0),
+        }
+    }
+
+    /// Jobs queued or held, not yet acknowledged.
+    fn unfinished(self, redis: &RealRedis) -> redis::RedisResult<u64> {
+        match self {
+            Queue::Lists => unfinished(redis),
+            Queue::Streams => crate::streams::unfinished(redis),
+        }
+    }
+
+    /// The jobs set aside as poison.
+    fn dead_jobs(self, redis: &RealRedis) -> redis::RedisResult<Vec<JobId>> {
+        match self {
+            Queue::Lists => redis.dead_jobs(),
+            Queue::Streams => crate::streams::dead_jobs(redis),
+        }
+    }
+}
+
+/// Runs `queue` with workers started as `program args... --redis URL
+/// --name NAME` (see [`run_queue`]).
+pub fn run_queue_on(
+    queue: Queue,
+    program: &std::path::Path,
+    args: &[&str],
+    url: &str,
+    run: Run,
+) -> io::Result<RunReport> {
+    let Run {
+        workers,
+        jobs,
+        kill_every,
+        patience,
+    } = run;
     if workers == 0 || jobs == 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -672,6 +797,7 @@ pub fn run_queue_with(
     redis
         .query::<()>(&redis::cmd("FLUSHALL"))
         .map_err(io::Error::other)?;
+    queue.prepare(&redis).map_err(io::Error::other)?;
     // Killing, the queue gets `kill_every` jobs at a time, never more
     // than that past the next kill: however fast the workers (or late
     // this loop), one is killed each `kill_every` jobs done.
@@ -681,9 +807,7 @@ pub fn run_queue_with(
     let mut feed = |next_kill: u64| -> io::Result<u64> {
         while pushed < jobs && pushed < next_kill.saturating_add(batch) {
             let upto = jobs.min(pushed + batch);
-            redis
-                .push_job_range(pushed..upto)
-                .map_err(io::Error::other)?;
+            queue.push(&redis, pushed..upto).map_err(io::Error::other)?;
             pushed = upto;
         }
         Ok(jobs - pushed) // not yet pushed
@@ -708,7 +832,7 @@ pub fn run_queue_with(
     loop {
         thread::sleep(pause);
         crashed += pool.replace_crashed()?;
-        requeued += reap_dead_workers(&redis).map_err(io::Error::other)? as u64;
+        requeued += queue.reap(&redis).map_err(io::Error::other)? as u64;
         let done: u64 = redis
             .query(redis::cmd("HLEN").arg(DONE))
             .map_err(io::Error::other)?;
@@ -725,20 +849,28 @@ pub fn run_queue_with(
             pool.start_one()?;
         }
         let not_pushed = feed(next_kill)?;
-        unfinished_jobs = unfinished(&redis).map_err(io::Error::other)? + not_pushed;
+        unfinished_jobs = queue.unfinished(&redis).map_err(io::Error::other)? + not_pushed;
         if unfinished_jobs == 0 || start.elapsed() > patience {
             break; // done, or the report says how much was left
         }
     }
     let elapsed = start.elapsed();
     let done = redis.done().map_err(io::Error::other)?;
-    let dead = redis
-        .dead_jobs()
+    let dead = queue
+        .dead_jobs(&redis)
         .map_err(io::Error::other)?
         .into_iter()
         .filter(|job| *job < jobs && !done.contains_key(job))
         .collect::<std::collections::BTreeSet<_>>()
         .len() as u64;
+    let reports: Vec<String> = redis
+        .query(redis::cmd("HVALS").arg(ROUND_TRIPS))
+        .map_err(io::Error::other)?;
+    let (trips, jobs_reported) = reports
+        .iter()
+        .filter_map(|report| report.split_once(' '))
+        .filter_map(|(trips, jobs)| Some((trips.parse::<u64>().ok()?, jobs.parse::<u64>().ok()?)))
+        .fold((0, 0), |(t, j), (trips, jobs)| (t + trips, j + jobs));
     let not_done = (0..jobs).filter(|job| !done.contains_key(job)).count() as u64;
     let done_twice = done.values().map(|times| times - 1).sum();
     Ok(RunReport {
@@ -751,6 +883,7 @@ pub fn run_queue_with(
         dead,
         crashed,
         elapsed,
+        round_trips_a_job: trips as f64 / jobs_reported.max(1) as f64,
     })
 }
 // ANCHOR_END: run

@@ -5,8 +5,10 @@
 use lab_12::on_std::fixed::{DeadLetterQueue, ReliableQueue};
 use lab_12::on_std::racy::NaiveQueue;
 use lab_12::real::{
-    ERRORS, EVENTS, RealRedis, RedisServer, reap_dead_workers, run_queue, run_queue_with,
+    ERRORS, EVENTS, Queue, RealRedis, RedisServer, Run, RunReport, reap_dead_workers, run_queue,
+    run_queue_on, run_queue_with,
 };
+use lab_12::streams;
 use lab_12::{Commands, DEAD, DELIVERIES, DONE, JOBS, MAX_DELIVERIES, Protocol, processing};
 use std::collections::HashMap;
 use std::io::Write;
@@ -229,6 +231,27 @@ fn wait_for(
     }
 }
 
+/// `lab-12 KIND --redis URL --name NAME`, its errors kept.
+fn start_worker(kind: &str, url: &str, name: &str) -> std::process::Child {
+    Command::new(LAB_12)
+        .args([kind, "--redis", url, "--name", name])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Kills `worker`, failing the test if it had already exited.
+fn stop_a_live_worker(mut worker: std::process::Child) {
+    let status = worker.try_wait().unwrap();
+    worker.kill().unwrap();
+    let output = worker.wait_with_output().unwrap();
+    assert!(
+        status.is_none(),
+        "the worker exited ({status:?}): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 // ANCHOR: malformed
 #[test]
 fn a_malformed_job_is_dead_lettered_with_its_error_and_the_worker_lives_on() {
@@ -240,11 +263,7 @@ fn a_malformed_job_is_dead_lettered_with_its_error_and_the_worker_lives_on() {
         .query::<()>(redis::cmd("LPUSH").arg(JOBS).arg(garbage))
         .unwrap();
     redis.push_job_range(3..6).unwrap();
-    let mut worker = Command::new(LAB_12)
-        .args(["worker", "--redis", &server.url, "--name", "w1"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let worker = start_worker("worker", &server.url, "w1");
     let state = || {
         let done = redis.done().unwrap_or_default();
         format!("done {done:?}, dead-letter list {:?}", dead_letters(&redis))
@@ -257,14 +276,7 @@ fn a_malformed_job_is_dead_lettered_with_its_error_and_the_worker_lives_on() {
     );
     // Still working: a malformed payload is a job's problem, not the
     // worker's.
-    let status = worker.try_wait().unwrap();
-    worker.kill().unwrap();
-    let output = worker.wait_with_output().unwrap();
-    assert!(
-        status.is_none(),
-        "the worker exited ({status:?}): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    stop_a_live_worker(worker);
     assert_eq!(dead_letters(&redis), [garbage]);
     let errors: HashMap<String, String> = redis.query(redis::cmd("HGETALL").arg(ERRORS)).unwrap();
     let error = errors.get(garbage).map(String::as_str).unwrap_or_default();
@@ -320,4 +332,131 @@ fn the_reaper_dead_letters_a_job_at_its_last_death_on_a_real_server() {
     }
     assert_eq!(dead_letters(&redis), ["7"]);
     assert_eq!(DeadLetterQueue::claim(&redis, "w4"), None, "never again");
+}
+
+// The same promises, kept by a stream's consumer group (`streams.rs`):
+// the engine's own queue, beside the hand-built lists.
+
+/// A run of `lab-12 stream-worker ARGS...` workers on the stream.
+fn stream_run(
+    server: &RedisServer,
+    args: &[&str],
+    workers: usize,
+    jobs: u64,
+    kill_every: Option<u64>,
+) -> RunReport {
+    let run = Run {
+        workers,
+        jobs,
+        kill_every,
+        patience: Duration::from_secs(60),
+    };
+    let mut all = vec!["stream-worker"];
+    all.extend_from_slice(args);
+    run_queue_on(Queue::Streams, Path::new(LAB_12), &all, &server.url, run).unwrap()
+}
+
+#[test]
+fn killing_stream_workers_with_sigkill_loses_no_job() {
+    let Some(server) = server() else { return };
+    // 2,000 jobs, a worker killed each 80 done: 25 deaths, each holding
+    // at most one entry, which another worker claims after the lease.
+    let run = stream_run(&server, &[], 4, 2_000, Some(80));
+    println!("{run:?}");
+    assert!(run.killed >= 20, "too few kills to prove anything: {run:?}");
+    assert_eq!((run.lost, run.unfinished, run.dead), (0, 0, 0), "{run:?}");
+    let redis = RealRedis::connect(&server.url).unwrap();
+    let done = redis.done().unwrap();
+    let missing: Vec<u64> = (0..2_000).filter(|job| !done.contains_key(job)).collect();
+    assert!(missing.is_empty(), "jobs never done: {missing:?}; {run:?}");
+}
+
+#[test]
+fn a_stream_entry_a_worker_holds_is_claimed_by_another_only_after_the_lease() {
+    let Some(server) = server() else { return };
+    let redis = RealRedis::connect(&server.url).unwrap();
+    streams::create_group(&redis).unwrap();
+    streams::push_jobs(&redis, 7..8).unwrap();
+    let lease = Duration::from_millis(300);
+    let taken = streams::read_new(&redis, "w1")
+        .unwrap()
+        .expect("job 7 for w1");
+    assert_eq!(taken.payload, b"7");
+    // w1 is alive (or not: nobody can tell yet). Within the lease, nobody
+    // takes its entry: a slow worker keeps its job.
+    assert_eq!(streams::claim_stale(&redis, "w2", lease).unwrap(), None);
+    assert_eq!(
+        streams::read_new(&redis, "w2").unwrap(),
+        None,
+        "delivered twice"
+    );
+    // Past the lease, w2 claims it: its second delivery.
+    std::thread::sleep(lease + Duration::from_millis(50));
+    let (claimed, deliveries) = streams::claim_stale(&redis, "w2", lease)
+        .unwrap()
+        .expect("after the lease, w2 claims w1's entry");
+    assert_eq!((claimed, deliveries), (taken, 2));
+}
+
+// ANCHOR: stream_poison
+#[test]
+fn a_stream_job_that_kills_its_worker_is_dead_lettered_by_its_delivery_count() {
+    let Some(server) = server() else { return };
+    let run = stream_run(&server, &["--die-on", "7"], 2, 20, None);
+    println!("{run:?}");
+    assert_eq!(
+        run.unfinished, 0,
+        "jobs still pending: the poison job claimed for ever, or a worker stuck: {run:?}"
+    );
+    let redis = RealRedis::connect(&server.url).unwrap();
+    let dead = streams::dead_letters(&redis).unwrap();
+    // Delivered MAX_DELIVERIES times, each to a worker that died holding
+    // it; the next claim finds the count past the limit and sets it aside.
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    let (payload, deliveries, why) = &dead[0];
+    assert_eq!(
+        (payload.as_slice(), *deliveries),
+        (&b"7"[..], MAX_DELIVERIES + 1),
+        "{why}"
+    );
+    assert!(run.crashed >= MAX_DELIVERIES, "{run:?}");
+    assert_eq!((run.lost, run.dead), (0, 1), "{run:?}");
+    let done = redis.done().unwrap();
+    assert!(!done.contains_key(&7), "the poison job was done: {done:?}");
+    let missing: Vec<u64> = (0..20)
+        .filter(|job| *job != 7 && !done.contains_key(job))
+        .collect();
+    assert!(missing.is_empty(), "jobs never done: {missing:?}; {run:?}");
+}
+// ANCHOR_END: stream_poison
+
+#[test]
+fn a_malformed_stream_entry_is_dead_lettered_with_its_error_and_the_worker_lives_on() {
+    let Some(server) = server() else { return };
+    let redis = RealRedis::connect(&server.url).unwrap();
+    streams::create_group(&redis).unwrap();
+    streams::push_jobs(&redis, 0..3).unwrap();
+    let garbage = "{not a job}";
+    streams::push_payload(&redis, garbage.as_bytes()).unwrap();
+    streams::push_jobs(&redis, 3..6).unwrap();
+    let worker = start_worker("stream-worker", &server.url, "w1");
+    let dead = || streams::dead_letters(&redis).unwrap_or_default();
+    wait_for(
+        Duration::from_secs(30),
+        "jobs 0 to 5 done and the payload dead-lettered by stream worker w1",
+        || redis.done().unwrap().len() == 6 && !dead().is_empty(),
+        || format!("done {:?}, dead letters {:?}", redis.done(), dead()),
+    );
+    // Still working: a malformed payload is a job's problem, not the
+    // worker's.
+    stop_a_live_worker(worker);
+    let dead = dead();
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert_eq!(dead[0].0, garbage.as_bytes());
+    assert!(dead[0].2.contains("is not a job number"), "{dead:?}");
+    assert_eq!(
+        streams::unfinished(&redis).unwrap(),
+        0,
+        "an entry still pending"
+    );
 }

@@ -1,6 +1,8 @@
 //! `lab-12`: a reliable work queue on Redis.
 //!
 //! - `lab-12 worker --redis URL --name NAME`: a worker process;
+//! - `lab-12 stream-worker --redis URL --name NAME`: the same on a
+//!   stream's consumer group;
 //! - `lab-12 reaper --redis URL`: takes back dead workers' jobs, for ever;
 //! - `lab-12 produce --redis URL --jobs N`: pushes jobs `0..N`;
 //! - `lab-12 events --redis URL`: prints the workers' and reaper's events;
@@ -10,7 +12,7 @@
 
 use clap::{Parser, Subcommand};
 use lab_12::real::{
-    EVENTS, RealRedis, RedisServer, reap_dead_workers, run_queue, run_worker_doing,
+    EVENTS, Queue, RealRedis, RedisServer, Run, reap_dead_workers, run_queue_on, run_worker_doing,
 };
 use std::process::{Command, ExitCode};
 use std::thread;
@@ -23,24 +25,33 @@ struct Cli {
     command: Commands,
 }
 
+/// What a worker is told, on either queue.
+#[derive(clap::Args)]
+struct WorkerArgs {
+    /// The server, e.g. redis://127.0.0.1:6379/.
+    #[arg(long)]
+    redis: String,
+    /// This worker's name (its processing list, its lease, its consumer
+    /// in the stream's group are named after it).
+    #[arg(long)]
+    name: String,
+    /// How long the lease lasts without renewal, in milliseconds.
+    #[arg(long, default_value_t = 300)]
+    lease_ms: u64,
+    /// For the tests: job JOB is poison, its work kills this worker
+    /// with SIGKILL (as a crash, or the out-of-memory killer, would).
+    #[arg(long, value_name = "JOB", hide = true)]
+    die_on: Option<u64>,
+}
+
 #[derive(Subcommand)]
 enum Commands {
     /// Runs a worker until it is killed.
-    Worker {
-        /// The server, e.g. redis://127.0.0.1:6379/.
-        #[arg(long)]
-        redis: String,
-        /// This worker's name (its processing list and lease are named after it).
-        #[arg(long)]
-        name: String,
-        /// How long the lease lasts without renewal, in milliseconds.
-        #[arg(long, default_value_t = 300)]
-        lease_ms: u64,
-        /// For the tests: job JOB is poison, its work kills this worker
-        /// with SIGKILL (as a crash, or the out-of-memory killer, would).
-        #[arg(long, value_name = "JOB", hide = true)]
-        die_on: Option<u64>,
-    },
+    Worker(WorkerArgs),
+    /// Runs a worker on the stream's consumer group (`XREADGROUP`, `XACK`,
+    /// `XAUTOCLAIM`) until it is killed; its lease is each entry's: how
+    /// long it may stay unacknowledged before another worker claims it.
+    StreamWorker(WorkerArgs),
     /// Takes back the jobs of dead workers, every 100 ms, for ever.
     Reaper {
         /// The server.
@@ -79,21 +90,16 @@ enum Commands {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Commands::Worker {
-            redis,
-            name,
-            lease_ms,
-            die_on,
-        } => {
-            let lease = Duration::from_millis(lease_ms);
-            run_worker_doing(&redis, &name, lease, |job| {
-                if Some(job) == die_on {
-                    let me = rustix::process::getpid();
-                    let _ = rustix::process::kill_process(me, rustix::process::Signal::KILL);
-                }
-                None
-            })
-            .map_err(|e| e.to_string())
+        Commands::Worker(worker) => {
+            let lease = Duration::from_millis(worker.lease_ms);
+            let work = poison(worker.die_on);
+            run_worker_doing(&worker.redis, &worker.name, lease, work).map_err(|e| e.to_string())
+        }
+        Commands::StreamWorker(worker) => {
+            let lease = Duration::from_millis(worker.lease_ms);
+            let work = poison(worker.die_on);
+            lab_12::streams::run_worker_doing(&worker.redis, &worker.name, lease, work)
+                .map_err(|e| e.to_string())
         }
         Commands::Reaper { redis } => reaper(&redis).map_err(|e| e.to_string()),
         Commands::Produce { redis, jobs } => RealRedis::connect(&redis)
@@ -112,6 +118,18 @@ fn main() -> ExitCode {
             eprintln!("lab-12: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A worker's work: nothing, except that job `die_on` kills the worker
+/// with SIGKILL (as a crash, or the out-of-memory killer, would).
+fn poison(die_on: Option<u64>) -> impl FnMut(u64) -> Option<u64> {
+    move |job| {
+        if Some(job) == die_on {
+            let me = rustix::process::getpid();
+            let _ = rustix::process::kill_process(me, rustix::process::Signal::KILL);
+        }
+        None
     }
 }
 
@@ -145,56 +163,143 @@ fn measure(workers: &[usize], jobs: u64, rounds: usize) -> Result<(), String> {
     let server = RedisServer::start().map_err(|e| e.to_string())?;
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let patience = Duration::from_secs(120);
+    let run = |queue: Queue, workers: usize, kill_every: Option<u64>| {
+        let args: &[&str] = match queue {
+            Queue::Lists => &["worker"],
+            Queue::Streams => &["stream-worker"],
+        };
+        let size = Run {
+            workers,
+            jobs,
+            kill_every,
+            patience,
+        };
+        run_queue_on(queue, &me, args, &server.url, size).map_err(|e| e.to_string())
+    };
     println!(
-        "{jobs} jobs per run, on redis-server at 127.0.0.1:{}; each figure the median of \
-         {rounds} rounds,\neach round a run of the queue, then redis-benchmark with as many \
-         LMOVEs as jobs\n",
+        "{jobs} jobs per run, on redis-server at 127.0.0.1:{}; each round the lists' queue, \
+         the stream's,\nthen redis-benchmark with as many LMOVEs as jobs: each figure the \
+         median of {rounds} rounds (lowest-highest)\n",
         server.port
     );
     println!(
-        "{:>8} {:>12} {:>16} {:>10} {:>6} {:>10}",
-        "workers", "jobs/s", "raw LMOVE/s", "ratio", "lost", "done twice"
+        "{:>7}  {:<6}  {:>21}  {:>11}  {:>5}  {:>11}  {:>4}  {:>5}",
+        "workers",
+        "queue",
+        "jobs/s (lowest-highest)",
+        "raw LMOVE/s",
+        "/raw",
+        "trips a job",
+        "lost",
+        "twice"
     );
     for &count in workers {
-        let (mut rates, mut raws, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut lost, mut done_twice) = (0, 0);
+        let mut rates = [Vec::new(), Vec::new()];
+        let mut ratios = [Vec::new(), Vec::new()];
+        let mut trips = [Vec::new(), Vec::new()];
+        let (mut lost, mut done_twice) = ([0, 0], [0, 0]);
+        let (mut raws, mut stream_over_lists) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
-            let run = run_queue(&me, &server.url, count, jobs, None, patience)
-                .map_err(|e| e.to_string())?;
-            let rate = jobs as f64 / run.elapsed.as_secs_f64();
-            (lost, done_twice) = (lost + run.lost, done_twice + run.done_twice);
-            rates.push(rate);
-            // Right after the queue's run, on the same server: the two
+            let mut round = [0.0; 2];
+            for (at, queue) in [Queue::Lists, Queue::Streams].into_iter().enumerate() {
+                let report = run(queue, count, None)?;
+                round[at] = jobs as f64 / report.elapsed.as_secs_f64();
+                rates[at].push(round[at]);
+                trips[at].push(report.round_trips_a_job);
+                lost[at] += report.lost;
+                done_twice[at] += report.done_twice;
+            }
+            stream_over_lists.push(round[1] / round[0]);
+            // Right after the queues' runs, on the same server: the three
             // see the same machine, as near as one can make it.
             if let Some(raw) = raw_lmove_rate(server.port, count, jobs) {
                 raws.push(raw);
-                ratios.push(rate / raw);
+                for at in 0..2 {
+                    ratios[at].push(round[at] / raw);
+                }
             }
         }
-        let (raw_text, ratio) = match (median(&mut raws), median(&mut ratios)) {
-            (Some(raw), Some(ratio)) => (format!("{raw:.0}"), format!("{ratio:.2}")),
-            _ => (String::from("?"), String::from("?")),
-        };
-        let rate = median(&mut rates).unwrap_or_default();
-        println!("{count:>8} {rate:>12.0} {raw_text:>16} {ratio:>10} {lost:>6} {done_twice:>10}");
+        let raw = median(&mut raws).map_or(String::from("?"), |raw| format!("{raw:.0}"));
+        for (at, name) in ["lists", "stream"].into_iter().enumerate() {
+            println!(
+                "{:>7}  {name:<6}  {:>21}  {:>11}  {:>5}  {:>11.2}  {:>4}  {:>5}",
+                if at == 0 {
+                    count.to_string()
+                } else {
+                    String::new()
+                },
+                spread(&mut rates[at], 0),
+                if at == 0 { raw.as_str() } else { "" },
+                median(&mut ratios[at]).map_or(String::from("?"), |r| format!("{r:.2}")),
+                median(&mut trips[at]).unwrap_or(f64::NAN),
+                lost[at],
+                done_twice[at],
+            );
+        }
+        println!(
+            "{:>7}  stream/lists, round by round: {}",
+            "",
+            verdict(&mut stream_over_lists)
+        );
     }
     let every = (jobs / 25).max(1);
-    let run =
-        run_queue(&me, &server.url, 4, jobs, Some(every), patience).map_err(|e| e.to_string())?;
-    println!(
-        "\nUnder kill -9: 4 workers, one killed each {every} jobs done ({} killed, {} jobs \
-         requeued):\n{} of {} jobs lost; {} unfinished; {} done twice (at-least-once: done, \
-         then the worker died before its ack).",
-        run.killed, run.requeued, run.lost, run.jobs, run.unfinished, run.done_twice
-    );
+    for queue in [Queue::Lists, Queue::Streams] {
+        let report = run(queue, 4, Some(every))?;
+        println!(
+            "\nUnder kill -9, {}: 4 workers, one killed each {every} jobs done ({} killed, \
+             {} jobs\nrequeued by the reaper): {} of {} jobs lost; {} unfinished; {} done twice \
+             (at-least-once:\ndone, then the worker died before its ack).",
+            match queue {
+                Queue::Lists => "the lists",
+                Queue::Streams => "the stream",
+            },
+            report.killed,
+            report.requeued,
+            report.lost,
+            report.jobs,
+            report.unfinished,
+            report.done_twice
+        );
+    }
     println!(
         "\nraw LMOVE/s: redis-benchmark, as many clients as workers, one LMOVE a round trip. \
-         ratio: jobs/s\ndivided by raw LMOVE/s, round by round. A job costs a worker one \
-         round trip (its count,\nack and event go with the next claim; the lease with one \
-         in many), so expect about 1\n(above 1 if redis-benchmark's client, an event loop, \
-         is slower than the workers').\nlost and done twice: summed over the rounds."
+         /raw: the\nqueue's jobs/s over raw LMOVE/s, round by round. trips a job: the round \
+         trips the workers\ncounted over the jobs they did (each reports with its lease). A \
+         job costs a list worker\none round trip (its count, ack and event go with the next \
+         claim), and a stream worker one\ntoo, plus a look for stale entries once a tenth of \
+         a lease. lost and twice: summed over\nthe rounds. The stream's workers claim stale \
+         entries themselves: no reaper requeues them."
     );
     Ok(())
+}
+
+/// `values`' median, with the lowest and highest: `123 (100-150)`.
+fn spread(values: &mut [f64], decimals: usize) -> String {
+    match median(values) {
+        Some(mid) => format!(
+            "{mid:.decimals$} ({:.decimals$}-{:.decimals$})",
+            values[0],
+            values[values.len() - 1]
+        ),
+        None => String::from("?"),
+    }
+}
+
+/// Which queue was faster, from the ratios of their rates round by round:
+/// a verdict only if every round agrees (all above 1, or all below).
+fn verdict(ratios: &mut [f64]) -> String {
+    let figures = spread(ratios, 2);
+    let (low, high) = match (ratios.first(), ratios.last()) {
+        (Some(low), Some(high)) => (*low, *high),
+        _ => return figures,
+    };
+    if low > 1.0 {
+        format!("{figures}: the stream was faster in every round")
+    } else if high < 1.0 {
+        format!("{figures}: the lists were faster in every round")
+    } else {
+        format!("{figures}: inside the noise, rounds disagree on which is faster")
+    }
 }
 
 /// The median of `values`, if there are any.
@@ -234,3 +339,19 @@ fn raw_lmove_rate(port: u16, clients: usize, requests: u64) -> Option<f64> {
     after_colon.split_whitespace().next()?.parse().ok()
 }
 // ANCHOR_END: measure
+
+#[cfg(test)]
+mod tests {
+    use super::verdict;
+
+    #[test]
+    fn the_verdict_names_the_faster_queue_only_when_every_round_agrees() {
+        assert!(verdict(&mut [1.3, 1.1, 1.2]).ends_with("the stream was faster in every round"));
+        assert!(verdict(&mut [0.7, 0.9, 0.8]).ends_with("the lists were faster in every round"));
+        let split = verdict(&mut [0.9, 1.2, 1.05]);
+        assert_eq!(
+            split,
+            "1.05 (0.90-1.20): inside the noise, rounds disagree on which is faster"
+        );
+    }
+}
