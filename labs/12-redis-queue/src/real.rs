@@ -89,6 +89,12 @@ impl RedisServer {
             .and_then(|listener| listener.local_addr())
             .map_err(|error| NoRedis::Failed(error.to_string()))?
             .port();
+        Self::start_on(port)
+    }
+
+    /// The same on `port`: a server started again where one was stopped
+    /// (the tests' restart), empty.
+    pub fn start_on(port: u16) -> Result<Self, NoRedis> {
         let process = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
             .args(["--save", "", "--appendonly", "no"])
@@ -415,8 +421,8 @@ impl Commands for RealRedis {
 // ANCHOR: worker
 /// A worker process's life: claim a job, do it, then in one round trip
 /// count it done, ack it, tell the world, set aside a payload that was no
-/// job, renew the lease if due, and claim the next; until it is killed
-/// (or its server goes away).
+/// job, renew the lease if due, and claim the next; until it is killed.
+/// If the server goes away, it tries again and again (see [`retrying`]).
 pub fn run_worker(url: &str, name: &str, lease: Duration) -> redis::RedisResult<()> {
     run_worker_doing(url, name, lease, |_| None)
 }
@@ -427,33 +433,127 @@ pub fn run_worker_doing(
     url: &str,
     name: &str,
     lease: Duration,
+    work: impl FnMut(JobId) -> Option<u64>,
+) -> redis::RedisResult<()> {
+    run_worker_retrying(url, name, lease, RETRY_FOR, work)
+}
+
+/// The same, giving up when the server has been gone `retry_for`.
+pub fn run_worker_retrying(
+    url: &str,
+    name: &str,
+    lease: Duration,
+    retry_for: Duration,
     mut work: impl FnMut(JobId) -> Option<u64>,
 ) -> redis::RedisResult<()> {
-    let redis = RealRedis::connect(url)?;
     let mut lease = Lease::new(name, lease);
-    let (mut claimed, mut jobs_done) = (None, 0);
-    loop {
-        let done = claimed.map(|job| (job, work(job)));
-        jobs_done += u64::from(done.is_some());
-        // Sent without waiting: these go out with the claim below.
-        redis.pipelined(|redis| {
-            if let Some((job, result)) = done {
-                if let Some(value) = result {
-                    redis.send_later(redis::cmd("HSET").arg(RESULTS).arg(job).arg(value).clone());
+    let mut jobs_done = 0;
+    retrying(url, name, retry_for, |redis| {
+        // Back after losing the server: what this worker held (if the
+        // server kept it) goes back to the queue, for whoever is first.
+        hand_back_held(redis, name)?;
+        lease.renewed = None; // renewed with the first round trip
+        let mut claimed = None;
+        loop {
+            let done = claimed.map(|job| (job, work(job)));
+            jobs_done += u64::from(done.is_some());
+            // Sent without waiting: these go out with the claim below.
+            redis.pipelined(|redis| {
+                if let Some((job, result)) = done {
+                    if let Some(value) = result {
+                        redis.send_later(
+                            redis::cmd("HSET").arg(RESULTS).arg(job).arg(value).clone(),
+                        );
+                    }
+                    redis.count_done(job); // the work's effect: this count
+                    DeadLetterQueue::ack(redis, name, job);
+                    let event = format!("done {job} by {name}");
+                    redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
                 }
-                redis.count_done(job); // the work's effect: this count
-                DeadLetterQueue::ack(redis, name, job);
-                let event = format!("done {job} by {name}");
-                redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
-            }
-            redis.dead_letter_malformed(name); // the last claim's, if no job
-            lease.renew_if_due(redis, jobs_done);
-        });
-        claimed = DeadLetterQueue::claim(&redis, name); // the round trip
-        redis.failure()?; // the server went away: nothing more to do
-    }
+                redis.dead_letter_malformed(name); // the last claim's, if no job
+                lease.renew_if_due(redis, jobs_done);
+            });
+            claimed = DeadLetterQueue::claim(redis, name); // the round trip
+            redis.failure()?; // the server went away: `retrying` takes over
+        }
+    })
 }
 // ANCHOR_END: worker
+
+/// How long a worker keeps trying to reach a server it lost, by default.
+pub const RETRY_FOR: Duration = Duration::from_secs(30);
+
+/// Moves what `worker` holds in its processing list back to the queue.
+fn hand_back_held(redis: &RealRedis, worker: &str) -> redis::RedisResult<()> {
+    let back = redis::cmd("LMOVE")
+        .arg(processing(worker))
+        .arg(JOBS)
+        .arg("RIGHT")
+        .arg("LEFT")
+        .clone();
+    while redis.query::<Option<Vec<u8>>>(&back)?.is_some() {}
+    Ok(())
+}
+
+// ANCHOR: retrying
+/// Runs `session` on a connection to `url`; when it ends (it ends only
+/// when a command failed: the server went away, or answered an error),
+/// connects again and runs it again. Between tries it waits, longer each
+/// time (50 ms, doubling, at most 2 s, a little less for some workers than
+/// others so that they do not all knock at once), and says so on stderr
+/// and, once back, on `events`. A session that ends within a second of its
+/// start counts as one more failed try: an error that comes back at once
+/// is never retried in a spin. Gives up, with the last error, once the
+/// failures have gone on for `retry_for`; or at once if the very first
+/// connection fails: then the URL is wrong, or no server was ever there.
+pub fn retrying(
+    url: &str,
+    name: &str,
+    retry_for: Duration,
+    mut session: impl FnMut(&RealRedis) -> redis::RedisResult<std::convert::Infallible>,
+) -> redis::RedisResult<()> {
+    const SHORT: Duration = Duration::from_secs(1);
+    let mut redis = RealRedis::connect(url)?;
+    // The failures in a row, and when the first of them came.
+    let mut failing: Option<(u32, Instant)> = None;
+    loop {
+        let started = Instant::now();
+        let Err(error) = session(&redis);
+        eprintln!("lab-12 worker {name}: lost the server at {url}: {error}");
+        let (mut tries, since) = match failing {
+            Some(streak) if started.elapsed() < SHORT => streak,
+            _ => (0, Instant::now()),
+        };
+        let mut last = error;
+        redis = loop {
+            tries += 1;
+            if since.elapsed() >= retry_for {
+                eprintln!("lab-12 worker {name}: gave up after {tries} tries in {retry_for:?}");
+                return Err(last);
+            }
+            let wait = Duration::from_millis(50 << tries.min(6)).min(Duration::from_secs(2));
+            // 0 to 3/16 less, by the worker's name: spread, not random.
+            let spread = name.bytes().map(u32::from).sum::<u32>() % 4;
+            let wait = wait - wait / 16 * spread;
+            eprintln!("lab-12 worker {name}: try {tries} in {wait:?} ({last})");
+            thread::sleep(wait);
+            match RealRedis::connect(url) {
+                Ok(back) => break back,
+                Err(error) => last = error,
+            }
+        };
+        failing = Some((tries, since));
+        let back = format!(
+            "{name} back on the server after {tries} tries, {:?}",
+            since.elapsed()
+        );
+        eprintln!("lab-12 worker {back}");
+        // Its own round trip: nothing may wait to go out with the
+        // session's first command, whose error the session reads.
+        let _ = redis.query::<u64>(redis::cmd("PUBLISH").arg(EVENTS).arg(back));
+    }
+}
+// ANCHOR_END: retrying
 
 // ANCHOR: lease
 /// A worker's lease, the key `heartbeat:NAME` that expires unless renewed.

@@ -21,7 +21,7 @@
 //! resets its idle time) or lose it to another worker; the lab's jobs are
 //! far shorter.
 
-use crate::real::{EVENTS, RealRedis, parse_job, report_round_trips};
+use crate::real::{EVENTS, RealRedis, parse_job, report_round_trips, retrying};
 use crate::{DONE, JobId, MAX_DELIVERIES};
 use redis::Value;
 use std::time::{Duration, Instant};
@@ -289,69 +289,73 @@ pub fn unfinished(redis: &RealRedis) -> redis::RedisResult<u64> {
 /// A worker process's life on the stream: read an entry, do its job, then
 /// in one round trip count it done, acknowledge it, tell the world, and
 /// read the next; once a tenth of `lease` has passed, first look for an
-/// entry another worker has held past the lease. Until it is killed (or
-/// its server goes away).
-pub fn run_worker_doing(
+/// entry another worker has held past the lease. Until it is killed; if
+/// the server goes away, it tries again and again, for `retry_for`
+/// ([`retrying`]). What it held stays pending in the group, to be claimed
+/// once idle past the lease, by whichever worker looks first.
+pub fn run_worker_retrying(
     url: &str,
     name: &str,
     lease: Duration,
+    retry_for: Duration,
     mut work: impl FnMut(JobId) -> Option<u64>,
 ) -> redis::RedisResult<()> {
-    let redis = RealRedis::connect(url)?;
-    create_group(&redis)?;
-    let mut looked_for_stale: Option<Instant> = None;
-    let mut held: Option<(Entry, JobId)> = None;
     let mut jobs_done = 0;
-    loop {
-        let done = held.take().map(|(entry, job)| (entry, job, work(job)));
-        jobs_done += u64::from(done.is_some());
-        // Sent without waiting: these go out with the next round trip.
-        if let Some((entry, job, result)) = done {
-            if let Some(value) = result {
-                redis.send_later(
-                    redis::cmd("HSET")
-                        .arg(crate::real::RESULTS)
-                        .arg(job)
-                        .arg(value)
-                        .clone(),
-                );
-            }
-            // Counted before it is acknowledged: a death between the two
-            // leaves it done and pending, to be done again (at-least-once).
-            redis.send_later(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1).clone());
-            ack_later(&redis, &entry);
-            let event = format!("done {job} by {name}");
-            redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
-        }
-        let mut claimed = None;
-        if looked_for_stale.is_none_or(|at| at.elapsed() >= lease / 10) {
-            looked_for_stale = Some(Instant::now());
-            report_round_trips(&redis, name, jobs_done);
-            if let Some((entry, deliveries)) = claim_stale(&redis, name, lease)? {
-                if deliveries > MAX_DELIVERIES {
-                    let why = format!(
-                        "delivered {deliveries} times: the {} workers before held it past the \
-                         lease without acknowledging it (died, or too slow)",
-                        deliveries - 1
+    retrying(url, name, retry_for, |redis| {
+        create_group(redis)?;
+        let mut looked_for_stale: Option<Instant> = None;
+        let mut held: Option<(Entry, JobId)> = None;
+        loop {
+            let done = held.take().map(|(entry, job)| (entry, job, work(job)));
+            jobs_done += u64::from(done.is_some());
+            // Sent without waiting: these go out with the next round trip.
+            if let Some((entry, job, result)) = done {
+                if let Some(value) = result {
+                    redis.send_later(
+                        redis::cmd("HSET")
+                            .arg(crate::real::RESULTS)
+                            .arg(job)
+                            .arg(value)
+                            .clone(),
                     );
-                    dead_letter(&redis, name, &entry, deliveries, &why);
-                    continue;
                 }
-                claimed = Some((entry, deliveries));
+                // Counted before it is acknowledged: a death between the two
+                // leaves it done and pending, to be done again (at-least-once).
+                redis.send_later(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1).clone());
+                ack_later(redis, &entry);
+                let event = format!("done {job} by {name}");
+                redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
+            }
+            let mut claimed = None;
+            if looked_for_stale.is_none_or(|at| at.elapsed() >= lease / 10) {
+                looked_for_stale = Some(Instant::now());
+                report_round_trips(redis, name, jobs_done);
+                if let Some((entry, deliveries)) = claim_stale(redis, name, lease)? {
+                    if deliveries > MAX_DELIVERIES {
+                        let why = format!(
+                            "delivered {deliveries} times: the {} workers before held it past the \
+                             lease without acknowledging it (died, or too slow)",
+                            deliveries - 1
+                        );
+                        dead_letter(redis, name, &entry, deliveries, &why);
+                        continue;
+                    }
+                    claimed = Some((entry, deliveries));
+                }
+            }
+            let claimed = match claimed {
+                Some(stale) => Some(stale),
+                None => read_new(redis, name)?.map(|entry| (entry, 1)),
+            };
+            let Some((entry, deliveries)) = claimed else {
+                continue;
+            };
+            match parse_job(&entry.payload) {
+                Ok(job) => held = Some((entry, job)),
+                // Not a job: set aside now, with its error; the worker lives on.
+                Err(error) => dead_letter(redis, name, &entry, deliveries, &error),
             }
         }
-        let claimed = match claimed {
-            Some(stale) => Some(stale),
-            None => read_new(&redis, name)?.map(|entry| (entry, 1)),
-        };
-        let Some((entry, deliveries)) = claimed else {
-            continue;
-        };
-        match parse_job(&entry.payload) {
-            Ok(job) => held = Some((entry, job)),
-            // Not a job: set aside now, with its error; the worker lives on.
-            Err(error) => dead_letter(&redis, name, &entry, deliveries, &error),
-        }
-    }
+    })
 }
 // ANCHOR_END: worker

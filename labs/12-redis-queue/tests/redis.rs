@@ -2,6 +2,7 @@
 //! loopback port and stopped after. Without `redis-server` installed, each
 //! test says how to install it and passes; in CI (`CI` set), it fails.
 
+use harness::watchdog::output_within;
 use lab_12::on_std::fixed::{DeadLetterQueue, ReliableQueue};
 use lab_12::on_std::racy::NaiveQueue;
 use lab_12::real::{
@@ -131,21 +132,85 @@ fn a_worker_program_that_is_not_a_worker_is_a_clear_error() {
 }
 
 #[test]
-fn a_worker_whose_server_goes_away_ends_with_an_error_not_a_panic() {
+fn a_worker_whose_server_is_gone_for_good_retries_then_ends_with_an_error_not_a_panic() {
     let Some(server) = server() else { return };
-    let worker = Command::new(LAB_12)
-        .args(["worker", "--redis", &server.url, "--name", "w1"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300)); // it is working (idle)
-    drop(server); // the server is killed
-    let output = worker.wait_with_output().unwrap();
+    let mut worker = Command::new(LAB_12);
+    worker.args([
+        "worker",
+        "--redis",
+        &server.url,
+        "--name",
+        "w1",
+        "--retry-for-ms",
+        "500",
+    ]);
+    let output = std::thread::scope(|scope| {
+        // It gives up 0.5 s after the loss; 20 s is the hang limit.
+        let running = scope.spawn(|| output_within(worker, Duration::from_secs(20), "a worker"));
+        std::thread::sleep(Duration::from_millis(300)); // it is working (idle)
+        drop(server); // the server is killed, never to come back
+        running.join().unwrap()
+    });
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(message.starts_with("lab-12: "), "{message}");
+    assert!(message.contains("lost the server"), "{message}");
+    assert!(message.contains("gave up after"), "{message}");
+    assert!(
+        message.lines().last().unwrap().starts_with("lab-12: "),
+        "{message}"
+    );
     assert!(!message.contains("panicked"), "{message}");
 }
+
+// ANCHOR: restart
+#[test]
+fn workers_wait_out_a_server_restart_backing_off_and_go_on() {
+    let Some(server) = server() else { return };
+    let port = server.port;
+    let redis = RealRedis::connect(&server.url).unwrap();
+    let workers = [
+        start_worker("worker", &server.url, "lists-worker"),
+        start_worker("stream-worker", &server.url, "stream-worker"),
+    ];
+    redis.push_jobs(3).unwrap();
+    streams::create_group(&redis).unwrap();
+    streams::push_jobs(&redis, 3..6).unwrap();
+    let all_done = |redis: &RealRedis, jobs: std::ops::Range<u64>| {
+        let done = redis.done().unwrap_or_default();
+        jobs.clone().all(|job| done.contains_key(&job))
+    };
+    let patience = Duration::from_secs(30);
+    wait_for(
+        patience,
+        "jobs 0 to 5 done",
+        || all_done(&redis, 0..6),
+        || format!("{:?}", redis.done()),
+    );
+    drop(server); // gone, and everything in it: persistence is off
+    std::thread::sleep(Duration::from_millis(800));
+    let server = RedisServer::start_on(port).expect("the server, started again on its port");
+    let redis = RealRedis::connect(&server.url).unwrap();
+    redis.push_job_range(6..9).unwrap();
+    streams::create_group(&redis).unwrap();
+    streams::push_jobs(&redis, 9..12).unwrap();
+    wait_for(
+        patience,
+        "jobs 6 to 11 done on the restarted server",
+        || all_done(&redis, 6..12),
+        || format!("{:?}", redis.done()),
+    );
+    for worker in workers {
+        let said = stop_a_live_worker(worker);
+        assert!(said.contains("lost the server"), "{said}");
+        assert!(said.contains("back on the server after"), "{said}");
+        // Backing off: 50 ms, then twice as long each time, not a spin.
+        // About 0.8 s down is 4 or 5 tries; a worker that spun would
+        // have tried thousands of times.
+        let tries = said.lines().filter(|line| line.contains(": try ")).count();
+        assert!((1..=20).contains(&tries), "{tries} tries: {said}");
+    }
+}
+// ANCHOR_END: restart
 
 #[test]
 fn the_tools_refuse_bad_arguments_with_a_message() {
@@ -240,16 +305,15 @@ fn start_worker(kind: &str, url: &str, name: &str) -> std::process::Child {
         .unwrap()
 }
 
-/// Kills `worker`, failing the test if it had already exited.
-fn stop_a_live_worker(mut worker: std::process::Child) {
+/// Kills `worker`, failing the test if it had already exited; what it
+/// said on stderr.
+fn stop_a_live_worker(mut worker: std::process::Child) -> String {
     let status = worker.try_wait().unwrap();
     worker.kill().unwrap();
     let output = worker.wait_with_output().unwrap();
-    assert!(
-        status.is_none(),
-        "the worker exited ({status:?}): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(status.is_none(), "the worker exited ({status:?}): {said}");
+    said
 }
 
 // ANCHOR: malformed

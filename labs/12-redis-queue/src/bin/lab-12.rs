@@ -12,7 +12,8 @@
 
 use clap::{Parser, Subcommand};
 use lab_12::real::{
-    EVENTS, Queue, RealRedis, RedisServer, Run, reap_dead_workers, run_queue_on, run_worker_doing,
+    EVENTS, Queue, RealRedis, RedisServer, Run, reap_dead_workers, run_queue_on,
+    run_worker_retrying,
 };
 use std::process::{Command, ExitCode};
 use std::thread;
@@ -42,6 +43,20 @@ struct WorkerArgs {
     /// with SIGKILL (as a crash, or the out-of-memory killer, would).
     #[arg(long, value_name = "JOB", hide = true)]
     die_on: Option<u64>,
+    /// After losing the server, how long to keep trying to reach it again
+    /// (waiting longer after each try) before giving up, in milliseconds.
+    #[arg(long, default_value_t = lab_12::real::RETRY_FOR.as_millis() as u64)]
+    retry_for_ms: u64,
+}
+
+impl WorkerArgs {
+    /// The lease, and how long to try to reach a lost server.
+    fn times(&self) -> (Duration, Duration) {
+        (
+            Duration::from_millis(self.lease_ms),
+            Duration::from_millis(self.retry_for_ms),
+        )
+    }
 }
 
 #[derive(Subcommand)]
@@ -91,15 +106,22 @@ enum Commands {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Commands::Worker(worker) => {
-            let lease = Duration::from_millis(worker.lease_ms);
+            let (lease, retry_for) = worker.times();
             let work = poison(worker.die_on);
-            run_worker_doing(&worker.redis, &worker.name, lease, work).map_err(|e| e.to_string())
+            run_worker_retrying(&worker.redis, &worker.name, lease, retry_for, work)
+                .map_err(|e| e.to_string())
         }
         Commands::StreamWorker(worker) => {
-            let lease = Duration::from_millis(worker.lease_ms);
+            let (lease, retry_for) = worker.times();
             let work = poison(worker.die_on);
-            lab_12::streams::run_worker_doing(&worker.redis, &worker.name, lease, work)
-                .map_err(|e| e.to_string())
+            lab_12::streams::run_worker_retrying(
+                &worker.redis,
+                &worker.name,
+                lease,
+                retry_for,
+                work,
+            )
+            .map_err(|e| e.to_string())
         }
         Commands::Reaper { redis } => reaper(&redis).map_err(|e| e.to_string()),
         Commands::Produce { redis, jobs } => RealRedis::connect(&redis)
