@@ -19,17 +19,21 @@
 //! 1. [`send_after_close`]: a channel closed while a send is in flight;
 //! 2. [`cancelled_holding_lock`]: a job cancelled while it holds a lock;
 //! 3. [`ticket_taken_twice`]: a ticket lock whose ticket is read, then written;
-//! 4. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
+//! 4. [`sleeping_barber`]: a barber who looks at the waiting room, then
+//!    lies down;
+//! 5. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
 //!    count leaves zero;
-//! 5. [`polite_livelock`]: two polite threads that never get in;
-//! 6. [`philosophers_waiter`]: dining philosophers with a waiter who
+//! 6. [`polite_livelock`]: two polite threads that never get in;
+//! 7. [`philosophers_waiter`]: dining philosophers with a waiter who
 //!    counts chairs;
-//! 7. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
+//! 8. [`starved_writer`]: a reader–writer lock whose readers keep its
+//!    writer out;
+//! 9. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
 //!    variable and `notify_one`;
-//! 8. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
-//! 9. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
-//!    `Relaxed` flag;
-//! 10. [`aba_stack`]: ABA on a lock-free stack.
+//! 10. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
+//! 11. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
+//!     `Relaxed` flag;
+//! 12. [`aba_stack`]: ABA on a lock-free stack.
 
 // Puzzles are models, checked under loom only: they have no std twin to
 // run on real threads, so the facade is loom's, here, once.
@@ -44,4 +48,6 @@ pub mod philosophers_waiter;
 pub mod polite_livelock;
 pub mod semaphore_edge_wakeup;
 pub mod send_after_close;
+pub mod sleeping_barber;
+pub mod starved_writer;
 pub mod ticket_taken_twice;

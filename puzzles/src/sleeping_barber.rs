@@ -1,0 +1,139 @@
+//! Level 4: the sleeping barber.
+//!
+//! A barber serves the customers in the waiting room; with none, he naps
+//! in his chair, and a customer who finds him asleep wakes him. Here the
+//! barber looks at the waiting room and then, in a second critical
+//! section, lies down. Customers who come in between find him awake, so
+//! they wait without waking him, and he falls asleep with a full room.
+
+use crate::sync::{Arc, Condvar, Mutex, Named, thread};
+
+/// How many customers come; the barber serves them all, then closes.
+pub const CUSTOMERS: usize = 2;
+
+/// The shop's state.
+#[derive(Default)]
+pub struct Room {
+    /// Customers in the waiting room.
+    waiting: usize,
+    /// Whether the barber is asleep in his chair.
+    asleep: bool,
+}
+
+/// Short, for a trace's narrow columns: `1 waiting, asleep`.
+impl std::fmt::Debug for Room {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let barber = if self.asleep { "asleep" } else { "awake" };
+        write!(f, "{} waiting, {barber}", self.waiting)
+    }
+}
+
+/// A barbershop for the level's model.
+pub trait Shop: Send + Sync + 'static {
+    /// An empty shop, the barber awake.
+    fn new() -> Self;
+    /// The barber: waits for a customer (asleep if none), and takes one.
+    fn next_customer(&self);
+    /// A customer comes in, and wakes the barber if he is asleep.
+    fn arrive(&self);
+}
+
+// ANCHOR: racy
+/// The puzzle: the barber looks, then lies down, in two critical sections.
+pub struct LookThenSleep {
+    room: Mutex<Room>,
+    wake: Condvar,
+}
+
+impl Shop for LookThenSleep {
+    fn new() -> Self {
+        Self {
+            room: Mutex::new(Room::default()).named("room"),
+            wake: Condvar::new().named("wake"),
+        }
+    }
+
+    fn next_customer(&self) {
+        let empty = self.room.lock().unwrap().waiting == 0; // look...
+        if empty {
+            let mut room = self.room.lock().unwrap(); // ...then lie down
+            room.asleep = true;
+            while room.asleep {
+                room = self.wake.wait(room).unwrap();
+            }
+        }
+        self.room.lock().unwrap().waiting -= 1; // "come in, sit down"
+    }
+
+    fn arrive(&self) {
+        let mut room = self.room.lock().unwrap();
+        room.waiting += 1;
+        if room.asleep {
+            room.asleep = false;
+            self.wake.notify_one();
+        }
+    }
+}
+// ANCHOR_END: racy
+
+// ANCHOR: fixed
+/// The fix: look and lie down in one critical section, and look again on
+/// waking. A customer then comes in either before the look (and is seen)
+/// or once the barber is asleep (and wakes him).
+pub struct LookWhileLocked {
+    room: Mutex<Room>,
+    wake: Condvar,
+}
+
+impl Shop for LookWhileLocked {
+    fn new() -> Self {
+        Self {
+            room: Mutex::new(Room::default()).named("room"),
+            wake: Condvar::new().named("wake"),
+        }
+    }
+
+    fn next_customer(&self) {
+        let mut room = self.room.lock().unwrap();
+        while room.waiting == 0 {
+            room.asleep = true;
+            room = self.wake.wait(room).unwrap();
+        }
+        room.waiting -= 1;
+    }
+
+    fn arrive(&self) {
+        let mut room = self.room.lock().unwrap();
+        room.waiting += 1;
+        if room.asleep {
+            room.asleep = false;
+            self.wake.notify_one();
+        }
+    }
+}
+// ANCHOR_END: fixed
+
+// ANCHOR: model
+/// Main is the barber and serves [`CUSTOMERS`] customers, each a spawned
+/// thread that comes in once. The barber must serve them all.
+///
+/// Bound: two customers. With one, the race is the lost wakeup of
+/// chapter 3; with two, both can slip in between the barber's look and
+/// his nap, or one before and one after. Loom explores every interleaving.
+pub fn barber_and_customers<S: Shop>() {
+    let shop = Arc::new(S::new());
+    let customers: Vec<_> = (0..CUSTOMERS)
+        .map(|_| {
+            let shop = Arc::clone(&shop);
+            thread::spawn(move || shop.arrive())
+        })
+        .collect();
+    for _ in 0..CUSTOMERS {
+        shop.next_customer(); // asleep beside a full waiting room: deadlock
+    }
+    for customer in customers {
+        customer.join().unwrap();
+    }
+    harness::outcome(format!("the barber served all {CUSTOMERS} customers"));
+}
+// ANCHOR_END: model
