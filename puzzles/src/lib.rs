@@ -19,21 +19,23 @@
 //! 1. [`send_after_close`]: a channel closed while a send is in flight;
 //! 2. [`cancelled_holding_lock`]: a job cancelled while it holds a lock;
 //! 3. [`ticket_taken_twice`]: a ticket lock whose ticket is read, then written;
-//! 4. [`sleeping_barber`]: a barber who looks at the waiting room, then
+//! 4. [`callback_under_lock`]: an event bus that delivers while it holds
+//!    its list;
+//! 5. [`sleeping_barber`]: a barber who looks at the waiting room, then
 //!    lies down;
-//! 5. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
+//! 6. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
 //!    count leaves zero;
-//! 6. [`polite_livelock`]: two polite threads that never get in;
-//! 7. [`philosophers_waiter`]: dining philosophers with a waiter who
+//! 7. [`polite_livelock`]: two polite threads that never get in;
+//! 8. [`philosophers_waiter`]: dining philosophers with a waiter who
 //!    counts chairs;
-//! 8. [`starved_writer`]: a reader–writer lock whose readers keep its
+//! 9. [`starved_writer`]: a reader–writer lock whose readers keep its
 //!    writer out;
-//! 9. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
-//!    variable and `notify_one`;
-//! 10. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
-//! 11. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
+//! 10. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
+//!     variable and `notify_one`;
+//! 11. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
+//! 12. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
 //!     `Relaxed` flag;
-//! 12. [`aba_stack`]: ABA on a lock-free stack.
+//! 13. [`aba_stack`]: ABA on a lock-free stack.
 
 // Puzzles are models, checked under loom only: they have no std twin to
 // run on real threads, so the facade is loom's, here, once.
@@ -41,6 +43,7 @@ use harness::sync::loom as sync;
 
 pub mod aba_stack;
 pub mod barrier_lapped;
+pub mod callback_under_lock;
 pub mod cancelled_holding_lock;
 pub mod lazy_init_relaxed;
 pub mod one_condvar_wrong_sleeper;
