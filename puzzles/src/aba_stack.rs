@@ -1,4 +1,4 @@
-//! Level 13: ABA on a lock-free stack.
+//! Level 15: ABA on a lock-free stack.
 //!
 //! A pop reads the top node A and the node under it, B, then swaps the top
 //! from A to B with a compare-and-swap, which succeeds only if the top is

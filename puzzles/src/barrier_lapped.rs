@@ -1,4 +1,4 @@
-//! Level 11: a reusable barrier that a fast thread laps.
+//! Level 13: a reusable barrier that a fast thread laps.
 //!
 //! A barrier holds each thread until all have arrived, then lets them all
 //! go, round after round. This one counts arrivals and waits for the count

@@ -1,4 +1,4 @@
-//! Level 4: a call out while holding a lock.
+//! Level 6: a call out while holding a lock.
 //!
 //! An event bus delivers each message to its subscribers, and a
 //! subscriber can leave the bus. Each takes only the lock it needs, one

@@ -1,4 +1,4 @@
-//! Level 2: a job cancelled while it holds a lock.
+//! Level 4: a job cancelled while it holds a lock.
 //!
 //! A hand-made lock: `acquire` waits until it is free and takes it,
 //! `release` frees it. A job takes the lock, works in two steps, and

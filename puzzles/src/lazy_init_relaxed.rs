@@ -1,4 +1,4 @@
-//! Level 12: double-checked lazy initialisation with a `Relaxed` flag.
+//! Level 14: double-checked lazy initialisation with a `Relaxed` flag.
 //!
 //! The first caller computes a value once, under a lock; every later
 //! caller sees the flag up and skips the lock. The flag is read and

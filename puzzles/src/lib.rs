@@ -17,25 +17,28 @@
 //! The levels, easy to hard:
 //!
 //! 1. [`send_after_close`]: a channel closed while a send is in flight;
-//! 2. [`cancelled_holding_lock`]: a job cancelled while it holds a lock;
-//! 3. [`ticket_taken_twice`]: a ticket lock whose ticket is read, then written;
-//! 4. [`callback_under_lock`]: an event bus that delivers while it holds
+//! 2. [`underscore_guard`]: `let _ =` on a lock's guard;
+//! 3. [`started_not_done`]: a value computed once, read as soon as
+//!    someone has started it;
+//! 4. [`cancelled_holding_lock`]: a job cancelled while it holds a lock;
+//! 5. [`ticket_taken_twice`]: a ticket lock whose ticket is read, then written;
+//! 6. [`callback_under_lock`]: an event bus that delivers while it holds
 //!    its list;
-//! 5. [`sleeping_barber`]: a barber who looks at the waiting room, then
+//! 7. [`sleeping_barber`]: a barber who looks at the waiting room, then
 //!    lies down;
-//! 6. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
+//! 8. [`semaphore_edge_wakeup`]: a semaphore that notifies only when its
 //!    count leaves zero;
-//! 7. [`polite_livelock`]: two polite threads that never get in;
-//! 8. [`philosophers_waiter`]: dining philosophers with a waiter who
-//!    counts chairs;
-//! 9. [`starved_writer`]: a reader–writer lock whose readers keep its
-//!    writer out;
-//! 10. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
+//! 9. [`polite_livelock`]: two polite threads that never get in;
+//! 10. [`philosophers_waiter`]: dining philosophers with a waiter who
+//!     counts chairs;
+//! 11. [`starved_writer`]: a reader–writer lock whose readers keep its
+//!     writer out;
+//! 12. [`one_condvar_wrong_sleeper`]: a bounded buffer with one condition
 //!     variable and `notify_one`;
-//! 11. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
-//! 12. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
+//! 13. [`barrier_lapped`]: a reusable barrier that a fast thread laps;
+//! 14. [`lazy_init_relaxed`]: double-checked lazy initialisation with a
 //!     `Relaxed` flag;
-//! 13. [`aba_stack`]: ABA on a lock-free stack.
+//! 15. [`aba_stack`]: ABA on a lock-free stack.
 
 // Puzzles are models, checked under loom only: they have no std twin to
 // run on real threads, so the facade is loom's, here, once.
@@ -52,5 +55,7 @@ pub mod polite_livelock;
 pub mod semaphore_edge_wakeup;
 pub mod send_after_close;
 pub mod sleeping_barber;
+pub mod started_not_done;
 pub mod starved_writer;
 pub mod ticket_taken_twice;
+pub mod underscore_guard;

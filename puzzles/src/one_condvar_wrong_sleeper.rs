@@ -1,4 +1,4 @@
-//! Level 10: a bounded buffer whose producers and consumers share one
+//! Level 12: a bounded buffer whose producers and consumers share one
 //! condition variable, woken with `notify_one`.
 //!
 //! `notify_one` wakes *a* thread waiting on the condition variable, not the

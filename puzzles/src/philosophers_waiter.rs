@@ -1,4 +1,4 @@
-//! Level 8: dining philosophers, with a waiter.
+//! Level 10: dining philosophers, with a waiter.
 //!
 //! Three philosophers sit at a round table with a fork between each two.
 //! To eat, a philosopher takes the fork on the left, then the one on the
@@ -22,7 +22,7 @@ pub trait Waiter: Send + Sync + 'static {
 }
 
 /// A waiter that lets `limit` philosophers sit at once: a counting
-/// semaphore, as in level 6 (with its fix).
+/// semaphore, as in level 8 (with its fix).
 pub struct Admits {
     seated: Mutex<usize>,
     chair_free: Condvar,

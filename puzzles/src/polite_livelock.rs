@@ -1,4 +1,4 @@
-//! Level 7: two polite threads.
+//! Level 9: two polite threads.
 //!
 //! Each thread raises its hand to enter a critical section, and if the
 //! other's hand is up too, politely lowers its own and tries again. No

@@ -1,4 +1,4 @@
-//! Level 6: a counting semaphore, built from a mutex and a condition
+//! Level 8: a counting semaphore, built from a mutex and a condition
 //! variable, that wakes a sleeper only when its count leaves zero.
 //!
 //! The idea looks like a saving: if the count was already above zero, no

@@ -1,4 +1,4 @@
-//! Level 5: the sleeping barber.
+//! Level 7: the sleeping barber.
 //!
 //! A barber serves the customers in the waiting room; with none, he naps
 //! in his chair, and a customer who finds him asleep wakes him. Here the

@@ -1,4 +1,4 @@
-//! Level 9: a reader–writer lock that starves its writer.
+//! Level 11: a reader–writer lock that starves its writer.
 //!
 //! Many readers may hold the lock at once, or one writer alone. This lock
 //! lets a reader in whenever no writer is writing, even while a writer

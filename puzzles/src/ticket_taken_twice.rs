@@ -1,4 +1,4 @@
-//! Level 3: a ticket lock whose ticket machine hands out one ticket twice.
+//! Level 5: a ticket lock whose ticket machine hands out one ticket twice.
 //!
 //! A ticket lock serves threads in the order they arrive, like a bakery:
 //! take the next ticket, wait until the display shows it, and on leaving

@@ -12,7 +12,8 @@ use harness::{Check, FailureKind, Verdict};
 use puzzles::{
     aba_stack, barrier_lapped, callback_under_lock, cancelled_holding_lock, lazy_init_relaxed,
     one_condvar_wrong_sleeper, philosophers_waiter, polite_livelock, semaphore_edge_wakeup,
-    send_after_close, sleeping_barber, starved_writer, ticket_taken_twice,
+    send_after_close, sleeping_barber, started_not_done, starved_writer, ticket_taken_twice,
+    underscore_guard,
 };
 
 /// A wrong fix's verdict: it must fail, the way `kind` says.
@@ -57,11 +58,56 @@ fn puzzle_01_wrong_fix_closing_under_both_locks_still_loses_the_message() {
     must_fail_as(verdict, FailureKind::Panic, "7 is lost");
 }
 
-// Level 2. One job, one cancel: every interleaving.
+// Level 2. Two increments: every interleaving, and every value loom lets
+// each relaxed load read.
 
 #[test]
-fn puzzle_02_a_cancelled_job_returning_early_leaves_the_lock_held() {
-    let failure = Check::new("puzzle 02 cancelled job")
+fn puzzle_02_a_guard_bound_to_underscore_guards_nothing() {
+    let failure = Check::new("puzzle 02 underscore guard")
+        .every_interleaving()
+        .in_book()
+        .must_fail(underscore_guard::two_increments::<underscore_guard::UnderscoreGuard>);
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    assert!(
+        failure.message.contains("the count is 1"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn puzzle_02_fixed_a_named_guard_holds_the_gate_to_the_end_of_the_block() {
+    Check::new("puzzle 02 underscore guard, fixed")
+        .every_interleaving()
+        .in_book()
+        .must_pass(underscore_guard::two_increments::<underscore_guard::NamedGuard>);
+}
+
+// Level 3. Two callers: every interleaving.
+
+#[test]
+fn puzzle_03_a_caller_that_finds_the_value_started_reads_it_unset() {
+    let failure = Check::new("puzzle 03 started flag")
+        .every_interleaving()
+        .in_book()
+        .must_fail(started_not_done::two_callers::<started_not_done::StartedFlag>);
+    assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
+    assert!(failure.message.contains("got 0"), "{}", failure.message);
+}
+
+#[test]
+fn puzzle_03_fixed_the_others_wait_for_done_not_for_started() {
+    Check::new("puzzle 03 started flag, fixed")
+        .every_interleaving()
+        .in_book()
+        .must_pass(started_not_done::two_callers::<started_not_done::StartedThenDone>);
+}
+
+// Level 4. One job, one cancel: every interleaving.
+
+#[test]
+fn puzzle_04_a_cancelled_job_returning_early_leaves_the_lock_held() {
+    let failure = Check::new("puzzle 04 cancelled job")
         .every_interleaving()
         .in_book()
         .must_fail(
@@ -71,8 +117,8 @@ fn puzzle_02_a_cancelled_job_returning_early_leaves_the_lock_held() {
 }
 
 #[test]
-fn puzzle_02_fixed_a_guard_releases_the_lock_on_every_way_out() {
-    Check::new("puzzle 02 cancelled job, fixed")
+fn puzzle_04_fixed_a_guard_releases_the_lock_on_every_way_out() {
+    Check::new("puzzle 04 cancelled job, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(
@@ -80,12 +126,12 @@ fn puzzle_02_fixed_a_guard_releases_the_lock_on_every_way_out() {
         );
 }
 
-// Level 3. Two threads taking the lock once each: every interleaving, for
+// Level 5. Two threads taking the lock once each: every interleaving, for
 // the puzzle and the fix.
 
 #[test]
-fn puzzle_03_a_ticket_read_then_written_lets_two_threads_in() {
-    let failure = Check::new("puzzle 03 ticket lock")
+fn puzzle_05_a_ticket_read_then_written_lets_two_threads_in() {
+    let failure = Check::new("puzzle 05 ticket lock")
         .every_interleaving()
         .in_book()
         .must_fail(ticket_taken_twice::two_customers::<ticket_taken_twice::ReadThenWrite>);
@@ -98,27 +144,27 @@ fn puzzle_03_a_ticket_read_then_written_lets_two_threads_in() {
 }
 
 #[test]
-fn puzzle_03_fixed_a_ticket_taken_with_fetch_add_admits_one_at_a_time() {
-    Check::new("puzzle 03 ticket lock, fixed")
+fn puzzle_05_fixed_a_ticket_taken_with_fetch_add_admits_one_at_a_time() {
+    Check::new("puzzle 05 ticket lock, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(ticket_taken_twice::two_customers::<ticket_taken_twice::FetchAdd>);
 }
 
 #[test]
-fn puzzle_03_wrong_fix_checking_the_store_took_still_lets_two_in() {
-    let verdict = Check::new("puzzle 03 ticket lock, checked after the store")
+fn puzzle_05_wrong_fix_checking_the_store_took_still_lets_two_in() {
+    let verdict = Check::new("puzzle 05 ticket lock, checked after the store")
         .every_interleaving()
         .quiet()
         .run(ticket_taken_twice::two_customers::<ticket_taken_twice::CheckAfterStore>);
     must_fail_as(verdict, FailureKind::Panic, "two threads inside the lock");
 }
 
-// Level 4. One message, one subscriber leaving: every interleaving.
+// Level 6. One message, one subscriber leaving: every interleaving.
 
 #[test]
-fn puzzle_04_delivering_while_holding_the_list_deadlocks_with_a_leaving_subscriber() {
-    let failure = Check::new("puzzle 04 event bus")
+fn puzzle_06_delivering_while_holding_the_list_deadlocks_with_a_leaving_subscriber() {
+    let failure = Check::new("puzzle 06 event bus")
         .every_interleaving()
         .in_book()
         .must_fail(
@@ -128,8 +174,8 @@ fn puzzle_04_delivering_while_holding_the_list_deadlocks_with_a_leaving_subscrib
 }
 
 #[test]
-fn puzzle_04_fixed_delivering_to_a_copy_of_the_list_holds_no_lock_across_the_call() {
-    Check::new("puzzle 04 event bus, fixed")
+fn puzzle_06_fixed_delivering_to_a_copy_of_the_list_holds_no_lock_across_the_call() {
+    Check::new("puzzle 06 event bus, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(
@@ -137,11 +183,11 @@ fn puzzle_04_fixed_delivering_to_a_copy_of_the_list_holds_no_lock_across_the_cal
         );
 }
 
-// Level 5. Two customers and the barber: every interleaving.
+// Level 7. Two customers and the barber: every interleaving.
 
 #[test]
-fn puzzle_05_a_barber_looking_then_lying_down_sleeps_beside_a_full_room() {
-    let failure = Check::new("puzzle 05 sleeping barber")
+fn puzzle_07_a_barber_looking_then_lying_down_sleeps_beside_a_full_room() {
+    let failure = Check::new("puzzle 07 sleeping barber")
         .every_interleaving()
         .in_book()
         .must_fail(sleeping_barber::barber_and_customers::<sleeping_barber::LookThenSleep>);
@@ -149,19 +195,19 @@ fn puzzle_05_a_barber_looking_then_lying_down_sleeps_beside_a_full_room() {
 }
 
 #[test]
-fn puzzle_05_fixed_a_barber_looking_and_lying_down_under_one_lock_serves_all() {
-    Check::new("puzzle 05 sleeping barber, fixed")
+fn puzzle_07_fixed_a_barber_looking_and_lying_down_under_one_lock_serves_all() {
+    Check::new("puzzle 07 sleeping barber, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(sleeping_barber::barber_and_customers::<sleeping_barber::LookWhileLocked>);
 }
 
-// Level 6. Two workers and main: every interleaving, for the puzzle and
+// Level 8. Two workers and main: every interleaving, for the puzzle and
 // the fix.
 
 #[test]
-fn puzzle_06_a_semaphore_notifying_only_from_zero_leaves_a_worker_asleep() {
-    let failure = Check::new("puzzle 06 semaphore")
+fn puzzle_08_a_semaphore_notifying_only_from_zero_leaves_a_worker_asleep() {
+    let failure = Check::new("puzzle 08 semaphore")
         .every_interleaving()
         .in_book()
         .must_fail(semaphore_edge_wakeup::two_waiters::<semaphore_edge_wakeup::NotifyOnEdge>);
@@ -169,18 +215,18 @@ fn puzzle_06_a_semaphore_notifying_only_from_zero_leaves_a_worker_asleep() {
 }
 
 #[test]
-fn puzzle_06_fixed_a_semaphore_notifying_on_every_release_wakes_both() {
-    Check::new("puzzle 06 semaphore, fixed")
+fn puzzle_08_fixed_a_semaphore_notifying_on_every_release_wakes_both() {
+    Check::new("puzzle 08 semaphore, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(semaphore_edge_wakeup::two_waiters::<semaphore_edge_wakeup::NotifyEveryRelease>);
 }
 
-// Level 7. Two tries each (polite_livelock::TRIES): every interleaving.
+// Level 9. Two tries each (polite_livelock::TRIES): every interleaving.
 
 #[test]
-fn puzzle_07_two_polite_threads_step_aside_for_each_other_forever() {
-    let failure = Check::new("puzzle 07 polite threads")
+fn puzzle_09_two_polite_threads_step_aside_for_each_other_forever() {
+    let failure = Check::new("puzzle 09 polite threads")
         .every_interleaving()
         .in_book()
         .must_fail(polite_livelock::two_polite_threads::<polite_livelock::BothPolite>);
@@ -193,33 +239,33 @@ fn puzzle_07_two_polite_threads_step_aside_for_each_other_forever() {
 }
 
 #[test]
-fn puzzle_07_fixed_one_thread_keeping_its_hand_up_lets_both_in() {
-    Check::new("puzzle 07 polite threads, fixed")
+fn puzzle_09_fixed_one_thread_keeping_its_hand_up_lets_both_in() {
+    Check::new("puzzle 09 polite threads, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(polite_livelock::two_polite_threads::<polite_livelock::OneYields>);
 }
 
 #[test]
-fn puzzle_07_fixed_both_threads_get_in_and_the_stricter_check_can_fail() {
+fn puzzle_09_fixed_both_threads_get_in_and_the_stricter_check_can_fail() {
     // The fix's exact result: both get in, not only one.
-    Check::new("puzzle 07 polite threads, fixed, both get in")
+    Check::new("puzzle 09 polite threads, fixed, both get in")
         .every_interleaving()
         .quiet()
         .must_pass(polite_livelock::both_get_in::<polite_livelock::OneYields>);
     // The same check on the puzzle fails: it can tell.
-    let verdict = Check::new("puzzle 07 polite threads, both get in")
+    let verdict = Check::new("puzzle 09 polite threads, both get in")
         .every_interleaving()
         .quiet()
         .run(polite_livelock::both_get_in::<polite_livelock::BothPolite>);
     must_fail_as(verdict, FailureKind::Panic, "gave up");
 }
 
-// Level 8. Three philosophers, preemption bound 3 (see the model).
+// Level 10. Three philosophers, preemption bound 3 (see the model).
 
 #[test]
-fn puzzle_08_a_waiter_counting_chairs_lets_the_philosophers_deadlock() {
-    let failure = Check::new("puzzle 08 philosophers")
+fn puzzle_10_a_waiter_counting_chairs_lets_the_philosophers_deadlock() {
+    let failure = Check::new("puzzle 10 philosophers")
         .preemption_bound(3)
         .in_book()
         .must_fail(philosophers_waiter::three_philosophers::<philosophers_waiter::OnePerChair>);
@@ -227,19 +273,19 @@ fn puzzle_08_a_waiter_counting_chairs_lets_the_philosophers_deadlock() {
 }
 
 #[test]
-fn puzzle_08_fixed_a_waiter_seating_one_fewer_than_the_forks_feeds_everyone() {
-    Check::new("puzzle 08 philosophers, fixed")
+fn puzzle_10_fixed_a_waiter_seating_one_fewer_than_the_forks_feeds_everyone() {
+    Check::new("puzzle 10 philosophers, fixed")
         .preemption_bound(3)
         .in_book()
         .must_pass(philosophers_waiter::three_philosophers::<philosophers_waiter::OneFewer>);
 }
 
-// Level 9. Two readers reading once each and a writer: every
+// Level 11. Two readers reading once each and a writer: every
 // interleaving.
 
 #[test]
-fn puzzle_09_readers_taking_turns_starve_a_writer_that_lets_them_in() {
-    let failure = Check::new("puzzle 09 reader-writer lock")
+fn puzzle_11_readers_taking_turns_starve_a_writer_that_lets_them_in() {
+    let failure = Check::new("puzzle 11 reader-writer lock")
         .every_interleaving()
         .in_book()
         .must_fail(starved_writer::readers_and_a_writer::<starved_writer::ReadersFirst>);
@@ -252,19 +298,19 @@ fn puzzle_09_readers_taking_turns_starve_a_writer_that_lets_them_in() {
 }
 
 #[test]
-fn puzzle_09_fixed_a_waiting_writer_goes_before_new_readers() {
-    Check::new("puzzle 09 reader-writer lock, fixed")
+fn puzzle_11_fixed_a_waiting_writer_goes_before_new_readers() {
+    Check::new("puzzle 11 reader-writer lock, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(starved_writer::readers_and_a_writer::<starved_writer::WritersFirst>);
 }
 
-// Level 10. Two consumers and main: every interleaving, for the puzzle and
+// Level 12. Two consumers and main: every interleaving, for the puzzle and
 // the fix.
 
 #[test]
-fn puzzle_10_one_condvar_and_notify_one_wake_the_wrong_sleeper() {
-    let failure = Check::new("puzzle 10 bounded buffer")
+fn puzzle_12_one_condvar_and_notify_one_wake_the_wrong_sleeper() {
+    let failure = Check::new("puzzle 12 bounded buffer")
         .every_interleaving()
         .in_book()
         .must_fail(
@@ -274,8 +320,8 @@ fn puzzle_10_one_condvar_and_notify_one_wake_the_wrong_sleeper() {
 }
 
 #[test]
-fn puzzle_10_fixed_a_condvar_per_condition_wakes_a_thread_that_can_go_on() {
-    Check::new("puzzle 10 bounded buffer, fixed")
+fn puzzle_12_fixed_a_condvar_per_condition_wakes_a_thread_that_can_go_on() {
+    Check::new("puzzle 12 bounded buffer, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(
@@ -283,12 +329,12 @@ fn puzzle_10_fixed_a_condvar_per_condition_wakes_a_thread_that_can_go_on() {
         );
 }
 
-// Level 11. Two threads, two rounds: every interleaving, for the puzzle
+// Level 13. Two threads, two rounds: every interleaving, for the puzzle
 // and the fix.
 
 #[test]
-fn puzzle_11_a_barrier_counting_arrivals_only_is_lapped() {
-    let failure = Check::new("puzzle 11 barrier")
+fn puzzle_13_a_barrier_counting_arrivals_only_is_lapped() {
+    let failure = Check::new("puzzle 13 barrier")
         .every_interleaving()
         .in_book()
         .must_fail(barrier_lapped::two_rounds::<barrier_lapped::CountOnly>);
@@ -296,19 +342,19 @@ fn puzzle_11_a_barrier_counting_arrivals_only_is_lapped() {
 }
 
 #[test]
-fn puzzle_11_fixed_a_barrier_numbering_its_rounds_cannot_be_lapped() {
-    Check::new("puzzle 11 barrier, fixed")
+fn puzzle_13_fixed_a_barrier_numbering_its_rounds_cannot_be_lapped() {
+    Check::new("puzzle 13 barrier, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(barrier_lapped::two_rounds::<barrier_lapped::Generations>);
 }
 
-// Level 12. Two callers: every interleaving, and every value loom lets each
+// Level 14. Two callers: every interleaving, and every value loom lets each
 // relaxed load read.
 
 #[test]
-fn puzzle_12_a_relaxed_ready_flag_lets_a_caller_read_the_value_unset() {
-    let failure = Check::new("puzzle 12 lazy initialisation")
+fn puzzle_14_a_relaxed_ready_flag_lets_a_caller_read_the_value_unset() {
+    let failure = Check::new("puzzle 14 lazy initialisation")
         .every_interleaving()
         .in_book()
         .must_fail(lazy_init_relaxed::two_callers::<lazy_init_relaxed::RelaxedFlag>);
@@ -317,28 +363,28 @@ fn puzzle_12_a_relaxed_ready_flag_lets_a_caller_read_the_value_unset() {
 }
 
 #[test]
-fn puzzle_12_fixed_release_and_acquire_publish_the_value_with_the_flag() {
-    Check::new("puzzle 12 lazy initialisation, fixed")
+fn puzzle_14_fixed_release_and_acquire_publish_the_value_with_the_flag() {
+    Check::new("puzzle 14 lazy initialisation, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(lazy_init_relaxed::two_callers::<lazy_init_relaxed::ReleaseAcquire>);
 }
 
 #[test]
-fn puzzle_12_wrong_fix_release_without_acquire_still_reads_the_value_unset() {
-    let verdict = Check::new("puzzle 12 lazy initialisation, release only")
+fn puzzle_14_wrong_fix_release_without_acquire_still_reads_the_value_unset() {
+    let verdict = Check::new("puzzle 14 lazy initialisation, release only")
         .every_interleaving()
         .quiet()
         .run(lazy_init_relaxed::two_callers::<lazy_init_relaxed::ReleaseOnly>);
     must_fail_as(verdict, FailureKind::Panic, "got 0");
 }
 
-// Level 13. Two threads, two nodes: every interleaving, for the puzzle and
+// Level 15. Two threads, two nodes: every interleaving, for the puzzle and
 // the fix.
 
 #[test]
-fn puzzle_13_an_untagged_lock_free_stack_hands_out_a_node_twice() {
-    let failure = Check::new("puzzle 13 lock-free stack")
+fn puzzle_15_an_untagged_lock_free_stack_hands_out_a_node_twice() {
+    let failure = Check::new("puzzle 15 lock-free stack")
         .every_interleaving()
         .in_book()
         .must_fail(aba_stack::pop_pop_push::<aba_stack::Untagged>);
@@ -347,16 +393,16 @@ fn puzzle_13_an_untagged_lock_free_stack_hands_out_a_node_twice() {
 }
 
 #[test]
-fn puzzle_13_fixed_a_tagged_top_refuses_a_swap_after_pop_pop_push() {
-    Check::new("puzzle 13 lock-free stack, fixed")
+fn puzzle_15_fixed_a_tagged_top_refuses_a_swap_after_pop_pop_push() {
+    Check::new("puzzle 15 lock-free stack, fixed")
         .every_interleaving()
         .in_book()
         .must_pass(aba_stack::pop_pop_push::<aba_stack::Tagged>);
 }
 
 #[test]
-fn puzzle_13_wrong_fix_checking_the_node_under_before_the_swap_still_fails() {
-    let verdict = Check::new("puzzle 13 lock-free stack, checked under")
+fn puzzle_15_wrong_fix_checking_the_node_under_before_the_swap_still_fails() {
+    let verdict = Check::new("puzzle 15 lock-free stack, checked under")
         .every_interleaving()
         .quiet()
         .run(aba_stack::pop_pop_push::<aba_stack::CheckUnder>);
