@@ -122,5 +122,6 @@ pub mod on_loom;
 pub mod on_std;
 
 pub mod checks;
+pub mod machines;
 pub mod real;
 pub mod streams;

@@ -95,8 +95,24 @@ impl RedisServer {
     /// The same on `port`: a server started again where one was stopped
     /// (the tests' restart), empty.
     pub fn start_on(port: u16) -> Result<Self, NoRedis> {
+        Self::start_bound(port, "127.0.0.1")
+    }
+
+    /// A server on every address of the network namespace it is started
+    /// in (on a free port): for the machines' runs, whose namespaces only
+    /// reach each other (`machines.rs`). Never in the host's namespace.
+    pub fn start_for_machines() -> Result<Self, NoRedis> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map_err(|error| NoRedis::Failed(error.to_string()))?
+            .port();
+        Self::start_bound(port, "0.0.0.0")
+    }
+
+    fn start_bound(port: u16, bind: &str) -> Result<Self, NoRedis> {
         let process = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--bind", bind, "--port", &port.to_string()])
+            .args(["--protected-mode", "no"])
             .args(["--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .spawn()
@@ -697,10 +713,51 @@ pub struct RunReport {
 }
 
 /// Worker processes of `program` (`lab-12 worker ...`) on `url`.
+/// How a run starts a worker process named `name`.
+pub trait Launch {
+    /// Starts it.
+    fn launch(&self, name: &str) -> io::Result<Child>;
+    /// What it starts, for an error message.
+    fn describe(&self) -> String;
+}
+
+/// Workers on this machine: `program args... --redis URL --name NAME`.
+pub struct Here<'a> {
+    /// The worker program.
+    pub program: &'a std::path::Path,
+    /// Its arguments before `--redis`.
+    pub args: &'a [&'a str],
+    /// The server's URL.
+    pub url: &'a str,
+}
+
+impl Here<'_> {
+    /// The command that starts worker `name`, with where it connects.
+    pub fn command(&self, name: &str, url: &str) -> Command {
+        let mut command = Command::new(self.program);
+        command
+            .args(self.args)
+            .args(["--redis", url, "--name", name])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    }
+}
+
+impl Launch for Here<'_> {
+    fn launch(&self, name: &str) -> io::Result<Child> {
+        self.command(name, self.url).spawn().map_err(|error| {
+            let program = self.program.display();
+            io::Error::new(error.kind(), format!("cannot start {program}: {error}"))
+        })
+    }
+    fn describe(&self) -> String {
+        self.program.display().to_string()
+    }
+}
+
 struct Workers<'a> {
-    program: &'a std::path::Path,
-    args: &'a [&'a str],
-    url: &'a str,
+    launch: &'a dyn Launch,
     running: Vec<Child>,
     started: u64,
 }
@@ -708,17 +765,7 @@ struct Workers<'a> {
 impl Workers<'_> {
     fn start_one(&mut self) -> io::Result<()> {
         self.started += 1;
-        let name = format!("w{}", self.started);
-        let child = Command::new(self.program)
-            .args(self.args)
-            .args(["--redis", self.url, "--name", &name])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|error| {
-                let program = self.program.display();
-                io::Error::new(error.kind(), format!("cannot start {program}: {error}"))
-            })?;
+        let child = self.launch.launch(&format!("w{}", self.started))?;
         self.running.push(child);
         Ok(())
     }
@@ -738,7 +785,7 @@ impl Workers<'_> {
                     crashed += 1;
                 }
                 Some(status) => {
-                    let program = self.program.display();
+                    let program = self.launch.describe();
                     let error = format!("a worker ({program}) exited by itself ({status})");
                     return Err(io::Error::other(error));
                 }
@@ -881,6 +928,20 @@ pub fn run_queue_on(
     url: &str,
     run: Run,
 ) -> io::Result<RunReport> {
+    let here = Here { program, args, url };
+    run_queue_launched(queue, &here, url, run, &mut |_| Ok(()))
+}
+
+/// Runs `queue` with workers `launch` starts, watched from here through
+/// `url`; `during` is called as the run goes, with the count of jobs done
+/// (the machines' runs kill a machine, or cut its link, at some count).
+pub fn run_queue_launched(
+    queue: Queue,
+    launch: &dyn Launch,
+    url: &str,
+    run: Run,
+    during: &mut dyn FnMut(u64) -> io::Result<()>,
+) -> io::Result<RunReport> {
     let Run {
         workers,
         jobs,
@@ -914,9 +975,7 @@ pub fn run_queue_on(
     };
     feed(next_kill)?;
     let mut pool = Workers {
-        program,
-        args,
-        url,
+        launch,
         running: Vec::new(),
         started: 0,
     };
@@ -936,6 +995,7 @@ pub fn run_queue_on(
         let done: u64 = redis
             .query(redis::cmd("HLEN").arg(DONE))
             .map_err(io::Error::other)?;
+        during(done)?;
         if let Some(every) = kill_every
             && done >= next_kill
         {

@@ -524,3 +524,56 @@ fn a_malformed_stream_entry_is_dead_lettered_with_its_error_and_the_worker_lives
         "an entry still pending"
     );
 }
+
+/// A wrong reaper, for the test below: it takes back the jobs of every
+/// worker holding any, without asking whether its lease still runs.
+fn reap_without_checking_leases(redis: &RealRedis) -> usize {
+    let lists: Vec<String> = redis
+        .query(redis::cmd("KEYS").arg(processing("*")))
+        .unwrap();
+    lists
+        .iter()
+        .map(|list| DeadLetterQueue::reap(redis, &list[processing("").len()..]))
+        .sum()
+}
+
+#[test]
+fn the_reaper_leaves_a_slow_live_workers_job_alone_and_a_reaper_that_skips_leases_is_caught() {
+    let Some(server) = server() else { return };
+    let redis = RealRedis::connect(&server.url).unwrap();
+    // Enough jobs that the worker always holds one while the test runs.
+    redis.push_jobs(100).unwrap();
+    // Slow, but alive: each job takes 150 ms, half its 300 ms lease, and
+    // the lease is renewed with each claim.
+    let worker = Command::new(LAB_12)
+        .args([
+            "worker",
+            "--redis",
+            &server.url,
+            "--name",
+            "slow",
+            "--work-ms",
+            "150",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let held = || redis.llen(&processing("slow")) == 1;
+    wait_for(
+        Duration::from_secs(10),
+        "the slow worker to hold the job",
+        held,
+        || format!("queued {}", redis.llen(JOBS)),
+    );
+    // While it works, the reaper finds its lease and takes nothing.
+    assert_eq!(reap_dead_workers(&redis).unwrap(), 0);
+    assert!(held(), "the reaper took a live worker's job");
+    // The wrong reaper takes it: the job will be done twice.
+    assert_eq!(reap_without_checking_leases(&redis), 1);
+    assert_eq!(
+        redis.llen(JOBS),
+        100,
+        "the wrong reaper queued it again: 99 waiting, and it"
+    );
+    stop_a_live_worker(worker);
+}

@@ -11,10 +11,12 @@
 //!   rate, and a run under `kill -9`.
 
 use clap::{Parser, Subcommand};
+use lab_12::machines::{Network, OnMachines, cut_a_machine_off, delay, kill_a_machine};
 use lab_12::real::{
-    EVENTS, Queue, RealRedis, RedisServer, Run, reap_dead_workers, run_queue_on,
-    run_worker_retrying,
+    EVENTS, Queue, RealRedis, RedisServer, Run, reap_dead_workers, run_queue_launched,
+    run_queue_on, run_worker_retrying,
 };
+use std::net::TcpListener;
 use std::process::{Command, ExitCode};
 use std::thread;
 use std::time::Duration;
@@ -43,6 +45,9 @@ struct WorkerArgs {
     /// with SIGKILL (as a crash, or the out-of-memory killer, would).
     #[arg(long, value_name = "JOB", hide = true)]
     die_on: Option<u64>,
+    /// For the tests: each job's work takes this long, in milliseconds.
+    #[arg(long, default_value_t = 0, hide = true)]
+    work_ms: u64,
     /// After losing the server, how long to keep trying to reach it again
     /// (waiting longer after each try) before giving up, in milliseconds.
     #[arg(long, default_value_t = lab_12::real::RETRY_FOR.as_millis() as u64)]
@@ -88,6 +93,17 @@ enum Commands {
         #[arg(long)]
         redis: String,
     },
+    /// Runs workers on two simulated machines (network namespaces, root
+    /// needed): throughput against added round-trip time and workers per
+    /// machine, then a whole machine killed and a machine cut off.
+    Machines {
+        /// Jobs per run.
+        #[arg(long, default_value_t = 2_000)]
+        jobs: u64,
+        /// Runs of each, for the median and the spread.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     /// Measures throughput with 1, 2, 4, 8 workers on a server of its own.
     Measure {
         /// How many workers, in turn.
@@ -107,13 +123,13 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Commands::Worker(worker) => {
             let (lease, retry_for) = worker.times();
-            let work = poison(worker.die_on);
+            let work = poison(worker.die_on, worker.work_ms);
             run_worker_retrying(&worker.redis, &worker.name, lease, retry_for, work)
                 .map_err(|e| e.to_string())
         }
         Commands::StreamWorker(worker) => {
             let (lease, retry_for) = worker.times();
-            let work = poison(worker.die_on);
+            let work = poison(worker.die_on, worker.work_ms);
             lab_12::streams::run_worker_retrying(
                 &worker.redis,
                 &worker.name,
@@ -128,6 +144,7 @@ fn main() -> ExitCode {
             .and_then(|redis| redis.push_jobs(jobs))
             .map_err(|e| e.to_string()),
         Commands::Events { redis } => events(&redis).map_err(|e| e.to_string()),
+        Commands::Machines { jobs, rounds } => machines(jobs, rounds),
         Commands::Measure {
             workers,
             jobs,
@@ -143,10 +160,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// A worker's work: nothing, except that job `die_on` kills the worker
-/// with SIGKILL (as a crash, or the out-of-memory killer, would).
-fn poison(die_on: Option<u64>) -> impl FnMut(u64) -> Option<u64> {
+/// A worker's work: `work_ms` of sleep (0: none), except that job
+/// `die_on` kills the worker with SIGKILL (as a crash, or the
+/// out-of-memory killer, would).
+fn poison(die_on: Option<u64>, work_ms: u64) -> impl FnMut(u64) -> Option<u64> {
     move |job| {
+        thread::sleep(Duration::from_millis(work_ms));
         if Some(job) == die_on {
             let me = rustix::process::getpid();
             let _ = rustix::process::kill_process(me, rustix::process::Signal::KILL);
@@ -294,6 +313,97 @@ fn measure(workers: &[usize], jobs: u64, rounds: usize) -> Result<(), String> {
     );
     Ok(())
 }
+
+// ANCHOR: machines
+fn machines(jobs: u64, rounds: usize) -> Result<(), String> {
+    if jobs == 0 || rounds == 0 {
+        return Err(String::from("--jobs and --rounds must be above 0"));
+    }
+    let network = Network::create(2).map_err(|e| e.to_string())?;
+    let server = network
+        .inside(0, RedisServer::start_for_machines)
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let args = ["worker"];
+    println!(
+        "2 machines, each a network namespace with a cable to the server's; {jobs} jobs a run, \
+         the\nlists' queue; each figure the median of {rounds} runs (lowest-highest)\n"
+    );
+    println!(
+        "{:>9}  {:>15}  {:>21}",
+        "added RTT", "workers/machine", "jobs/s"
+    );
+    for rtt_ms in [0, 1, 5] {
+        // Each machine's workers connect through a forwarder in the
+        // server's namespace that holds every byte rtt/2 each way.
+        let urls: Vec<String> = (1..=2)
+            .map(|machine| {
+                let address = Network::server_address(machine);
+                if rtt_ms == 0 {
+                    return Ok(format!("redis://{address}:{}/", server.port));
+                }
+                network.inside(0, || {
+                    let listener = TcpListener::bind(format!("{address}:0"))?;
+                    let port = listener.local_addr()?.port();
+                    let to = ([127, 0, 0, 1], server.port).into();
+                    delay(listener, to, Duration::from_micros(rtt_ms * 500));
+                    Ok::<_, std::io::Error>(format!("redis://{address}:{port}/"))
+                })?
+            })
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| e.to_string())?;
+        for per_machine in [1, 4] {
+            let mut rates = Vec::new();
+            for _ in 0..rounds {
+                let on = OnMachines::new(&network, &me, &args, urls.clone());
+                let run = Run {
+                    workers: 2 * per_machine,
+                    jobs,
+                    kill_every: None,
+                    patience: Duration::from_secs(120),
+                };
+                let report = network
+                    .inside(0, || {
+                        run_queue_launched(Queue::Lists, &on, &server.url, run, &mut |_| Ok(()))
+                    })
+                    .and_then(|report| report)
+                    .map_err(|e| e.to_string())?;
+                if report.lost > 0 || report.unfinished > 0 {
+                    return Err(format!("a run lost or left jobs: {report:?}"));
+                }
+                rates.push(jobs as f64 / report.elapsed.as_secs_f64());
+            }
+            println!(
+                "{:>6} ms  {per_machine:>15}  {:>21}",
+                rtt_ms,
+                spread(&mut rates, 0)
+            );
+        }
+    }
+    println!(
+        "\nA worker waits a round trip a job: jobs/s is at most workers / RTT, less the time \
+         each\nround trip spends in the server and the forwarder."
+    );
+    let (report, killed) =
+        kill_a_machine(&network, &server, &me, jobs).map_err(|e| e.to_string())?;
+    println!(
+        "\nMachine 1 killed, its {killed} workers at once, a third of the way through: {} of \
+         {} jobs lost,\n{} taken back by the reaper once their leases ran out, {} done twice.",
+        report.lost, report.jobs, report.requeued, report.done_twice
+    );
+    let cut_for = Duration::from_secs(1);
+    let (report, restored) =
+        cut_a_machine_off(&network, &server, &me, jobs, cut_for).map_err(|e| e.to_string())?;
+    println!(
+        "Machine 2 cut off for {cut_for:?} (back before the end: {restored}): {} lost, {} taken \
+         back,\n{} done twice (a job done on machine 2 and not yet acknowledged when the cable \
+         went is\ndone again on machine 1: at-least-once).",
+        report.lost, report.requeued, report.done_twice
+    );
+    Ok(())
+}
+// ANCHOR_END: machines
 
 /// `values`' median, with the lowest and highest: `123 (100-150)`.
 fn spread(values: &mut [f64], decimals: usize) -> String {
