@@ -78,10 +78,14 @@ fn a_machine_cut_off_and_plugged_back_in_loses_no_job_and_duplicates_are_counted
         report.requeued >= 1,
         "machine 2's jobs were not taken back: {report:?}"
     );
-    // At-least-once: a job machine 2 had done but not yet acknowledged
-    // when it was cut off is done again by machine 1; at most one per
-    // worker on machine 2 (each holds one job at a time), so at most 2.
-    assert!(report.done_twice <= 2, "{report:?}");
+    // At-least-once. Each of machine 2's two workers can cause two
+    // duplicates, each of a job the reaper took back: the job it had done
+    // whose acknowledgement was still on the cut cable (done again on
+    // machine 1), and the job its claim, delivered late, took once the
+    // cable was back, before its lease was renewed (taken back again,
+    // and done by both). So at most 4, and never more than were taken
+    // back.
+    assert!(report.done_twice <= report.requeued.min(4), "{report:?}");
     let missing = every_job_done(&network, &server, 3_000);
     assert!(missing.is_empty(), "never done: {missing:?}");
 }
