@@ -12,6 +12,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// What `harness::explore::Exploration` writes; only what is read here.
 #[derive(Deserialize)]
@@ -46,8 +47,15 @@ struct Outcome {
 struct Node(i64, usize, i64, Vec<Node>);
 
 /// Runs lab `lab`'s tests, recording every execution; returns its
-/// explorations whose title contains `check` (all if `None`).
-fn record(root: &Path, lab: &str, check: Option<&str>) -> Result<Vec<Exploration>, String> {
+/// explorations whose title contains `check` (all if `None`). `quiet`
+/// hides the tests' output unless they fail: `schedule` must not print
+/// the race's trace above the game that asks the learner to find it.
+fn record(
+    root: &Path,
+    lab: &str,
+    check: Option<&str>,
+    quiet: bool,
+) -> Result<Vec<Exploration>, String> {
     let number: u32 = lab
         .parse()
         .map_err(|_| format!("`{lab}` is not a lab number: try `cargo xtask explore 01`"))?;
@@ -59,11 +67,17 @@ fn record(root: &Path, lab: &str, check: Option<&str>) -> Result<Vec<Exploration
     let folder = root.join("target").join("explore");
     let _ = std::fs::remove_dir_all(folder.join(&package));
     println!("Running {package}'s checks once, recording every execution loom explores:");
-    run(cargo(root)
+    let mut tests = cargo(root);
+    tests
         .args([
             "test", "-q", "-p", &package, "--test", "loom", "--test", "exercise",
         ])
-        .env("RACE_HARNESS_EXPLORE", &folder))
+        .env("RACE_HARNESS_EXPLORE", &folder);
+    if quiet {
+        run_hidden(&mut tests)
+    } else {
+        run(&mut tests)
+    }
     .map_err(|e| format!("{e}: the lab's tests must pass first"))?;
     let lab_folder = labs(root)
         .into_iter()
@@ -130,6 +144,28 @@ fn record(root: &Path, lab: &str, check: Option<&str>) -> Result<Vec<Exploration
         ));
     }
     Ok(found)
+}
+
+/// Runs `command` with its output hidden, saying so; shows the output
+/// only if it fails.
+fn run_hidden(command: &mut Command) -> Result<(), String> {
+    println!(
+        "> {} (its output is hidden: it shows the traces you are about to find)",
+        crate::shown(command)
+    );
+    let output = command
+        .output()
+        .map_err(|e| format!("could not start {:?}: {e}", command.get_program()))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    std::io::stdout().write_all(&output.stdout).ok();
+    std::io::stderr().write_all(&output.stderr).ok();
+    Err(format!(
+        "`{}` failed ({})",
+        crate::shown(command),
+        output.status
+    ))
 }
 
 /// The title the harness gives the exercise's check run on the learner's
@@ -221,7 +257,7 @@ pub fn explore(
     show: bool,
     real: Option<Option<u64>>,
 ) -> Result<(), String> {
-    for exploration in record(root, lab, check)? {
+    for exploration in record(root, lab, check, false)? {
         print!("{}", render(&exploration, show));
         let counted: usize = exploration.outcomes.iter().map(|o| o.executions).sum();
         if counted != exploration.executions {
@@ -249,7 +285,7 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
     if let Some(number) = lab.strip_prefix("puzzle-") {
         return play_puzzle(root, number, check);
     }
-    let explorations = record(root, lab, check)?;
+    let explorations = record(root, lab, check, true)?;
     // The chapter's race: a check that can fail, not the exercise's, the
     // smallest; else the first.
     let exploration = explorations
@@ -636,7 +672,7 @@ pub fn record_observed(root: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Exploration, answer_edited, continuing, ending, goal, render};
+    use super::{Exploration, answer_edited, continuing, decode, ending, goal, levels, render};
     use crate::fingerprint::fingerprint;
 
     /// An exploration of `executions` executions, one per outcome given
@@ -797,5 +833,28 @@ mod tests {
         assert!(answer_edited(&tests, "pub fn increment() { todo!() }\n"));
         // No fingerprint to compare with: nothing is called the learner's.
         assert!(!answer_edited("Exercise::new(FILE, 0x1)", "anything"));
+    }
+
+    #[test]
+    fn every_puzzle_page_is_a_level_numbered_in_order_whose_data_is_in_the_book() {
+        let root = crate::workspace_root();
+        let levels = levels(&root).expect("the trail's pages are read");
+        assert!(!levels.is_empty(), "no puzzle-NN-*.md page");
+        for (n, level) in levels.iter().enumerate() {
+            assert_eq!(level.number, format!("{:02}", n + 1), "{}", level.name);
+            assert!(
+                level.name.starts_with(&format!("Level {}: ", n + 1)),
+                "{}",
+                level.name
+            );
+            assert!(!level.challenge.is_empty(), "{}", level.name);
+            for json in [
+                level.json.clone(),
+                level.json.replace(".json", "-fixed.json"),
+            ] {
+                assert!(root.join("book/src").join(&json).is_file(), "{json}");
+            }
+        }
+        assert_eq!(decode("a &lt;b&gt; &amp; &quot;c&quot;"), "a <b> & \"c\"");
     }
 }
