@@ -466,7 +466,7 @@ fn claims() -> Vec<(&'static str, &'static str, &'static [u8], Source)> {
                 "chapter 12 runs the queue on a real Redis server, kills workers with `kill -9`, \
                  and on two machines simulated with network namespaces (`lab-12 machines`, root \
                  needed) kills a whole machine and cuts one off, losing nothing; that run is \
-                 lab-12's, not this table's, so no verdict here",
+                 lab-12's, not this table's",
             ),
         ),
         (
