@@ -10,6 +10,9 @@
 //! - every level's fix cannot: no execution of it failed, and the page
 //!   shows that verdict;
 //! - the trail's index and the summary list every level, in order;
+//! - each page poses its goal and hint before the stepper, and shows the
+//!   puzzle and its model before it and the fix after; each model states
+//!   its bound and why it is enough;
 //! - each level's data is within 200 KB, and still describes the code:
 //!   every line it quotes is the line at that place in `puzzles/src/`
 //!   now. (That the data is *current*, the executions loom runs today, is
@@ -277,4 +280,67 @@ fn every_levels_data_is_within_200_kb_and_quotes_the_code_as_it_is_now() {
             }
         }
     }
+}
+
+#[test]
+fn every_level_page_poses_its_goal_and_hint_first_and_shows_its_code_model_and_fix() {
+    for level in levels() {
+        // Lines joined (same length): a phrase may wrap.
+        let text = &level.text.replace('\n', " ");
+        let stepper = text.find("<div class=\"stepper\"").expect("a stepper");
+        for before in ["**Goal:**", "**You win**", "<summary>Hint</summary>"] {
+            let at = text
+                .find(before)
+                .unwrap_or_else(|| panic!("{}: no `{before}`", level.page));
+            assert!(
+                at < stepper,
+                "{}: `{before}` comes after the stepper",
+                level.page
+            );
+        }
+        // The listings: the puzzle and its model before the stepper, the
+        // fix after it, all from one file of puzzles/src/.
+        let file = text
+            .split("{{#include ../../puzzles/src/")
+            .nth(1)
+            .and_then(|rest| rest.split(':').next())
+            .unwrap_or_else(|| panic!("{}: includes no puzzle's code", level.page));
+        for (anchor, before_the_stepper) in [("racy", true), ("model", true), ("fixed", false)] {
+            let include = format!("{{{{#include ../../puzzles/src/{file}:{anchor}}}}}");
+            let at = text
+                .find(&include)
+                .unwrap_or_else(|| panic!("{}: does not show {file}:{anchor}", level.page));
+            assert_eq!(
+                at < stepper,
+                before_the_stepper,
+                "{}: {file}:{anchor} is on the wrong side of the stepper",
+                level.page
+            );
+        }
+    }
+}
+
+#[test]
+fn every_levels_model_states_its_bound_and_why() {
+    // Each model says how big it is and why that is enough to find the bug
+    // (a doc line starting `Bound:` inside its `model` anchor).
+    let src = root().join("puzzles/src");
+    let mut models = 0;
+    for entry in fs::read_dir(&src).unwrap().flatten() {
+        let text = read(&entry.path());
+        let Some(model) = text
+            .split("// ANCHOR: model")
+            .nth(1)
+            .and_then(|rest| rest.split("// ANCHOR_END: model").next())
+        else {
+            continue;
+        };
+        models += 1;
+        assert!(
+            model.contains("/// Bound: "),
+            "{}: its model does not state its bound",
+            entry.path().display()
+        );
+    }
+    assert_eq!(models, levels().len(), "a model per level");
 }
