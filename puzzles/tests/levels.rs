@@ -163,7 +163,7 @@ fn puzzle_05_wrong_fix_checking_the_store_took_still_lets_two_in() {
 // Level 6. One message, one subscriber leaving: every interleaving.
 
 #[test]
-fn puzzle_06_delivering_while_holding_the_list_deadlocks_with_a_leaving_subscriber() {
+fn puzzle_06_delivering_under_the_list_lock_deadlocks_a_leaver() {
     let failure = Check::new("puzzle 06 event bus")
         .every_interleaving()
         .in_book()
