@@ -117,12 +117,18 @@ async def new_context(browser, theme, width):
     return context
 
 
-async def axe(page, axe_js, options=AXE_OPTIONS):
+# mdBook's sidebar and menu bar: the same on every page (but for which
+# link is current), so checked whole on the first page a worker checks in
+# each theme, and left out after.
+CHROME = "{exclude: [['#mdbook-sidebar'], ['#mdbook-menu-bar']]}"
+
+
+async def axe(page, axe_js, options=AXE_OPTIONS, scope="document"):
     """axe's critical and serious violations on the page as it is now."""
     if not await page.evaluate("() => typeof axe !== 'undefined'"):
         await page.add_script_tag(content=axe_js)
     return await page.evaluate(f"""async () => {{
-        const result = await axe.run(document, {options});
+        const result = await axe.run({scope}, {options});
         return result.violations.filter((v) => {list(FAILING)}.includes(v.impact)).map((v) => ({{
             rule: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")), count: v.nodes.length}}));
@@ -182,6 +188,7 @@ async def axe_every_page(browser, base, book, axe_js):
         context = await new_context(browser, THEMES[0], width)
         page = await context.new_page()
         theme = THEMES[0]
+        seen = set()  # (theme, turn): the chrome checked whole once each
         for name in names:
             await open_page(page, base, name)
             # mdBook eases colours over up to 0.5 s when the theme changes;
@@ -194,7 +201,9 @@ async def axe_every_page(browser, base, book, axe_js):
                 check(await page.evaluate(f"() => document.documentElement.classList.contains('{theme}')"),
                       f"{name}: the {theme} theme was not applied")
                 options = AXE_COLOUR_OPTIONS if turn else AXE_OPTIONS
-                found.append(described(f"{name}, {theme}, {width} px", await axe(page, axe_js, options)))
+                scope = CHROME if (theme, turn) in seen else "document"
+                seen.add((theme, turn))
+                found.append(described(f"{name}, {theme}, {width} px", await axe(page, axe_js, options, scope)))
                 if name == "01-lost-update.html":
                     # The widget in each tab (a hidden tab is not checked).
                     widget = page.locator(".stepper.stepper-on").first
@@ -246,11 +255,17 @@ async def weight_of_every_chapter(browser, base, book):
     sends them."""
     rows = []
     chapters = [n for n in pages(book) if n[:2].isdigit() or n.startswith("puzzle")]
+    # One tab, its cache off (Chrome's own switch, as DevTools' "Disable
+    # cache"): each page loads as a first visit would.
+    context = await new_context(browser, "light", 1280)
+    page = await context.new_page()
+    devtools = await context.new_cdp_session(page)
+    await devtools.send("Network.enable")
+    await devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    fetched = []
+    page.on("requestfinished", lambda request: fetched.append(request.url))
     for name in chapters + ["introduction.html"]:
-        context = await new_context(browser, "light", 1280)
-        page = await context.new_page()
-        fetched = []
-        page.on("requestfinished", lambda request: fetched.append(request.url))
+        fetched.clear()
         await open_page(page, base, name)
         # The fonts the page uses have come (they are fetched on use).
         await page.evaluate("() => document.fonts.ready.then(() => true)")
@@ -265,7 +280,7 @@ async def weight_of_every_chapter(browser, base, book):
             squeezed += len(gzip.compress(body, 6))
         check(not any("searchindex" in url for url in fetched), f"{name} loads the search index before any search")
         rows.append((name, raw, squeezed, load_ms, len(fetched)))
-        await context.close()
+    await context.close()
     heaviest = max(rows, key=lambda r: r[2])
     for name, raw, squeezed, load_ms, count in rows:
         print(f"  {name:30} {count:3} files {raw / 1024:6.0f} KB as served, {squeezed / 1024:5.0f} KB gzip, "
