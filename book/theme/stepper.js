@@ -536,7 +536,7 @@
     let hints = false;
     let predict = !!challenge && d.fails;
     let asking = false;
-    const score = {right: 0, asked: 0};
+    const score = {right: 0, asked: 0, moves: 0};
     const failing = d.outcomes.filter((o) => o.failed);
     const intro = h("div", {class: "stepper-intro"},
       h("p", null, "Pick which thread runs next, among the continuations loom explored. " +
@@ -550,7 +550,7 @@
           `loom ran passes (${bound(d)}).`}));
     const back = button("◀ Back", () => move(path.slice(0, -1)));
     const restart = button("Restart", () => {
-      score.right = score.asked = 0;
+      score.right = score.asked = score.moves = 0;
       move([]);
     });
     const guess = h("input", {type: "checkbox", checked: predict, onchange: () => {
@@ -584,6 +584,7 @@
     function move(to, said = "") {
       const focused = panel.contains(document.activeElement);
       const node = to.length ? to[to.length - 1] : d.tree;
+      score.moves += to.length > path.length;
       asking = predict && !said && to.length > path.length && blind(d, to.length > 1 ? to[to.length - 2] : d.tree, node);
       path = to;
       render();
@@ -616,6 +617,10 @@
       if (o.failed && fold) {
         fold.open = true;
       }
+      // For the puzzle trail's progress (trail.js): moves made, and the
+      // fewest that reach this end.
+      o.failed && panel.dispatchEvent(new CustomEvent("stepper-won",
+        {bubbles: true, detail: {moves: score.moves, shortest: path.length}}));
       live.textContent = said + (o.failed
         ? `You did it${challenge ? `: ${challenge.replace(/[.!]?$/, "")}` : ""}. ${ends}. ` +
          `Loom's verdict: FAILED, the check fails here (${count}).` +

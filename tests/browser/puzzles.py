@@ -127,6 +127,41 @@ def level(browser, base, book, html, rng):
     return len(passing), len(steps)
 
 
+def progress_is_kept_in_this_browser(browser, base, book, html):
+    """A win on a level's page is saved in the browser and shown on the
+    trail's index with its score; a passing end is no win; the index's
+    button forgets it all."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    status = page.locator(".trail-progress [role=status]")
+    open_chapter(page, base, "puzzles.html")
+    levels = len(sorted(book.glob("puzzle-[0-9][0-9]-*.html")))
+    check(status.inner_text().startswith(f"Solved 0 of {levels} levels"),
+          f"a new browser's trail: {status.inner_text()!r}")
+    open_chapter(page, base, html.name)
+    widget = page.locator(".stepper.stepper-on").first
+    data = json.loads((book / widget.get_attribute("data-explore")).read_text(encoding="utf-8"))
+    play(page, widget, passing_paths(data, random.Random(1))[0])
+    check(page.locator(".trail-saved").count() == 0, f"{html.name}: a passing end was saved as a win")
+    steps, _ = failing_path(data)
+    play(page, widget, steps)
+    saved = page.locator(".trail-saved").inner_text()
+    check(f"solved in {len(steps)} move" in saved and f"fewest that reach this end: {len(steps)}" in saved,
+          f"{html.name}: the win's score: {saved!r}")
+    open_chapter(page, base, "puzzles.html")
+    check(status.inner_text().startswith(f"Solved 1 of {levels} levels"), f"after a win: {status.inner_text()!r}")
+    row = page.locator("main table tr", has=page.locator(f"a[href^='{html.stem}']"))
+    check(f"✓ solved in {len(steps)} move" in row.inner_text(), f"the index's row: {row.inner_text()!r}")
+    page.get_by_role("button", name="Forget my progress").click()
+    check(status.inner_text().startswith(f"Solved 0 of {levels} levels"), f"after forgetting: {status.inner_text()!r}")
+    check(page.locator(".trail-solved").count() == 0, "a level still marked solved after forgetting")
+    right = page.locator(".trail-progress").evaluate("(p) => p.getBoundingClientRect().right")
+    check(right <= 390.5, f"the trail's progress line is {right:.0f} px wide at 390 px")
+    context.close()
+    return len(steps)
+
+
 def main():
     book = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "book" / "build"
     levels = sorted(book.glob("puzzle-[0-9][0-9]-*.html"))
@@ -142,6 +177,9 @@ def main():
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], timeout=60_000)
             try:
+                steps = progress_is_kept_in_this_browser(browser, base, book, levels[0])
+                ok(f"a win on {levels[0].name} ({steps} moves) is kept in the browser and marked on the "
+                   "trail's index with its score; a passing end is not; the index forgets on request")
                 for html in levels:
                     passing, steps = level(browser, base, book, html, rng)
                     ok(f"{html.name}: {passing} passing execution{'s end' if passing != 1 else ' ends'} passing, folded; "
