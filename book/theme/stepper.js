@@ -404,6 +404,9 @@
       make(panel, d, challenge, fold);
       return {tab, panel};
     });
+    // A race to find before its answer: the game comes first, not the
+    // Step tab, which walks through the answer.
+    fold && d.fails && select(1);
     function select(i, focus) {
       panels.forEach((p, j) => {
         p.tab.setAttribute("aria-selected", String(i === j));

@@ -194,6 +194,9 @@ def answer_fold(page, base, data):
         check(trace.count() == 1, "the race's failing trace is not inside the fold")
         expect(trace).to_be_hidden()
         check(fold.get_attribute("open") is None, "the fold is open before the challenge is played")
+        # The game first: the Step tab walks through the answer.
+        opened = racy.locator("[role=tab][aria-selected=true]").inner_text()
+        check(opened == "Be the scheduler", f"the race's widget opens on {opened!r}, not on its game")
         return racy, fold, trace
 
     racy, fold, trace = fresh()
