@@ -38,6 +38,7 @@ mod child;
 pub mod exercise;
 pub mod explore;
 mod fingerprint;
+pub mod machine;
 pub mod observe;
 mod place;
 mod record;

@@ -11,7 +11,6 @@
 //!   before its first table and after its last, and keeps the lower.
 
 use crate::jobs::crunch;
-use crate::measure::thread_cpu_seconds;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -30,33 +29,8 @@ pub fn rounds_per_ms() -> u64 {
     (ROUNDS as f64 / (fastest.as_secs_f64() * 1e3).max(1e-6)).max(1.0) as u64
 }
 
-/// Cores' worth of CPU time that `cores` spinning threads were given
-/// over `spin` of wall time.
-pub fn cores_free(cores: usize, spin: Duration) -> f64 {
-    let start = Instant::now();
-    let given: f64 = std::thread::scope(|scope| {
-        let spinners: Vec<_> = (0..cores.max(1))
-            .map(|_| {
-                scope.spawn(move || {
-                    let cpu_before = thread_cpu_seconds();
-                    let mut x = 1;
-                    // A calibration, not a job: it measures what the
-                    // clock gives, so it is the one loop that waits for it.
-                    while start.elapsed() < spin {
-                        x = std::hint::black_box(crunch(x, 10_000));
-                    }
-                    thread_cpu_seconds() - cpu_before
-                })
-            })
-            .collect();
-        spinners.into_iter().map(|s| s.join().unwrap_or(0.0)).sum()
-    });
-    given / start.elapsed().as_secs_f64().max(1e-9)
-}
-
-/// Below this share of its cores free, a machine is busy: speed-ups are
-/// low because cores were missing, not because the model failed.
-pub const BUSY_BELOW: f64 = 0.85;
+// Whether the machine is busy: the harness's, shared with lab-12.
+pub use harness::machine::{BUSY_BELOW, cores_free, describe, is_busy};
 
 /// How a run was calibrated.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -77,42 +51,12 @@ impl Calibration {
     }
 }
 
-/// Whether `cores_free` of `cores` is a busy machine.
-pub fn is_busy(cores_free: f64, cores: usize) -> bool {
-    cores_free < BUSY_BELOW * cores as f64
-}
-
-/// The sentence the tables open with.
-pub fn describe(cores_free: f64, cores: usize) -> String {
-    if is_busy(cores_free, cores) {
-        format!(
-            "about {cores_free:.1} of {cores} cores were free: the machine is busy, speed-ups \
-             will be low and no claim is judged; rerun on a quiet machine"
-        )
-    } else {
-        format!("about {cores_free:.1} of {cores} cores were free: a quiet machine")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_machine_with_too_few_free_cores_is_busy_and_says_so() {
-        assert!(is_busy(0.9, 2));
-        assert!(!is_busy(1.9, 2));
-        assert!(describe(0.9, 2).contains("busy"));
-        assert!(describe(1.9, 2).contains("quiet"));
-    }
-
-    #[test]
-    fn spinning_threads_are_given_some_cpu_and_no_more_than_their_count() {
-        let free = cores_free(2, Duration::from_millis(50));
-        // However busy the machine, two spinning threads get something,
-        // and never more than two cores' worth (with a little slack for
-        // the clock's granularity).
-        assert!(free > 0.0 && free < 2.2, "{free}");
+    fn a_millisecond_of_one_core_does_some_rounds() {
         assert!(rounds_per_ms() >= 1);
     }
 }

@@ -11,6 +11,7 @@
 //!   rate, and a run under `kill -9`.
 
 use clap::{Parser, Subcommand};
+use harness::machine;
 use lab_12::machines::{Network, OnMachines, cut_a_machine_off, delay, kill_a_machine};
 use lab_12::real::{
     EVENTS, Queue, RealRedis, RedisServer, Run, reap_dead_workers, run_queue_launched,
@@ -217,11 +218,17 @@ fn measure(workers: &[usize], jobs: u64, rounds: usize) -> Result<(), String> {
         };
         run_queue_on(queue, &me, args, &server.url, size).map_err(|e| e.to_string())
     };
+    // A busy machine (other programs, other builds) is said, and then no
+    // verdict is given on which queue is faster.
+    let cores = machine::cores();
+    let free_before = machine::cores_free(cores, Duration::from_millis(300));
+    let busy = machine::is_busy(free_before, cores);
     println!(
         "{jobs} jobs per run, on redis-server at 127.0.0.1:{}; each round the lists' queue, \
          the stream's,\nthen redis-benchmark with as many LMOVEs as jobs: each figure the \
-         median of {rounds} rounds (lowest-highest)\n",
-        server.port
+         median of {rounds} rounds (lowest-highest)\nBefore: {}\n",
+        server.port,
+        machine::describe(free_before, cores)
     );
     println!(
         "{:>7}  {:<6}  {:>21}  {:>11}  {:>5}  {:>11}  {:>4}  {:>5}",
@@ -277,11 +284,20 @@ fn measure(workers: &[usize], jobs: u64, rounds: usize) -> Result<(), String> {
                 done_twice[at],
             );
         }
-        println!(
-            "{:>7}  stream/lists, round by round: {}",
-            "",
+        let said = if busy {
+            format!(
+                "{}: the machine is busy, no verdict",
+                spread(&mut stream_over_lists, 2)
+            )
+        } else {
             verdict(&mut stream_over_lists)
-        );
+        };
+        println!("{:>7}  stream/lists, round by round: {said}", "");
+    }
+    let free_after = machine::cores_free(cores, Duration::from_millis(300));
+    println!("After: {}", machine::describe(free_after, cores));
+    if !busy && machine::is_busy(free_after, cores) {
+        println!("The machine got busy during the run: the verdicts above may be noise.");
     }
     let every = (jobs / 25).max(1);
     for queue in [Queue::Lists, Queue::Streams] {
