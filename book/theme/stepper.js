@@ -547,8 +547,8 @@
       challenge || !d.fails ? h("p", {class: "stepper-challenge"}, h("strong", {text: "Challenge: "}),
         challenge || `make it fail: ${failing.map((o) => o.outcome).join("; ")}`) : null,
       d.fails
-        ? h("p", {text: `Loom stops at the first failing execution: it ran ${plural(d.executions, "execution")} ` +
-          "before it found one, so some orders are not offered."})
+        ? h("p", {text: `Loom stops at the first failing execution: it ran ${plural(d.executions, "execution")}, ` +
+          "the last the failing one, so some orders are not offered."})
         : h("p", {class: "stepper-nofail", text: `No path fails: every one of the ${plural(d.executions, "execution")} ` +
           `loom ran passes (${bound(d)}).`}));
     const back = button("◀ Back", () => move(path.slice(0, -1)));
@@ -625,7 +625,7 @@
       o.failed && panel.dispatchEvent(new CustomEvent("stepper-won",
         {bubbles: true, detail: {moves: score.moves, shortest: path.length}}));
       live.textContent = said + (o.failed
-        ? `You did it${challenge ? `: ${challenge.replace(/[.!]?$/, "")}` : ""}. ${ends}. ` +
+        ? `You did it${challenge ? ": the challenge is won" : ""}. ${ends}. ` +
          `Loom's verdict: FAILED, the check fails here (${count}).` +
          (score.asked ? ` Predictions: ${score.right} right of ${score.asked}.` : "") +
          (fold ? " Loom's trace and what it means are open below the widget." : "")

@@ -75,7 +75,7 @@
         solved += 1;
         const mark = document.createElement("span");
         mark.className = "trail-solved";
-        mark.textContent = ` ✓ solved in ${moves(score.best)} (fewest: ${score.shortest})`;
+        mark.textContent = `✓ solved in ${moves(score.best)} (fewest: ${score.shortest})`;
         cell.append(mark);
       }
     }

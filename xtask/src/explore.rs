@@ -374,13 +374,15 @@ fn decode(text: &str) -> String {
 pub fn list_puzzles(root: &Path) -> Result<(), String> {
     println!("The puzzle trail (the book's part \"Puzzles\"), easy to hard:\n");
     for level in levels(root)? {
+        // The level's name as the terminal shows it: no Markdown.
+        let name = level.name.replace('`', "");
         println!(
-            "  puzzle-{}  {}\n              goal: {}",
-            level.number, level.name, level.challenge
+            "  puzzle-{}  {name}\n             goal: {}",
+            level.number, level.challenge
         );
     }
     println!(
-        "\nPlay one with `cargo xtask schedule puzzle-01`; `cargo xtask schedule puzzle-01 fixed` \
+        "\nPlay one with `cargo xtask schedule puzzle-01`; `cargo xtask schedule puzzle-01 fixed`\n\
          plays its fix, where loom found no failing execution."
     );
     Ok(())

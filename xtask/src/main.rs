@@ -237,8 +237,9 @@ fn offline(root: &Path, no_prepare: bool) -> Result<(), String> {
         .map_err(|e| format!("could not run bash xtask/netless: {e}"))?;
     if !probe.status.success() {
         return Err(format!(
-            "{} Instead, unplug the network (or turn off Wi-Fi) and run              `cargo xtask test` and `cargo xtask book`.",
-            String::from_utf8_lossy(&probe.stdout).trim()
+            "{}. Instead, unplug the network (or turn off Wi-Fi) and run `cargo xtask test` \
+             and `cargo xtask book`.",
+            String::from_utf8_lossy(&probe.stderr).trim()
         ));
     }
     if !no_prepare {

@@ -542,12 +542,13 @@ pub fn retrying(
         };
         let mut last = error;
         redis = loop {
-            tries += 1;
             if since.elapsed() >= retry_for {
-                eprintln!("lab-12 worker {name}: gave up after {tries} tries in {retry_for:?}");
+                let gone = since.elapsed();
+                eprintln!("lab-12 worker {name}: gave up after {tries} tries in {gone:?}");
                 return Err(last);
             }
-            let wait = Duration::from_millis(50 << tries.min(6)).min(Duration::from_secs(2));
+            tries += 1;
+            let wait = Duration::from_millis(50 << (tries - 1).min(6)).min(Duration::from_secs(2));
             // 0 to 3/16 less, by the worker's name: spread, not random.
             let spread = name.bytes().map(u32::from).sum::<u32>() % 4;
             let wait = wait - wait / 16 * spread;

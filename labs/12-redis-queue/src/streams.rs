@@ -5,7 +5,7 @@
 //!
 //! | the lists (`fixed.rs`, `real.rs`)          | the stream's consumer group          |
 //! |--------------------------------------------|--------------------------------------|
-//! | `LMOVE jobs processing:NAME`               | `XREADGROUP GROUP workers NAME … >`  |
+//! | `BLMOVE jobs processing:NAME`              | `XREADGROUP GROUP workers NAME … >`  |
 //! | `LREM processing:NAME 1 job`: the ack      | `XACK stream:jobs workers ID`        |
 //! | a lease key per worker, renewed            | each entry's idle time, reset when it is delivered |
 //! | the reaper: a dead worker's list, back     | `XAUTOCLAIM …` an entry idle past the lease |

@@ -39,7 +39,9 @@ struct WorkerArgs {
     /// in the stream's group are named after it).
     #[arg(long)]
     name: String,
-    /// How long the lease lasts without renewal, in milliseconds.
+    /// The lease, in milliseconds: how long a list worker's heartbeat
+    /// lasts without renewal, or a stream entry may stay unacknowledged,
+    /// before another takes its jobs.
     #[arg(long, default_value_t = 300)]
     lease_ms: u64,
     /// For the tests: job JOB is poison, its work kills this worker
@@ -108,7 +110,7 @@ enum Commands {
     /// Measures throughput with 1, 2, 4, 8 workers on a server of its own.
     Measure {
         /// How many workers, in turn.
-        #[arg(long, value_delimiter = ',', default_values_t = [1, 2, 4, 8])]
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
         workers: Vec<usize>,
         /// Jobs per run.
         #[arg(long, default_value_t = 20_000)]
@@ -126,7 +128,7 @@ fn main() -> ExitCode {
             let (lease, retry_for) = worker.times();
             let work = poison(worker.die_on, worker.work_ms);
             run_worker_retrying(&worker.redis, &worker.name, lease, retry_for, work)
-                .map_err(|e| e.to_string())
+                .map_err(|e| format!("Redis at {}: {e}", worker.redis))
         }
         Commands::StreamWorker(worker) => {
             let (lease, retry_for) = worker.times();
@@ -138,7 +140,7 @@ fn main() -> ExitCode {
                 retry_for,
                 work,
             )
-            .map_err(|e| e.to_string())
+            .map_err(|e| format!("Redis at {}: {e}", worker.redis))
         }
         Commands::Reaper { redis } => reaper(&redis).map_err(|e| e.to_string()),
         Commands::Produce { redis, jobs } => RealRedis::connect(&redis)
@@ -302,16 +304,19 @@ fn measure(workers: &[usize], jobs: u64, rounds: usize) -> Result<(), String> {
     let every = (jobs / 25).max(1);
     for queue in [Queue::Lists, Queue::Streams] {
         let report = run(queue, 4, Some(every))?;
+        let taken_back = match queue {
+            Queue::Lists => format!("{} jobs requeued by the reaper", report.requeued),
+            Queue::Streams => String::from("their entries claimed by the others past the lease"),
+        };
         println!(
             "\nUnder kill -9, {}: 4 workers, one killed each {every} jobs done ({} killed, \
-             {} jobs\nrequeued by the reaper): {} of {} jobs lost; {} unfinished; {} done twice \
-             (at-least-once:\ndone, then the worker died before its ack).",
+             {taken_back}):\n{} of {} jobs lost; {} unfinished; done twice: {} (a job done, \
+             then its worker killed\nbefore its ack went out: at-least-once).",
             match queue {
                 Queue::Lists => "the lists",
                 Queue::Streams => "the stream",
             },
             report.killed,
-            report.requeued,
             report.lost,
             report.jobs,
             report.unfinished,
