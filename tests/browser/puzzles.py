@@ -158,6 +158,8 @@ def progress_is_kept_in_this_browser(browser, base, book, html):
     check(page.locator(".trail-solved").count() == 0, "a level still marked solved after forgetting")
     right = page.locator(".trail-progress").evaluate("(p) => p.getBoundingClientRect().right")
     check(right <= 390.5, f"the trail's progress line is {right:.0f} px wide at 390 px")
+    table, room = page.locator("main table").first.evaluate("(t) => [t.scrollWidth, t.parentElement.clientWidth]")
+    check(table <= room, f"at 390 px the trail's table is {table} px wide in {room} px: its last column is cut")
     context.close()
     return len(steps)
 
