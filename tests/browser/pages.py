@@ -32,19 +32,17 @@ missing. tests/browser.rs runs it.
 """
 
 import asyncio
-import functools
 import gzip
-import http.server
 import os
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("STEPPER_CHROMIUM", "/usr/bin/chromium")
-TIMEOUT_MS = 15_000
+# The stepper test's plumbing: its server, its checks, its Chromium.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stepper import CHROMIUM, ROOT, TIMEOUT_MS, Failed, check, serve  # noqa: E402
+
 THEMES = ("light", "navy")
 WIDTHS = (1280, 390)
 PAGE_BUDGET = 300 * 1024  # a chapter's first load, compressed
@@ -72,33 +70,11 @@ except ImportError:
     sys.exit(2)
 
 
-class Failed(Exception):
-    """A check that did not hold."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Failed(message)
-
-
 STARTED = time.monotonic()
 
 
 def ok(message):
     print(f"ok ({time.monotonic() - STARTED:.0f} s): {message}", flush=True)
-
-
-def serve(folder):
-    """An HTTP server for `folder` on 127.0.0.1, on a free port, in a thread."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def pages(book):
