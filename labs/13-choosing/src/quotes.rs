@@ -12,6 +12,7 @@
 use crate::compare::Report;
 use crate::models::{Model, Size, Workload};
 use crate::scoreboard::{self, Line, Verdict};
+use lab_12::machines::MachinesReport;
 
 /// The snippets a run gives, each a file name (without `.md`) and its
 /// text. A `--size tiny` run is the smoke test: it gives only how long it
@@ -19,11 +20,13 @@ use crate::scoreboard::{self, Line, Verdict};
 /// reference run: one snippet per claim (`c1` ... `c18`), the memory per
 /// idle connection (`memory-per-connection`), and how long it took
 /// (`reference-seconds`).
-pub fn quotes(report: &Report) -> Vec<(&'static str, String)> {
+///
+/// C17's snippet comes from `machines`, a `lab-12 machines` run.
+pub fn quotes(report: &Report, machines: Option<&MachinesReport>) -> Vec<(&'static str, String)> {
     if report.size == Size::Tiny {
         return vec![("smoke-seconds", took(report))];
     }
-    let mut out: Vec<(&'static str, String)> = scoreboard::scoreboard(report)
+    let mut out: Vec<(&'static str, String)> = scoreboard::scoreboard(report, machines)
         .iter()
         .map(|line| (file_name(line.claim), claim(report, line)))
         .collect();
@@ -146,7 +149,7 @@ mod tests {
 
     #[test]
     fn a_smoke_test_gives_only_its_time_and_says_the_machine_was_busy() {
-        let quotes = quotes(&report(Size::Tiny, true));
+        let quotes = quotes(&report(Size::Tiny, true), None);
         assert_eq!(quotes.len(), 1);
         assert_eq!(quotes[0].0, "smoke-seconds");
         assert_eq!(
@@ -157,7 +160,7 @@ mod tests {
 
     #[test]
     fn every_claim_is_quoted_and_none_without_a_measurement_gets_a_verdict() {
-        let quotes = quotes(&report(Size::Default, false));
+        let quotes = quotes(&report(Size::Default, false), None);
         for n in 1..=18 {
             let name = format!("c{n}");
             let (_, text) = quotes.iter().find(|(q, _)| *q == name).expect("each claim");
@@ -197,7 +200,7 @@ mod tests {
                 outcome: crate::workloads::Outcome::Measured(Box::new(figures)),
             }],
         });
-        let c2 = quotes(&busy)
+        let c2 = quotes(&busy, None)
             .into_iter()
             .find(|(q, _)| *q == "c2")
             .unwrap()

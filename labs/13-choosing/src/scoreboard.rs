@@ -18,6 +18,7 @@
 use crate::compare::Report;
 use crate::models::{Model, Workload};
 use crate::workloads::Figures;
+use lab_12::machines::{MachinesReport, median};
 use std::fmt::Write as _;
 
 /// What a measurement says of a claim.
@@ -344,9 +345,100 @@ pub fn c16(r: &Report) -> Option<(String, Verdict)> {
 }
 // ANCHOR_END: rules
 
+// ANCHOR: c17
+/// C17: beyond one machine, a work queue on Redis. Judged from a
+/// `lab-12 machines` run, not from `compare`: two machines simulated with
+/// network namespaces. A lost or stranded job, when a machine is killed
+/// or cut off, refutes it on any machine. Otherwise the question is
+/// whether more workers hide the network's round trips: a worker waits
+/// one a job, so four workers a machine could do four times the jobs of
+/// one if the server and the network kept up; at least twice, at every
+/// added round trip, confirms; less qualifies (the queue carries the
+/// work, but the round trips bound it).
+pub fn c17(m: &MachinesReport) -> Option<(String, Verdict)> {
+    let (killed, cut) = (&m.machine_killed, &m.cut_off);
+    let stranded = killed.lost + killed.unfinished + cut.lost + cut.unfinished;
+    let mut gains = Vec::new();
+    for rtt in [1, 5] {
+        let one = median(m.rates(rtt, 1)?)?;
+        let four = median(m.rates(rtt, 4)?)?;
+        gains.push((rtt, four / one.max(1e-9)));
+    }
+    let rtts: Vec<String> = gains.iter().map(|(rtt, _)| format!("{rtt} ms")).collect();
+    let ratios: Vec<String> = gains
+        .iter()
+        .map(|(_, gain)| format!("{gain:.1}×"))
+        .collect();
+    let evidence = format!(
+        "2 machines simulated (`lab-12 machines`): one killed, {} of {} jobs lost or stranded; \
+         one cut off, {} of {} ({} done twice); with {} added to each round trip, 4 workers a \
+         machine did {} the jobs/s of 1",
+        killed.lost + killed.unfinished,
+        killed.jobs,
+        cut.lost + cut.unfinished,
+        cut.jobs,
+        cut.done_twice,
+        rtts.join(" and "),
+        ratios.join(" and ")
+    );
+    let verdict = if stranded > 0 {
+        Verdict::Refutes
+    } else if gains.iter().all(|&(_, gain)| gain >= 2.0) {
+        Verdict::Confirms
+    } else {
+        Verdict::Qualifies
+    };
+    Some((evidence, verdict))
+}
+// ANCHOR_END: c17
+
+/// A rule on a `lab-12 machines` run.
+pub type MachinesRule = fn(&MachinesReport) -> Option<(String, Verdict)>;
+
+/// Applies `rule` to `machines` as [`judge`] does to a `compare` run,
+/// except that a refutation from lost jobs stands on any machine (a lost
+/// job is not noise); any other verdict needs an optimised build on a
+/// quiet machine, and every round alone agreeing.
+pub fn judge_machines(
+    machines: Option<&MachinesReport>,
+    rule: MachinesRule,
+) -> (Option<String>, Verdict) {
+    let Some(m) = machines else {
+        let hint = "no `lab-12 machines` run: run `sudo ./target/release/lab-12 machines` \
+                    (it saves target/lab-12/machines.json)";
+        return (Some(hint.to_string()), Verdict::NotMeasured);
+    };
+    let Some((evidence, verdict)) = rule(m) else {
+        let hint = "this `lab-12 machines` run lacks a setting: run it again";
+        return (Some(hint.to_string()), Verdict::NotMeasured);
+    };
+    if verdict == Verdict::Refutes {
+        return (Some(evidence), verdict);
+    }
+    if let Err(reason) = m.judged() {
+        return (Some(format!("{evidence} ({reason})")), Verdict::NotJudged);
+    }
+    let rounds = m.rounds.max(1);
+    let disagreeing = (0..rounds)
+        .filter(|&k| rule(&m.round(k)).is_some_and(|(_, alone)| alone != verdict))
+        .count();
+    if disagreeing == 0 {
+        (Some(evidence), verdict)
+    } else {
+        let note = format!(
+            "{evidence} (the medians say \"{}\", but {disagreeing} of {rounds} rounds alone say \
+             otherwise)",
+            verdict.word()
+        );
+        (Some(note), Verdict::WithinNoise)
+    }
+}
+
 /// Every claim: measured by a rule, or shown in the book.
 enum Source {
     Measured(Rule),
+    /// Measured by `lab-12 machines`, not by `compare`.
+    OnMachines(MachinesRule),
     Shown(&'static str),
 }
 
@@ -462,12 +554,7 @@ fn claims() -> Vec<(&'static str, &'static str, &'static [u8], Source)> {
             "C17",
             "beyond one machine: a work queue on Redis",
             &[12, 13],
-            Shown(
-                "chapter 12 runs the queue on a real Redis server, kills workers with `kill -9`, \
-                 and on two machines simulated with network namespaces (`lab-12 machines`, root \
-                 needed) kills a whole machine and cuts one off, losing nothing; that run is \
-                 lab-12's, not this table's",
-            ),
+            OnMachines(c17),
         ),
         (
             "C18",
@@ -478,14 +565,19 @@ fn claims() -> Vec<(&'static str, &'static str, &'static [u8], Source)> {
     ]
 }
 
-/// The scoreboard for `report`.
-pub fn scoreboard(report: &Report) -> Vec<Line> {
+/// The scoreboard for `report`, with C17 judged from `machines` (a
+/// `lab-12 machines` run) if there is one.
+pub fn scoreboard(report: &Report, machines: Option<&MachinesReport>) -> Vec<Line> {
     claims()
         .into_iter()
         .map(|(claim, folklore, chapters, source)| {
             let (evidence, verdict, shown) = match source {
                 Source::Measured(rule) => {
                     let (evidence, verdict) = judge(report, rule);
+                    (evidence, verdict, None)
+                }
+                Source::OnMachines(rule) => {
+                    let (evidence, verdict) = judge_machines(machines, rule);
                     (evidence, verdict, None)
                 }
                 Source::Shown(text) => (None, Verdict::NotMeasured, Some(text)),
@@ -502,14 +594,15 @@ pub fn scoreboard(report: &Report) -> Vec<Line> {
         .collect()
 }
 
-/// The scoreboard as a Markdown table, for the book: what `compare`
-/// measured and its verdict, or where the book shows the claim.
-pub fn markdown(report: &Report) -> String {
+/// The scoreboard as a Markdown table, for the book: what `compare` (or,
+/// for C17, `lab-12 machines`) measured and its verdict, or where the
+/// book shows the claim.
+pub fn markdown(report: &Report, machines: Option<&MachinesReport>) -> String {
     let mut out = String::from(
-        "| claim | the folklore | measured by `compare` | verdict | shown in the book | chapters |\n",
+        "| claim | the folklore | measured (by `compare`; C17 by `lab-12 machines`) | verdict | shown in the book | chapters |\n",
     );
     out.push_str("|---|---|---|---|---|---|\n");
-    for line in scoreboard(report) {
+    for line in scoreboard(report, machines) {
         let chapters: Vec<String> = line
             .chapters
             .iter()
@@ -536,14 +629,15 @@ pub fn markdown(report: &Report) -> String {
 
 /// The scoreboard as text, for the terminal: the claims this run
 /// measured, each with its evidence below it; a run that cannot be
-/// judged says why, once, instead.
-pub fn text(report: &Report) -> String {
+/// judged says why, once, instead. C17 is said from `machines`, a
+/// `lab-12 machines` run, if there is one.
+pub fn text(report: &Report, machines: Option<&MachinesReport>) -> String {
     if let Err(reason) = report.judged() {
         let said = format!("claims · {reason}: no claim is judged from this run");
         return crate::compare::wrap(&said, 96).join("\n") + "\n";
     }
     let mut out = String::from("claims · what this run says of the book's claims\n");
-    for line in scoreboard(report) {
+    for line in scoreboard(report, machines) {
         let Some(evidence) = line.evidence.filter(|_| line.shown.is_none()) else {
             continue;
         };
@@ -812,7 +906,7 @@ mod tests {
         let mut smoke = report(&[(Cpu, Rayon, speedup(1.9))]);
         smoke.size = Size::Tiny;
         assert_eq!(judge(&smoke, c2).1, Verdict::NotJudged);
-        assert!(text(&busy).contains("no claim is judged"));
+        assert!(text(&busy, None).contains("no claim is judged"));
     }
 
     #[test]
@@ -842,7 +936,7 @@ mod tests {
 
     #[test]
     fn claims_not_measured_have_no_verdict_and_say_where_the_book_shows_them() {
-        let board = scoreboard(&report(&[]));
+        let board = scoreboard(&report(&[]), None);
         assert_eq!(board.len(), 18);
         let c4 = board.iter().find(|l| l.claim == "C4").unwrap();
         assert!(
@@ -851,8 +945,119 @@ mod tests {
                 .starts_with("qualifies: race conditions, not data races")
         );
         let c17 = board.iter().find(|l| l.claim == "C17").unwrap();
-        assert!(c17.shown.is_some() && c17.evidence.is_none());
-        let table = markdown(&report(&[]));
+        assert!(c17.shown.is_none() && c17.verdict == Verdict::NotMeasured);
+        assert!(c17.evidence.as_ref().unwrap().contains("lab-12 machines"));
+        let table = markdown(&report(&[]), None);
         assert!(table.contains("| C4 |") && table.contains("shown in the book"));
+    }
+
+    /// A `lab-12 machines` run: `rates[rtt][per_machine]`, one figure a
+    /// round, for 1 and 5 ms (and 0 ms, not judged), with `lost` jobs in
+    /// the killed machine's run.
+    fn machines(one: [&[f64]; 2], four: [&[f64]; 2], lost: u64, cores_free: f64) -> MachinesReport {
+        use lab_12::machines::{Fault, Throughput};
+        let setting = |rtt_ms, per_machine, rates: &[f64]| Throughput {
+            rtt_ms,
+            per_machine,
+            jobs_per_second: rates.to_vec(),
+        };
+        let rounds = one[0].len();
+        let fault = Fault {
+            jobs: 2000,
+            ..Fault::default()
+        };
+        MachinesReport {
+            jobs: 2000,
+            rounds,
+            cores: 2,
+            cores_free,
+            optimised: true,
+            throughput: vec![
+                setting(0, 1, &vec![30_000.0; rounds]),
+                setting(0, 4, &vec![38_000.0; rounds]),
+                setting(1, 1, one[0]),
+                setting(1, 4, four[0]),
+                setting(5, 1, one[1]),
+                setting(5, 4, four[1]),
+            ],
+            machine_killed: Fault {
+                lost,
+                workers_killed: 2,
+                ..fault.clone()
+            },
+            cut_off: Fault {
+                restored: Some(true),
+                done_twice: 3,
+                ..fault
+            },
+            seconds: 60.0,
+        }
+    }
+
+    fn c17_verdict(m: &MachinesReport) -> Verdict {
+        judge_machines(Some(m), c17).1
+    }
+
+    #[test]
+    fn c17_confirms_when_more_workers_hide_the_round_trips_and_nothing_is_lost() {
+        let hidden = machines(
+            [&[1500.0, 1520.0, 1490.0], &[370.0, 360.0, 372.0]],
+            [&[5800.0, 5900.0, 5700.0], &[1460.0, 1400.0, 1470.0]],
+            0,
+            2.0,
+        );
+        assert_eq!(c17_verdict(&hidden), Verdict::Confirms);
+        // Four times the workers, not twice the jobs at 5 ms: the round
+        // trips bound it.
+        let bound = machines(
+            [&[1500.0, 1520.0, 1490.0], &[370.0, 360.0, 372.0]],
+            [&[5800.0, 5900.0, 5700.0], &[500.0, 520.0, 510.0]],
+            0,
+            2.0,
+        );
+        assert_eq!(c17_verdict(&bound), Verdict::Qualifies);
+    }
+
+    #[test]
+    fn c17_is_refuted_by_a_lost_job_even_on_a_busy_machine() {
+        let lost = machines([&[1500.0], &[370.0]], [&[5800.0], &[1460.0]], 1, 2.0);
+        assert_eq!(c17_verdict(&lost), Verdict::Refutes);
+        let busy = machines([&[1500.0], &[370.0]], [&[5800.0], &[1460.0]], 1, 0.9);
+        assert_eq!(c17_verdict(&busy), Verdict::Refutes);
+        // Stranded counts as lost: a job still held when the run gave up.
+        let mut stranded = machines([&[1500.0], &[370.0]], [&[5800.0], &[1460.0]], 0, 2.0);
+        stranded.cut_off.unfinished = 4;
+        assert_eq!(c17_verdict(&stranded), Verdict::Refutes);
+    }
+
+    #[test]
+    fn c17_is_not_judged_on_a_busy_machine_or_a_debug_build_and_within_noise_when_rounds_disagree()
+    {
+        let busy = machines([&[1500.0], &[370.0]], [&[5800.0], &[1460.0]], 0, 0.9);
+        let (evidence, verdict) = judge_machines(Some(&busy), c17);
+        assert_eq!(verdict, Verdict::NotJudged);
+        assert!(evidence.unwrap().contains("busy"));
+        let mut debug = machines([&[1500.0], &[370.0]], [&[5800.0], &[1460.0]], 0, 2.0);
+        debug.optimised = false;
+        assert_eq!(c17_verdict(&debug), Verdict::NotJudged);
+        // The medians give 2.2× at 5 ms, but one round alone gives 1.1×.
+        let noisy = machines(
+            [&[1500.0, 1500.0, 1500.0], &[360.0, 370.0, 380.0]],
+            [&[5800.0, 5800.0, 5800.0], &[800.0, 810.0, 420.0]],
+            0,
+            2.0,
+        );
+        assert_eq!(c17_verdict(&noisy), Verdict::WithinNoise);
+    }
+
+    #[test]
+    fn c17_without_a_machines_run_is_not_measured_and_says_how_to_measure_it() {
+        let (evidence, verdict) = judge_machines(None, c17);
+        assert_eq!(verdict, Verdict::NotMeasured);
+        assert!(
+            evidence
+                .unwrap()
+                .contains("sudo ./target/release/lab-12 machines")
+        );
     }
 }

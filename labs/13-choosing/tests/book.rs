@@ -18,6 +18,14 @@ fn reference() -> Report {
     serde_json::from_str(&text).expect("the reference run is a compare report")
 }
 
+/// The `lab-12 machines` run the book shows, from which C17 is judged.
+fn machines() -> lab_12::machines::MachinesReport {
+    let path = root().join("book/src/lab-12/machines.json");
+    lab_12::machines::load(&path)
+        .expect("the machines run is a `lab-12 machines` report")
+        .expect("the machines run is committed")
+}
+
 /// The `lines` column counts the code as it is now, not as it was when
 /// the reference run was measured: a model's code that changes changes
 /// its count in the book (the figures stay the run's).
@@ -65,7 +73,7 @@ fn the_book_shows_the_guide_and_the_scoreboard_of_the_reference_run() {
     let report = reference();
     let guide = lab_13::flowchart::flowchart(&report);
     harness::book::keep_current(&PathBuf::from("book/src/lab-13/guide.html"), &guide);
-    let scoreboard = lab_13::scoreboard::markdown(&report);
+    let scoreboard = lab_13::scoreboard::markdown(&report, Some(&machines()));
     harness::book::keep_current(&PathBuf::from("book/src/lab-13/scoreboard.md"), &scoreboard);
     // Included inside a sentence: no newline at its end.
     let provenance = report.provenance();
@@ -220,8 +228,8 @@ fn smoke() -> Report {
 /// Every snippet the instructors' pages may include: the reference run's
 /// and the smoke test's.
 fn all_quotes() -> Vec<(&'static str, String)> {
-    let mut all = lab_13::quotes::quotes(&reference());
-    all.extend(lab_13::quotes::quotes(&smoke()));
+    let mut all = lab_13::quotes::quotes(&reference(), Some(&machines()));
+    all.extend(lab_13::quotes::quotes(&smoke(), None));
     all
 }
 

@@ -253,7 +253,17 @@ fn run_compare(
     for chart in lab_13::chart::write_charts(&report, &dir)? {
         writeln!(out, "chart: {}", chart.display())?;
     }
-    writeln!(out, "\n{}", lab_13::scoreboard::text(&report))?;
+    // C17 is judged from a `lab-12 machines` run, if the reader made one.
+    let machines =
+        lab_12::machines::load(&lab_12::machines::default_json()).unwrap_or_else(|error| {
+            eprintln!("lab-13: C17 not judged: {error}");
+            None
+        });
+    writeln!(
+        out,
+        "\n{}",
+        lab_13::scoreboard::text(&report, machines.as_ref())
+    )?;
     for line in lab_13::compare::wrap(&report.provenance(), 96) {
         writeln!(out, "{line}")?;
     }
