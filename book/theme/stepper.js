@@ -547,7 +547,9 @@
       challenge || !d.fails ? h("p", {class: "stepper-challenge"}, h("strong", {text: "Challenge: "}),
         challenge || `make it fail: ${failing.map((o) => o.outcome).join("; ")}`) : null,
       d.fails
-        ? h("p", {text: `Loom stops at the first failing execution: it ran ${plural(d.executions, "execution")}, ` +
+        ? h("p", {text: d.past_failures
+          ? `Loom went on past failures: these are all ${plural(d.executions, "execution")} it ran (${bound(d)}), ${d.tree.fails} failing.`
+          : `Loom stops at the first failing execution: it ran ${plural(d.executions, "execution")}, ` +
           "the last the failing one, so some orders are not offered."})
         : h("p", {class: "stepper-nofail", text: `No path fails: every one of the ${plural(d.executions, "execution")} ` +
           `loom ran passes (${bound(d)}).`}));
@@ -621,9 +623,9 @@
         fold.open = true;
       }
       // For the puzzle trail's progress (trail.js): moves made, and the
-      // fewest that reach this end.
+      // fewest that reach a failing end (of any failing leaf).
       o.failed && panel.dispatchEvent(new CustomEvent("stepper-won",
-        {bubbles: true, detail: {moves: score.moves, shortest: path.length}}));
+        {bubbles: true, detail: {moves: score.moves, shortest: shortest(d, (f) => f.failed).length}}));
       live.textContent = said + (o.failed
         ? `You did it${challenge ? ": the challenge is won" : ""}. ${ends}. ` +
          `Loom's verdict: FAILED, the check fails here (${count}).` +

@@ -1,7 +1,7 @@
 // The puzzle trail's progress (issue 28), kept in this browser only
 // (localStorage; nothing is sent anywhere). On a level's page, a win the
 // stepper reports ("stepper-won": the moves made, and the fewest that
-// reach that end) is saved, with the best so far; on the trail's index,
+// reach a failing end) is saved, with the best so far; on the trail's index,
 // each level solved is marked with its score, and the progress can be
 // forgotten. Any other page is left alone.
 (() => {
@@ -41,7 +41,7 @@
         note.setAttribute("role", "status");
         widget.after(note);
       }
-      note.textContent = `Level solved in ${moves(made)}; the fewest that reach this end: ${shortest}` +
+      note.textContent = `Level solved in ${moves(made)}; the fewest that reach a failing end: ${shortest}` +
         (best < made ? `; your best: ${moves(best)}` : "") + ". " +
         (kept ? "Kept in this browser only, for the trail's index." : "This browser does not keep it.");
     });

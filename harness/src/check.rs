@@ -30,6 +30,7 @@ pub struct Check {
     quiet: bool,
     stall_limit: std::time::Duration,
     record_all: bool,
+    past_failures: bool,
 }
 
 impl Check {
@@ -43,6 +44,7 @@ impl Check {
             quiet: false,
             stall_limit: child::STALL_LIMIT,
             record_all: false,
+            past_failures: false,
         }
     }
 
@@ -81,6 +83,34 @@ impl Check {
     /// the ones the learner came for. The book's copy is always whole.
     pub fn quiet(mut self) -> Self {
         self.quiet = true;
+        self
+    }
+
+    /// Goes on exploring past a failing execution, so that a recorded run
+    /// (the book's stepper, `cargo xtask explore`) holds every execution
+    /// within the bound, each failing one marked, not only those loom ran
+    /// before the first failure. The verdict is unchanged: the first
+    /// failing execution, with its trace and the count of executions up
+    /// to it, as a check that stops there reports.
+    ///
+    /// Only failures the model judges with [`require!`](crate::require)
+    /// let loom go on: the model keeps running and the failure is noted.
+    /// A panic (an `assert!`, loom's report of a data race) or a deadlock
+    /// still ends the exploration where it happens: loom raises both from
+    /// inside a thread's step, unwinding the coroutine it runs the thread
+    /// on, and cannot resume its search after that; catching the panic
+    /// would leave loom's state half-unwound. So a model whose bug is a
+    /// deadlock keeps the executions up to its first failure.
+    ///
+    /// Why the model judges rather than the harness catching an
+    /// `assert!`'s panic: a spawned thread's panic unwinds out of its
+    /// coroutine into loom's scheduler, past any `catch_unwind` in the
+    /// model; and while a thread unwinds, loom relaxes its own checks
+    /// (`thread::panicking()`), so the rest of that execution would be
+    /// explored by other rules. A judged failure is noted where it
+    /// happens, on any thread, and the execution ends as a passing one.
+    pub fn explore_past_failures(mut self) -> Self {
+        self.past_failures = true;
         self
     }
 
@@ -238,6 +268,8 @@ thread_local! {
     /// The check running on this thread and its execution count, for the
     /// panic hook.
     static RUNNING: RefCell<Option<(Explored, Arc<AtomicUsize>)>> = const { RefCell::new(None) };
+    /// The failures judged so far, while a check exploring past them runs.
+    static JUDGED: RefCell<Option<Judged>> = const { RefCell::new(None) };
 }
 
 fn next_check_index() -> usize {
@@ -266,17 +298,22 @@ where
     // The panic hook saves the exploration too, in case loom aborts while
     // it unwinds a deadlock (as it saves the verdict).
     RECORDED.with(|r| *r.borrow_mut() = runs.clone());
-    let verdict = run_model(check, model, runs.clone());
+    let ran = run_model(check, model, runs.clone());
     RECORDED.with(|r| r.borrow_mut().take());
+    let verdict = ran.verdict;
     let exploration = runs.map(|runs| {
         let mut runs = std::mem::take(&mut *runs.lock().unwrap_or_else(|e| e.into_inner()));
-        if let Verdict::Failed(failure) = &verdict {
-            // The failing execution's own name for its outcome, if it gave
-            // one before it failed; else what failed.
+        if let Some(failure) = &ran.stopped_by {
+            // The execution that stopped loom: its own name for its outcome,
+            // if it gave one before it failed; else what failed.
             let named = explore::take_outcome().unwrap_or_else(|| failure.outcome());
             runs.push((failure.trace.clone(), Some(named), true));
         }
-        explore::build(verdict.explored(), runs)
+        let explored = Explored {
+            executions: ran.executions,
+            ..verdict.explored().clone()
+        };
+        explore::build(&explored, check.past_failures, runs)
     });
     (verdict, exploration)
 }
@@ -284,7 +321,79 @@ where
 /// Each execution's trace, the outcome it named, and whether it failed.
 type Runs = Arc<std::sync::Mutex<Vec<(Trace, Option<String>, bool)>>>;
 
-fn run_model<F>(check: &Check, model: F, runs: Option<Runs>) -> Verdict
+/// What running a model under loom found.
+struct Ran {
+    verdict: Verdict,
+    /// The failure that stopped loom (a panic or a deadlock), if one did:
+    /// the verdict's, unless a check exploring past failures judged one
+    /// failed before it.
+    stopped_by: Option<Failure>,
+    /// How many executions loom ran in all.
+    executions: usize,
+}
+
+/// The failures judged by [`require!`](crate::require) while a check that
+/// explores past them runs.
+#[derive(Default)]
+struct Judged {
+    /// The first failing execution, as the verdict reports it.
+    first: Option<Failure>,
+    /// The running execution's failure, if it failed: its trace when it
+    /// failed and its outcome then (named by the model, or what failed).
+    this: Option<(Trace, String)>,
+}
+
+/// The running check's judged failures, if it explores past them.
+fn first_judged() -> Option<Failure> {
+    JUDGED.with(|j| j.borrow().as_ref().and_then(|j| j.first.clone()))
+}
+
+/// Fails the running execution with `message`, as [`require!`](crate::require)
+/// does when its condition is false. In a check that explores past
+/// failures ([`Check::explore_past_failures`]) the failure is noted (the
+/// first one of the check is its verdict) and the execution goes on, so
+/// loom goes on to the next; anywhere else it panics, as `assert!` does,
+/// at the caller's line.
+#[track_caller]
+pub fn fail(message: String) {
+    let location = std::panic::Location::caller();
+    let noted = JUDGED.with(|j| {
+        let mut judged = j.borrow_mut();
+        let Some(judged) = judged.as_mut() else {
+            return false;
+        };
+        if judged.this.is_some() {
+            return true; // this execution failed already: its first failure counts
+        }
+        let explored = RUNNING.with(|r| {
+            r.borrow().as_ref().map(|(explored, executions)| Explored {
+                executions: executions.load(Ordering::Relaxed),
+                ..explored.clone()
+            })
+        });
+        let Some(explored) = explored else {
+            return false;
+        };
+        let failure = Failure {
+            explored,
+            kind: FailureKind::Panic,
+            message: message.clone(),
+            file: location.file().to_string(),
+            line: location.line(),
+            trace: record::snapshot(),
+            printed: String::new(),
+        };
+        let named = explore::take_outcome().unwrap_or_else(|| failure.outcome());
+        judged.this = Some((failure.trace.clone(), named));
+        judged.first.get_or_insert(failure);
+        true
+    });
+    if !noted {
+        panic!("{message}");
+    }
+}
+
+fn run_model<F>(check: &Check, model: F, runs: Option<Runs>) -> Ran
 where
     F: Fn() + Send + Sync + 'static,
 {
@@ -297,6 +406,7 @@ where
     };
     RUNNING.with(|r| *r.borrow_mut() = Some((explored.clone(), executions.clone())));
     FIRST_PANIC.with(|p| p.borrow_mut().take());
+    JUDGED.with(|j| *j.borrow_mut() = check.past_failures.then(Judged::default));
 
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = check.preemption_bound;
@@ -311,29 +421,37 @@ where
             record::begin_execution();
             explore::take_outcome();
             model();
+            // A failure judged in this execution: it ends failed, as of
+            // when it failed (what it did after is not shown).
+            let judged = JUDGED.with(|j| j.borrow_mut().as_mut().and_then(|j| j.this.take()));
+            let named = explore::take_outcome();
             if let Some(runs) = &runs {
-                let run = (record::snapshot(), explore::take_outcome(), false);
+                let run = match judged {
+                    Some((trace, named)) => (trace, Some(named), true),
+                    None => (record::snapshot(), named, false),
+                };
                 runs.lock().unwrap_or_else(|e| e.into_inner()).push(run);
             }
         })
     }));
     IN_MODEL.with(|m| m.set(false));
     RUNNING.with(|r| r.borrow_mut().take());
+    let judged = JUDGED.with(|j| j.borrow_mut().take()).and_then(|j| j.first);
     let trace = record::finish();
 
     let explored = Explored {
         executions: executions.load(Ordering::Relaxed),
         ..explored
     };
-    match (outcome, FIRST_PANIC.with(|p| p.borrow_mut().take())) {
-        (Ok(()), _) => Verdict::Passed(explored),
-        (Err(_), Some(failure)) => Verdict::Failed(Failure {
-            explored,
+    let stopped_by = match (outcome, FIRST_PANIC.with(|p| p.borrow_mut().take())) {
+        (Ok(()), _) => None,
+        (Err(_), Some(failure)) => Some(Failure {
+            explored: explored.clone(),
             trace,
             ..failure
         }),
-        (Err(_), None) => Verdict::Failed(Failure {
-            explored,
+        (Err(_), None) => Some(Failure {
+            explored: explored.clone(),
             kind: FailureKind::Panic,
             message: String::from("the model panicked with no message"),
             file: String::new(),
@@ -341,6 +459,18 @@ where
             trace,
             printed: String::new(),
         }),
+    };
+    // The first failure is the verdict: a judged one, if any came before
+    // what stopped loom.
+    let verdict = match (judged, &stopped_by) {
+        (Some(first), _) => Verdict::Failed(first),
+        (None, Some(failure)) => Verdict::Failed(failure.clone()),
+        (None, None) => Verdict::Passed(explored.clone()),
+    };
+    Ran {
+        verdict,
+        stopped_by,
+        executions: explored.executions,
     }
 }
 
@@ -398,13 +528,18 @@ fn install_panic_hook() {
             };
             // A deadlock can make loom abort while it unwinds: a child
             // process saves its verdict now, while it still can.
-            child::save_early(&Verdict::Failed(failure.clone()));
+            // (In a check exploring past failures, a failure judged
+            // earlier is the verdict.)
+            child::save_early(&Verdict::Failed(
+                first_judged().unwrap_or_else(|| failure.clone()),
+            ));
             if let Some(runs) = RECORDED.with(|r| r.borrow().clone()) {
                 let mut runs = runs.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 let named = explore::take_outcome().unwrap_or_else(|| failure.outcome());
                 explore::put_back_outcome(&named);
                 runs.push((failure.trace.clone(), Some(named), true));
-                child::save_exploration(&explore::build(&failure.explored, runs));
+                let past = JUDGED.with(|j| j.borrow().is_some());
+                child::save_exploration(&explore::build(&failure.explored, past, runs));
             }
             FIRST_PANIC.with(|p| *p.borrow_mut() = Some(failure));
         }));

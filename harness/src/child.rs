@@ -92,7 +92,7 @@ pub(crate) fn remember(verdict: &Verdict) {
 }
 
 /// Separates one execution's output from the next in the child's stdout:
-/// the parent shows what the failing (last) execution printed.
+/// the parent shows what the failing execution printed.
 const EXECUTION_MARK: &str = "\u{1e}race-harness: next execution\u{1e}";
 
 /// In the child: marks the start of an execution in its stdout.
@@ -105,11 +105,16 @@ pub(crate) fn mark_execution() {
     }
 }
 
-/// What the last execution printed, from the child's whole stdout.
-fn last_execution_output(stdout: &str) -> String {
-    match stdout.rsplit_once(EXECUTION_MARK) {
-        Some((_, last)) => last.trim().to_string(),
-        None => String::new(),
+/// What execution `n` (from 1) printed, from the child's whole stdout:
+/// the failing one, which is the last unless the check explored past
+/// failures; the last if there were fewer.
+fn execution_output(stdout: &str, n: usize) -> String {
+    match stdout.split(EXECUTION_MARK).nth(n) {
+        Some(that) => that.trim().to_string(),
+        None => match stdout.rsplit_once(EXECUTION_MARK) {
+            Some((_, last)) => last.trim().to_string(),
+            None => String::new(),
+        },
     }
 }
 
@@ -242,7 +247,7 @@ pub(crate) fn run(
     let verdict: Option<Verdict> = read_json(&report);
     let explored = PathBuf::from(format!("{}.explore", report.display()));
     let exploration: Option<Exploration> = read_json(&explored);
-    let model_printed = last_execution_output(&fs::read_to_string(&printed).unwrap_or_default());
+    let model_printed = fs::read_to_string(&printed).unwrap_or_default();
     let printed_path = printed;
     let printed = fs::read_to_string(&output).unwrap_or_default();
     for path in [
@@ -257,7 +262,7 @@ pub(crate) fn run(
     }
     if let Some(mut verdict) = verdict {
         if let Verdict::Failed(failure) = &mut verdict {
-            failure.printed = model_printed;
+            failure.printed = execution_output(&model_printed, failure.explored.executions);
         }
         return (verdict, exploration);
     }

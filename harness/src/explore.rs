@@ -91,8 +91,18 @@ pub struct Exploration {
     pub title: String,
     /// The preemption bound, if any.
     pub preemption_bound: Option<usize>,
-    /// How many executions loom ran: the check's own count.
+    /// How many executions loom ran: the check's own count (in a check
+    /// exploring past failures, every one it ran, not only those up to the
+    /// first failure).
     pub executions: usize,
+    /// Whether loom went on past failing executions
+    /// ([`Check::explore_past_failures`](crate::Check::explore_past_failures)):
+    /// then the tree holds every execution within the bound, each failing
+    /// one marked; else it ends at the first failure. (Left out of the
+    /// JSON when false, so older files read, and those of checks that
+    /// stop at their first failure are as they were.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub past_failures: bool,
     /// The threads' names, by number.
     pub threads: Vec<String>,
     /// The source lines the steps name: `racy.rs:20` → the code there.
@@ -112,8 +122,13 @@ pub struct Exploration {
 pub struct Node(pub i64, pub usize, pub i64, pub Vec<Node>);
 
 /// Builds the exploration of a check from each execution's trace and
-/// outcome (`None`: passed, unnamed) and whether it failed.
-pub(crate) fn build(explored: &Explored, runs: Vec<(Trace, Option<String>, bool)>) -> Exploration {
+/// outcome (`None`: passed, unnamed) and whether it failed; `past_failures`
+/// if loom went on past failing executions.
+pub(crate) fn build(
+    explored: &Explored,
+    past_failures: bool,
+    runs: Vec<(Trace, Option<String>, bool)>,
+) -> Exploration {
     let mut steps: Vec<Step> = Vec::new();
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut code = BTreeMap::new();
@@ -194,6 +209,7 @@ pub(crate) fn build(explored: &Explored, runs: Vec<(Trace, Option<String>, bool)
         title: explored.title.clone(),
         preemption_bound: explored.preemption_bound,
         executions: explored.executions,
+        past_failures,
         threads,
         code,
         steps,

@@ -49,7 +49,22 @@ pub mod template;
 mod verdict;
 pub mod watchdog;
 
-pub use check::Check;
+pub use check::{Check, fail};
+
+/// Judges an execution of a model: `require!(count == 2, "the count is
+/// {count}")` fails it, with that message, unless the condition holds.
+/// In an ordinary check it is `assert!` (the execution panics, and loom
+/// stops at it); in a check that explores past failures
+/// ([`Check::explore_past_failures`]) the failure is noted, the execution
+/// goes on, and so does loom, to the next one.
+#[macro_export]
+macro_rules! require {
+    ($condition:expr, $($message:tt)+) => {
+        if !$condition {
+            $crate::fail(::std::format!($($message)+));
+        }
+    };
+}
 pub use explore::{Exploration, outcome};
 pub use record::{Event, Object, Op, Trace};
 pub use render::{headline, render};

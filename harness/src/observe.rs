@@ -793,6 +793,7 @@ mod tests {
             title: String::from("a check"),
             preemption_bound: None,
             executions: outcomes.len(),
+            past_failures: false,
             threads: Vec::new(),
             code: BTreeMap::new(),
             steps: Vec::new(),

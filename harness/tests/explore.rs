@@ -103,3 +103,122 @@ fn a_passing_check_records_only_allowed_outcomes() {
         exploration.executions
     );
 }
+
+/// The lost update again, judged with `require!` rather than `assert!`:
+/// a check exploring past failures goes on after it.
+fn judged_increments() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let other = Arc::clone(&count);
+    let spawned = thread::spawn(move || {
+        let seen = other.load(Ordering::SeqCst);
+        other.store(seen + 1, Ordering::SeqCst);
+    });
+    let seen = count.load(Ordering::SeqCst);
+    count.store(seen + 1, Ordering::SeqCst);
+    spawned.join().unwrap();
+    let total = count.load(Ordering::SeqCst);
+    harness::outcome(format!("count = {total}"));
+    harness::require!(total == 2, "an update was lost: count = {total}");
+}
+
+/// The leaves under `node` whose execution failed, and those that passed.
+fn leaves(node: &Node, exploration: &Exploration) -> (usize, usize) {
+    let Node(_, _, outcome, children) = node;
+    if children.is_empty() {
+        let failed = exploration.outcomes[*outcome as usize].failed;
+        return (usize::from(failed), usize::from(!failed));
+    }
+    children.iter().fold((0, 0), |(f, p), child| {
+        let (cf, cp) = leaves(child, exploration);
+        (f + cf, p + cp)
+    })
+}
+
+#[test]
+fn a_check_exploring_past_failures_records_every_failing_execution_and_reports_the_first() {
+    // The same model (and title), stopping at its first failure and going
+    // on past it. (One recorded check per test: a check run again in a
+    // child process replays the earlier ones' verdicts, not their trees.)
+    let stopped = Check::new("judged increments")
+        .every_interleaving()
+        .quiet()
+        .run(judged_increments);
+    let (verdict, whole) = Check::new("judged increments")
+        .every_interleaving()
+        .explore_past_failures()
+        .quiet()
+        .run_recorded(judged_increments);
+    let (Verdict::Failed(first), Verdict::Failed(failure)) = (&stopped, &verdict) else {
+        panic!("the racy model passed: {stopped:?} / {verdict:?}");
+    };
+    // The verdict is the first failure's, exactly as a check stopping there
+    // reports it: what is printed does not change.
+    assert_eq!(failure, first);
+    assert_eq!(
+        harness::render("harness", &verdict),
+        harness::render("harness", &stopped)
+    );
+    assert_eq!(failure.line, first.line);
+    assert!(failure.message.contains("count = 1"), "{}", failure.message);
+    // The stopping check ran up to its failure; the other ran every
+    // execution, several failing, each a marked leaf.
+    assert!(whole.past_failures);
+    let (failing, passing) = leaves(&whole.tree, &whole);
+    assert!(
+        failing >= 2 && passing >= 1,
+        "{failing} failing and {passing} passing leaves: {:?}",
+        whole.outcomes
+    );
+    assert!(whole.executions > first.explored.executions);
+    assert_eq!(check_counts(&whole.tree, &whole), whole.executions);
+    let counted: usize = whole.outcomes.iter().map(|o| o.executions).sum();
+    assert_eq!(
+        counted, whole.executions,
+        "outcomes count every execution once"
+    );
+    let failed: Vec<_> = whole.outcomes.iter().filter(|o| o.failed).collect();
+    assert_eq!(failed.len(), 1, "{:?}", whole.outcomes);
+    assert_eq!(failed[0].outcome, "count = 1");
+    assert!(failed[0].executions >= 2);
+    assert!(
+        whole
+            .outcomes
+            .iter()
+            .any(|o| !o.failed && o.outcome == "count = 2")
+    );
+}
+
+#[test]
+fn a_check_exploring_past_failures_passes_a_model_with_none() {
+    let (verdict, exploration) = Check::new("fetch_add increments, past failures")
+        .every_interleaving()
+        .explore_past_failures()
+        .quiet()
+        .run_recorded(|| {
+            let count = Arc::new(AtomicUsize::new(0));
+            let other = Arc::clone(&count);
+            let spawned = thread::spawn(move || {
+                other.fetch_add(1, Ordering::SeqCst);
+            });
+            count.fetch_add(1, Ordering::SeqCst);
+            spawned.join().unwrap();
+            let total = count.load(Ordering::SeqCst);
+            harness::require!(total == 2, "count = {total}");
+        });
+    assert!(matches!(verdict, Verdict::Passed(_)), "{verdict:?}");
+    assert!(exploration.outcomes.iter().all(|o| !o.failed));
+    assert_eq!(
+        check_counts(&exploration.tree, &exploration),
+        exploration.executions
+    );
+}
+
+#[test]
+fn outside_a_check_exploring_past_failures_require_panics_as_assert_does() {
+    let panicked = std::panic::catch_unwind(|| harness::require!(1 + 1 == 3, "two is {}", 2));
+    let payload = panicked.expect_err("require! let a false condition by");
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("two is 2")
+    );
+}

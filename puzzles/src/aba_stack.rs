@@ -242,7 +242,7 @@ pub fn pop_pop_push<S: Stack>() {
     harness::outcome(format!(
         "main holds {mine:?}, thread 1 holds {theirs:?}, nodes seen {everywhere:?}"
     ));
-    assert!(
+    harness::require!(
         everywhere == [A, B],
         "A = 1 and B = 2 each belong in one place, but they are in {everywhere:?}"
     );

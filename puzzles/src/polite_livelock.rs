@@ -114,7 +114,7 @@ pub fn two_polite_threads<P: Protocol>() {
     harness::outcome(format!(
         "thread 0 got in: {mine}, thread 1 got in: {theirs}"
     ));
-    assert!(
+    harness::require!(
         mine || theirs,
         "neither thread got in: each stepped aside {TRIES} times for the other"
     );
@@ -125,7 +125,7 @@ pub fn two_polite_threads<P: Protocol>() {
 /// other is inside, which is not a livelock but the bound of 2 tries.
 pub fn both_get_in<P: Protocol>() {
     let (mine, theirs) = visits::<P>();
-    assert!(mine && theirs, "a thread gave up after {TRIES} tries");
+    harness::require!(mine && theirs, "a thread gave up after {TRIES} tries");
 }
 
 /// Thread 0 (main) and thread 1 each visit once: whether each got in.
@@ -146,7 +146,7 @@ fn visit<P: Protocol>(protocol: &P, inside: &AtomicUsize, me: usize) -> bool {
         return false;
     }
     let others = inside.fetch_add(1, AcqRel);
-    assert!(others == 0, "both threads inside at once");
+    harness::require!(others == 0, "both threads inside at once");
     inside.fetch_sub(1, AcqRel);
     protocol.leave(me);
     true

@@ -145,7 +145,7 @@ pub fn two_customers<L: TicketLock>() {
 fn enter<L: TicketLock>(lock: &L, inside: &AtomicUsize) -> usize {
     let ticket = lock.lock();
     let others = inside.fetch_add(1, AcqRel); // in...
-    assert!(
+    harness::require!(
         others == 0,
         "two threads inside the lock at once: both hold ticket {ticket}"
     );

@@ -90,6 +90,6 @@ pub fn two_increments<C: Counter>() {
     other.join().unwrap();
     let count = counter.get();
     harness::outcome(format!("count = {count}"));
-    assert!(count == 2, "two increments, but the count is {count}");
+    harness::require!(count == 2, "two increments, but the count is {count}");
 }
 // ANCHOR_END: model

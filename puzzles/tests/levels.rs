@@ -35,6 +35,7 @@ fn must_fail_as(verdict: Verdict, kind: FailureKind, message: &str) {
 fn puzzle_01_a_send_checking_then_queueing_loses_a_message_to_the_close() {
     let failure = Check::new("puzzle 01 channel close")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(send_after_close::send_during_close::<send_after_close::CheckThenQueue>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
@@ -65,6 +66,7 @@ fn puzzle_01_wrong_fix_closing_under_both_locks_still_loses_the_message() {
 fn puzzle_02_a_guard_bound_to_underscore_guards_nothing() {
     let failure = Check::new("puzzle 02 underscore guard")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(underscore_guard::two_increments::<underscore_guard::UnderscoreGuard>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
@@ -89,6 +91,7 @@ fn puzzle_02_fixed_a_named_guard_holds_the_gate_to_the_end_of_the_block() {
 fn puzzle_03_a_caller_that_finds_the_value_started_reads_it_unset() {
     let failure = Check::new("puzzle 03 started flag")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(started_not_done::two_callers::<started_not_done::StartedFlag>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
@@ -133,6 +136,7 @@ fn puzzle_04_fixed_a_guard_releases_the_lock_on_every_way_out() {
 fn puzzle_05_a_ticket_read_then_written_lets_two_threads_in() {
     let failure = Check::new("puzzle 05 ticket lock")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(ticket_taken_twice::two_customers::<ticket_taken_twice::ReadThenWrite>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
@@ -228,6 +232,7 @@ fn puzzle_08_fixed_a_semaphore_notifying_on_every_release_wakes_both() {
 fn puzzle_09_two_polite_threads_step_aside_for_each_other_forever() {
     let failure = Check::new("puzzle 09 polite threads")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(polite_livelock::two_polite_threads::<polite_livelock::BothPolite>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
@@ -287,6 +292,7 @@ fn puzzle_10_fixed_a_waiter_seating_one_fewer_than_the_forks_feeds_everyone() {
 fn puzzle_11_readers_taking_turns_starve_a_writer_that_lets_them_in() {
     let failure = Check::new("puzzle 11 reader-writer lock")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(starved_writer::readers_and_a_writer::<starved_writer::ReadersFirst>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
@@ -356,6 +362,7 @@ fn puzzle_13_fixed_a_barrier_numbering_its_rounds_cannot_be_lapped() {
 fn puzzle_14_a_relaxed_ready_flag_lets_a_caller_read_the_value_unset() {
     let failure = Check::new("puzzle 14 lazy initialisation")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(lazy_init_relaxed::two_callers::<lazy_init_relaxed::RelaxedFlag>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);
@@ -386,6 +393,7 @@ fn puzzle_14_wrong_fix_release_without_acquire_still_reads_the_value_unset() {
 fn puzzle_15_an_untagged_lock_free_stack_hands_out_a_node_twice() {
     let failure = Check::new("puzzle 15 lock-free stack")
         .every_interleaving()
+        .explore_past_failures()
         .in_book()
         .must_fail(aba_stack::pop_pop_push::<aba_stack::Untagged>);
     assert_eq!(failure.kind, FailureKind::Panic, "{}", failure.message);

@@ -147,7 +147,7 @@ def progress_is_kept_in_this_browser(browser, base, book, html):
     steps, _ = failing_path(data)
     play(page, widget, steps)
     saved = page.locator(".trail-saved").inner_text()
-    check(f"solved in {len(steps)} move" in saved and f"fewest that reach this end: {len(steps)}" in saved,
+    check(f"solved in {len(steps)} move" in saved and f"fewest that reach a failing end: {len(steps)}" in saved,
           f"{html.name}: the win's score: {saved!r}")
     open_chapter(page, base, "puzzles.html")
     check(status.inner_text().startswith(f"Solved 1 of {levels} levels"), f"after a win: {status.inner_text()!r}")
