@@ -10,6 +10,8 @@ phone), and plays every level, `puzzle-NN-*.html`, as a learner would:
   first choice each time, the last choice each time, and a few more
   picked with a fixed seed), it is not: the execution ends passing and
   the answer stays folded;
+- three levels are won by keyboard too (number keys, Enter, typed
+  predictions), and no key inside the widget turns the page;
 - the widget fits the page, and nothing fails to load or comes from
   elsewhere.
 
@@ -40,6 +42,7 @@ from stepper import (  # noqa: E402  (after the path is set)
     fits,
     ok,
     open_chapter,
+    play_scheduler,
     serve,
 )
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
@@ -48,6 +51,10 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 # a larger one, the first and last choice each time and SAMPLED walks.
 ALL_UP_TO = 20
 SAMPLED = 3
+# Played by keyboard too, at 390 px: the first level, a deadlock (one
+# failing path) and the last, the longest (number keys, Enter, typed
+# predictions, and arrow keys that must not turn the page).
+BY_KEYBOARD = ("puzzle-01-", "puzzle-04-", "puzzle-15-")
 
 
 def leaves(node, path, found):
@@ -121,10 +128,20 @@ def level(browser, base, book, html, rng):
           f"{html.name}: the win is not announced: {said!r}")
     check(played["fold"] == {"before": False, "after": True},
           f"{html.name}: the answer was not folded, then opened by the win: {played['fold']}")
+    keyboard = html.name.startswith(BY_KEYBOARD)
+    if keyboard:
+        url = page.url
+        widget.get_by_role("tab", name="Be the scheduler").focus()
+        for key in ("ArrowRight", "ArrowLeft", "ArrowRight", "ArrowLeft"):
+            page.keyboard.press(key)
+        check(page.url == url, f"{html.name}: an arrow key in the widget left the page for {page.url}")
+        _, said, asked = play_scheduler(page, widget, data, by_keyboard=True)
+        check("FAILED" in said, f"{html.name}: by keyboard, the win is not announced: {said!r}")
+        check(page.url == url, f"{html.name}: a key in the widget left the page for {page.url}")
     fits(page, 390, html.name)
     watch.assert_none(html.name)
     page.close()
-    return len(passing), len(steps)
+    return len(passing), len(steps), keyboard
 
 
 def progress_is_kept_in_this_browser(browser, base, book, html):
@@ -183,9 +200,10 @@ def main():
                 ok(f"a win on {levels[0].name} ({steps} moves) is kept in the browser and marked on the "
                    "trail's index with its score; a passing end is not; the index forgets on request")
                 for html in levels:
-                    passing, steps = level(browser, base, book, html, rng)
+                    passing, steps, keyboard = level(browser, base, book, html, rng)
                     ok(f"{html.name}: {passing} passing execution{'s end' if passing != 1 else ' ends'} passing, folded; "
-                       f"the failing one ({steps} steps) wins and opens the answer, at 390 px")
+                       f"the failing one ({steps} steps) wins and opens the answer, at 390 px"
+                       + (", by mouse and by keyboard" if keyboard else ""))
             finally:
                 browser.close()
     finally:
