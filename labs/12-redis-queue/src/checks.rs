@@ -7,7 +7,8 @@
 
 use crate::on_loom::store::MemoryRedis;
 use crate::{
-    Commands, DEAD, JOBS, JobId, MAX_DELIVERIES, Pipelined, Protocol, REAPING, processing,
+    Commands, DEAD, JOBS, JobId, MAX_DELIVERIES, Pipelined, Protocol, REAPING, StreamCommands,
+    processing,
 };
 use harness::sync::loom::{Arc, Mutex, Named, thread};
 
@@ -309,3 +310,106 @@ pub fn poison_job<P: Protocol>() {
     assert!(left.is_empty(), "lists still hold jobs: {lists:?}");
 }
 // ANCHOR_END: poison_model
+
+/// How a stream worker finishes an entry it has done: the real worker's
+/// way is [`streams::finish`](crate::streams::finish); the tests give
+/// wrong ones too, to show the model catches them.
+pub trait Finish: Send + Sync + 'static {
+    /// `job`, held as `entry`, is done.
+    fn finish<R: StreamCommands>(redis: &R, entry: &R::Entry, job: JobId);
+}
+
+/// The real worker's way: [`streams::finish`](crate::streams::finish).
+pub struct CountThenAck;
+
+impl Finish for CountThenAck {
+    fn finish<R: StreamCommands>(redis: &R, entry: &R::Entry, job: JobId) {
+        crate::streams::finish(redis, entry, job)
+    }
+}
+
+/// A stream worker process's connection: once it is killed, its commands
+/// stop reaching the server (as [`Connection`] for the lists).
+struct StreamConnection<'a> {
+    redis: &'a MemoryRedis,
+    killed: &'a Mutex<bool>,
+}
+
+impl StreamConnection<'_> {
+    fn alive(&self) -> bool {
+        !*self.killed.lock().unwrap()
+    }
+}
+
+impl StreamCommands for StreamConnection<'_> {
+    type Entry = usize;
+    fn count_done(&self, job: JobId) {
+        if self.alive() {
+            Commands::count_done(self.redis, job)
+        }
+    }
+    fn ack(&self, entry: &usize) {
+        if self.alive() {
+            self.redis.xack(*entry)
+        }
+    }
+}
+
+/// One stream worker's life, as `streams.rs` runs it: claim an entry
+/// another worker held past the lease, else read a new one; do its job;
+/// finish it; until there is none (or, killed, until its commands stop
+/// reaching the server). The real worker's claims are its own code
+/// (`claim_stale`, `read_new`); what this model checks of it is their
+/// order and [`Finish`].
+fn stream_work<F: Finish>(redis: &MemoryRedis, worker: &str, killed: &Mutex<bool>) {
+    let connection = StreamConnection { redis, killed };
+    loop {
+        let claimed = if connection.alive() {
+            redis
+                .claim_stale(worker)
+                .map(|(entry, job, _deliveries)| (entry, job))
+                .or_else(|| redis.read_new(worker))
+        } else {
+            None
+        };
+        let Some((entry, job)) = claimed else {
+            break;
+        };
+        F::finish(&connection, &entry, job);
+    }
+}
+
+// ANCHOR: stream_kill_model
+/// Jobs 1 and 2 on a stream. Worker `w1` works on its own thread; at any
+/// moment the supervisor kills it and, once its lease has run out, works
+/// as `w2`, which claims what `w1` left pending before reading new
+/// entries. No job may be lost, and none may stay pending.
+pub fn kill_a_stream_worker<F: Finish>() {
+    thread::name_current("supervisor");
+    let redis = Arc::new(MemoryRedis::new());
+    redis.xadd(1);
+    redis.xadd(2);
+    let killed = Arc::new(Mutex::new(false).named("killed"));
+    let w1 = {
+        let (redis, killed) = (Arc::clone(&redis), Arc::clone(&killed));
+        thread::spawn(move || {
+            thread::name_current("worker w1");
+            stream_work::<F>(&redis, "w1", &killed);
+        })
+    };
+    *killed.lock().unwrap() = true; // kill -9 w1
+    w1.join().unwrap(); // its process is gone; its lease runs out
+    stream_work::<F>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
+    let done = redis.done();
+    let lost: Vec<_> = [1, 2]
+        .into_iter()
+        .filter(|j| !done.contains_key(j))
+        .collect();
+    assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+    let unfinished = redis.unfinished();
+    assert!(
+        unfinished == 0,
+        "every job is done, yet {unfinished} entries are not acknowledged"
+    );
+}
+// ANCHOR_END: stream_kill_model

@@ -5,7 +5,8 @@
 //!   loses its job);
 //! - `store.rs`: an in-memory Redis with the same commands, each one step,
 //!   as Redis runs each command whole: what loom checks the protocols on;
-//! - `checks.rs`: the loom models (workers as threads, a death injected);
+//! - `checks.rs`: the loom models (workers as threads, a death injected),
+//!   the stream worker's included;
 //! - `fixed.rs`: the reliable queue (`LMOVE` to a processing list, ack,
 //!   and a reaper that requeues a dead worker's jobs), and the same with a
 //!   retry limit and a dead-letter list (a job that kills every worker
@@ -105,6 +106,21 @@ pub trait Pipelined: Commands + Sized {
     }
 }
 // ANCHOR_END: pipelined
+
+// ANCHOR: stream_commands
+/// The commands a stream worker finishes an entry with (`streams.rs`): on
+/// a real server queued for its next round trip, in the loom model each a
+/// step of its own, with a death possible between them.
+pub trait StreamCommands: Sync {
+    /// What names an entry: its ID in the stream.
+    type Entry;
+    /// `HINCRBY done job 1`: counts `job` done once more.
+    fn count_done(&self, job: JobId);
+    /// `XACK stream:jobs workers ID`: the entry leaves the group's pending
+    /// list, and no worker will be given it again.
+    fn ack(&self, entry: &Self::Entry);
+}
+// ANCHOR_END: stream_commands
 
 /// A queue protocol: how a worker claims a job, acknowledges it done, and
 /// how a dead worker's jobs are taken back.

@@ -13,6 +13,20 @@ pub struct Data {
     lists: BTreeMap<String, VecDeque<JobId>>,
     done: BTreeMap<JobId, u64>,
     deliveries: BTreeMap<JobId, u64>,
+    stream: Stream,
+}
+
+/// One stream and its one consumer group (`streams.rs` on a real server).
+#[derive(Default)]
+struct Stream {
+    /// The entries, each a job; an entry's ID is its index.
+    entries: Vec<JobId>,
+    /// How many entries the group has handed out: a read of new entries
+    /// (`>`) gets the next one.
+    delivered: usize,
+    /// The group's pending list: each entry handed out and not yet
+    /// acknowledged, with the consumer holding it and its delivery count.
+    pending: BTreeMap<usize, (String, u64)>,
 }
 
 /// Shown as the non-empty lists, then the done counts, then the delivery
@@ -26,6 +40,21 @@ impl fmt::Debug for Data {
         }
         let done: Vec<String> = self.done.iter().map(|(j, n)| format!("{j}:{n}")).collect();
         write!(f, "{DONE} {{{}}}", done.join(","))?;
+        let stream = &self.stream;
+        if !stream.entries.is_empty() {
+            let pending: Vec<String> = stream
+                .pending
+                .iter()
+                .map(|(id, (consumer, n))| format!("{id}:{consumer}×{n}"))
+                .collect();
+            write!(
+                f,
+                " stream {:?} handed out {} pending {{{}}}",
+                stream.entries,
+                stream.delivered,
+                pending.join(",")
+            )?;
+        }
         if !self.deliveries.is_empty() {
             let counts: Vec<String> = self
                 .deliveries
@@ -70,6 +99,55 @@ impl MemoryRedis {
             .filter(|(_, list)| !list.is_empty())
             .map(|(name, list)| (name.clone(), list.iter().copied().collect()))
             .collect()
+    }
+}
+
+/// The stream's commands (`streams.rs` sends them to a real server).
+impl MemoryRedis {
+    /// `XADD stream:jobs * job JOB`: a new entry at the stream's end; its ID.
+    pub fn xadd(&self, job: JobId) -> usize {
+        let stream = &mut self.data.lock().unwrap().stream;
+        stream.entries.push(job);
+        stream.entries.len() - 1
+    }
+
+    /// `XREADGROUP GROUP workers WORKER COUNT 1 STREAMS stream:jobs >`:
+    /// the next entry no consumer was given, now pending with `worker`.
+    pub fn read_new(&self, worker: &str) -> Option<(usize, JobId)> {
+        let stream = &mut self.data.lock().unwrap().stream;
+        let id = stream.delivered;
+        let job = *stream.entries.get(id)?;
+        stream.delivered += 1;
+        stream.pending.insert(id, (worker.to_string(), 1));
+        Some((id, job))
+    }
+
+    /// `XAUTOCLAIM stream:jobs workers WORKER <lease> 0-0 COUNT 1`: a
+    /// pending entry idle past the lease, now `worker`'s, one delivery
+    /// more. The model has no clock: a claim runs only once the consumer
+    /// that held an entry is dead and its lease has run out, so every
+    /// entry another consumer holds is idle past the lease.
+    pub fn claim_stale(&self, worker: &str) -> Option<(usize, JobId, u64)> {
+        let stream = &mut self.data.lock().unwrap().stream;
+        let (&id, held) = stream
+            .pending
+            .iter_mut()
+            .find(|(_, (consumer, _))| consumer != worker)?;
+        held.0 = worker.to_string();
+        held.1 += 1;
+        Some((id, stream.entries[id], held.1))
+    }
+
+    /// `XACK stream:jobs workers ID`: the entry leaves the pending list.
+    pub fn xack(&self, entry: usize) {
+        self.data.lock().unwrap().stream.pending.remove(&entry);
+    }
+
+    /// `XINFO GROUPS`' `pending` plus `lag`: entries not yet acknowledged,
+    /// handed out or not.
+    pub fn unfinished(&self) -> usize {
+        let stream = &self.data.lock().unwrap().stream;
+        stream.pending.len() + (stream.entries.len() - stream.delivered)
     }
 }
 

@@ -22,7 +22,7 @@
 //! far shorter.
 
 use crate::real::{EVENTS, RealRedis, parse_job, report_round_trips, retrying};
-use crate::{DONE, JobId, MAX_DELIVERIES};
+use crate::{DONE, JobId, MAX_DELIVERIES, StreamCommands};
 use redis::Value;
 use std::time::{Duration, Instant};
 
@@ -202,6 +202,34 @@ fn ack_later(redis: &RealRedis, entry: &Entry) {
     );
 }
 
+// ANCHOR: finish
+/// A worker has done `job`, which it holds as `entry`: count it done, then
+/// acknowledge it. In that order: a worker that dies between the two
+/// leaves the entry done and still pending, to be claimed after the lease
+/// and done again (at-least-once); acknowledged first, a death between
+/// the two would leave it acknowledged and never counted: lost. The loom
+/// model `kill_a_stream_worker` (`checks.rs`) runs this very function.
+pub fn finish<R: StreamCommands>(redis: &R, entry: &R::Entry, job: JobId) {
+    redis.count_done(job);
+    redis.ack(entry);
+}
+// ANCHOR_END: finish
+
+/// A real server's commands, queued to go out with the worker's next
+/// round trip.
+struct Queued<'a>(&'a RealRedis);
+
+impl StreamCommands for Queued<'_> {
+    type Entry = Entry;
+    fn count_done(&self, job: JobId) {
+        self.0
+            .send_later(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1).clone());
+    }
+    fn ack(&self, entry: &Entry) {
+        ack_later(self.0, entry);
+    }
+}
+
 // ANCHOR: dead_letter
 /// Sets `entry` aside: added to the dead-letter stream with its delivery
 /// count and `why`, and acknowledged, in one transaction (`MULTI` …
@@ -319,10 +347,8 @@ pub fn run_worker_retrying(
                             .clone(),
                     );
                 }
-                // Counted before it is acknowledged: a death between the two
-                // leaves it done and pending, to be done again (at-least-once).
-                redis.send_later(redis::cmd("HINCRBY").arg(DONE).arg(job).arg(1).clone());
-                ack_later(redis, &entry);
+                // Counted, then acknowledged: see `finish`.
+                finish(&Queued(redis), &entry, job);
                 let event = format!("done {job} by {name}");
                 redis.send_later(redis::cmd("PUBLISH").arg(EVENTS).arg(event).clone());
             }

@@ -5,11 +5,12 @@
 
 use harness::Check;
 use lab_12::checks::{
-    kill_a_worker, kill_a_worker_redoing_at_most, poison_job, two_workers_one_job,
+    CountThenAck, Finish, kill_a_stream_worker, kill_a_worker, kill_a_worker_redoing_at_most,
+    poison_job, two_workers_one_job,
 };
 use lab_12::on_loom::fixed::{DeadLetterQueue, ReliableQueue};
 use lab_12::on_loom::racy::NaiveQueue;
-use lab_12::{Commands, DEAD, JOBS, JobId, MAX_DELIVERIES, Protocol, REAPING};
+use lab_12::{Commands, DEAD, JOBS, JobId, MAX_DELIVERIES, Protocol, REAPING, StreamCommands};
 
 // ANCHOR: lost_is_found
 #[test]
@@ -294,4 +295,79 @@ fn the_poison_check_fails_a_limit_passed_by_one() {
         "{}",
         failure.message
     );
+}
+
+// ANCHOR: stream_finish
+/// The stream worker's own `finish` (count, then acknowledge), run by the
+/// model: no job lost, none left pending, wherever the worker dies.
+#[test]
+fn a_stream_worker_killed_anywhere_loses_no_job_and_leaves_none_pending() {
+    Check::new("stream worker")
+        .every_interleaving()
+        .must_pass(kill_a_stream_worker::<CountThenAck>);
+}
+
+/// A wrong order: acknowledged, then counted. A death between the two
+/// leaves the entry acknowledged (no worker will be given it again) and
+/// the job never counted done.
+struct AckThenCount;
+
+impl Finish for AckThenCount {
+    fn finish<R: StreamCommands>(redis: &R, entry: &R::Entry, job: JobId) {
+        redis.ack(entry);
+        redis.count_done(job);
+    }
+}
+
+#[test]
+fn the_stream_model_catches_an_ack_before_the_count() {
+    let failure = Check::new("stream worker, ack then count")
+        .every_interleaving()
+        .quiet()
+        .must_fail(kill_a_stream_worker::<AckThenCount>);
+    assert!(failure.message.contains("jobs lost"), "{}", failure.message);
+    // Chapter 12 says how soon.
+    assert_eq!(failure.explored.executions, 5);
+}
+// ANCHOR_END: stream_finish
+
+/// Counted, never acknowledged: nothing is lost, but every entry stays
+/// pending, to be claimed and done again after every lease, for ever.
+struct CountOnly;
+
+impl Finish for CountOnly {
+    fn finish<R: StreamCommands>(redis: &R, _entry: &R::Entry, job: JobId) {
+        redis.count_done(job);
+    }
+}
+
+/// Acknowledged, never counted: every job is lost.
+struct AckOnly;
+
+impl Finish for AckOnly {
+    fn finish<R: StreamCommands>(redis: &R, entry: &R::Entry, _job: JobId) {
+        redis.ack(entry);
+    }
+}
+
+#[test]
+fn the_stream_model_catches_a_missing_ack_and_a_missing_count() {
+    // Never acknowledged: w2 claims what w1 left and reads the rest, then
+    // finds nothing more (the model's claim never takes a worker's own
+    // entries), and the entries stay pending: only the last assertion of
+    // the model sees it. Never counted: lost.
+    let failure = Check::new("stream worker, never acknowledged")
+        .every_interleaving()
+        .quiet()
+        .must_fail(kill_a_stream_worker::<CountOnly>);
+    assert!(
+        failure.message.contains("not acknowledged"),
+        "{}",
+        failure.message
+    );
+    let failure = Check::new("stream worker, never counted")
+        .every_interleaving()
+        .quiet()
+        .must_fail(kill_a_stream_worker::<AckOnly>);
+    assert!(failure.message.contains("jobs lost"), "{}", failure.message);
 }
