@@ -7,8 +7,9 @@ use harness::sync::loom::atomic::{AtomicUsize, Ordering};
 use harness::sync::loom::{Arc, thread};
 use harness::{Check, Exploration, Verdict};
 
-/// Two threads load then store: a lost update in some executions.
-fn racy_increments() {
+/// Two threads load then store: a lost update in some executions. The
+/// count at the end, named as the execution's outcome.
+fn two_increments() -> usize {
     let count = Arc::new(AtomicUsize::new(0));
     let other = Arc::clone(&count);
     let spawned = thread::spawn(move || {
@@ -20,7 +21,12 @@ fn racy_increments() {
     spawned.join().unwrap();
     let total = count.load(Ordering::SeqCst);
     harness::outcome(format!("count = {total}"));
-    assert_eq!(total, 2, "an update was lost");
+    total
+}
+
+/// The lost update, judged with `assert!`.
+fn racy_increments() {
+    assert_eq!(two_increments(), 2, "an update was lost");
 }
 
 /// Every execution that reaches `node` goes on to a child or ends there:
@@ -107,17 +113,7 @@ fn a_passing_check_records_only_allowed_outcomes() {
 /// The lost update again, judged with `require!` rather than `assert!`:
 /// a check exploring past failures goes on after it.
 fn judged_increments() {
-    let count = Arc::new(AtomicUsize::new(0));
-    let other = Arc::clone(&count);
-    let spawned = thread::spawn(move || {
-        let seen = other.load(Ordering::SeqCst);
-        other.store(seen + 1, Ordering::SeqCst);
-    });
-    let seen = count.load(Ordering::SeqCst);
-    count.store(seen + 1, Ordering::SeqCst);
-    spawned.join().unwrap();
-    let total = count.load(Ordering::SeqCst);
-    harness::outcome(format!("count = {total}"));
+    let total = two_increments();
     harness::require!(total == 2, "an update was lost: count = {total}");
 }
 

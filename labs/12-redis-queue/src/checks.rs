@@ -106,15 +106,18 @@ pub fn kill_a_worker<P: Protocol>() {
     w1.join().unwrap(); // its process is gone
     P::reap(&*redis, "w1");
     work::<P>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
-    let done = redis.done();
-    let lost: Vec<_> = [1, 2]
-        .into_iter()
-        .filter(|j| !done.contains_key(j))
-        .collect();
-    assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+    assert_jobs_done(&redis, &[1, 2]);
     assert_all_acknowledged(&*redis);
 }
 // ANCHOR_END: kill_model
+
+/// Every job of `jobs` was done at least once: none lost.
+#[track_caller]
+fn assert_jobs_done(redis: &MemoryRedis, jobs: &[JobId]) {
+    let done = redis.done();
+    let lost: Vec<_> = jobs.iter().filter(|j| !done.contains_key(j)).collect();
+    assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+}
 
 /// Once every job is done, every list is empty: nothing queued, nothing
 /// left in a worker's (or the reaper's) processing list, nothing set aside
@@ -159,12 +162,7 @@ pub fn reap_a_live_worker<P: Protocol>() {
     w1.join().unwrap();
     P::reap(&*redis, "w1"); // anything it claimed after the first reap
     work::<P>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
-    let done = redis.done();
-    let lost: Vec<_> = [1, 2]
-        .into_iter()
-        .filter(|j| !done.contains_key(j))
-        .collect();
-    assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+    assert_jobs_done(&redis, &[1, 2]);
     assert_all_acknowledged(&*redis);
 }
 // ANCHOR_END: live_model
@@ -400,12 +398,7 @@ pub fn kill_a_stream_worker<F: Finish>() {
     *killed.lock().unwrap() = true; // kill -9 w1
     w1.join().unwrap(); // its process is gone; its lease runs out
     stream_work::<F>(&redis, "w2", &Mutex::new(false).named("w2 killed"));
-    let done = redis.done();
-    let lost: Vec<_> = [1, 2]
-        .into_iter()
-        .filter(|j| !done.contains_key(j))
-        .collect();
-    assert!(lost.is_empty(), "jobs lost: {lost:?}; done: {done:?}");
+    assert_jobs_done(&redis, &[1, 2]);
     let unfinished = redis.unfinished();
     assert!(
         unfinished == 0,
