@@ -114,12 +114,17 @@ impl Shop for LookWhileLocked {
 // ANCHOR_END: fixed
 
 // ANCHOR: model
-/// Main is the barber and serves [`CUSTOMERS`] customers, each a spawned
-/// thread that comes in once. The barber must serve them all.
+/// [`CUSTOMERS`] customers, each a spawned thread that comes in once,
+/// and the barber, a thread spawned after them, who serves them all;
+/// main opens the shop and waits for everyone. The barber must serve
+/// them all.
 ///
 /// Bound: two customers. With one, the race is the lost wakeup of
 /// chapter 3; with two, both can slip in between the barber's look and
-/// his nap, or one before and one after. Loom explores every interleaving.
+/// his nap, or one before and one after. Loom explores every
+/// interleaving. (The barber is spawned last so that loom, which first
+/// runs the threads in the order they were spawned, meets the lost
+/// wakeup only after the barber has served a customer.)
 pub fn barber_and_customers<S: Shop>() {
     let shop = Arc::new(S::new());
     let customers: Vec<_> = (0..CUSTOMERS)
@@ -128,9 +133,12 @@ pub fn barber_and_customers<S: Shop>() {
             thread::spawn(move || shop.arrive())
         })
         .collect();
-    for _ in 0..CUSTOMERS {
-        shop.next_customer(); // asleep beside a full waiting room: deadlock
-    }
+    let barber = thread::spawn(move || {
+        for _ in 0..CUSTOMERS {
+            shop.next_customer(); // asleep beside a full waiting room: deadlock
+        }
+    });
+    barber.join().unwrap();
     for customer in customers {
         customer.join().unwrap();
     }
