@@ -392,10 +392,10 @@ pub fn cut_a_machine_off(
 /// scoreboard, which judges claim C17 from it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MachinesReport {
-    /// Jobs a run.
+    /// Jobs a run, at least (a setting's own count is in its row).
     pub jobs: u64,
-    /// Measured runs of each setting, taking turns (after one warm-up run
-    /// of the first setting, not counted).
+    /// Measured runs of each setting, taking turns (after a warm-up run of
+    /// each, not counted).
     pub rounds: usize,
     /// Cores this program could use.
     pub cores: usize,
@@ -421,6 +421,9 @@ pub struct Throughput {
     pub rtt_ms: u64,
     /// Workers on each of the two machines.
     pub per_machine: usize,
+    /// Jobs a run of this setting: at least the run's `jobs`, more where
+    /// a warm-up run ended in under [`LONG_ENOUGH`].
+    pub jobs: u64,
     /// Jobs a second, one figure a round.
     pub jobs_per_second: Vec<f64>,
 }
@@ -459,6 +462,12 @@ impl Fault {
 
 /// The settings measured: added round trip, then workers per machine.
 pub const SETTINGS: [(u64, usize); 6] = [(0, 1), (0, 4), (1, 1), (1, 4), (5, 1), (5, 4)];
+
+/// How long a measured run lasts at least. The run's end is seen by a
+/// loop that looks every 20 ms, and its clock includes starting the
+/// workers: a run of 0.1 s would be a fifth polling. Each setting's
+/// warm-up run sizes its job count to last this long.
+pub const LONG_ENOUGH: Duration = Duration::from_secs(1);
 
 impl MachinesReport {
     /// Whether the run can carry a verdict on speed, or why not.
@@ -538,8 +547,9 @@ pub fn median(values: &[f64]) -> Option<f64> {
 // ANCHOR: measure_machines
 /// Measures the lists' queue on two machines: every setting of
 /// [`SETTINGS`] `rounds` times, taking turns so that a slow moment
-/// of the machine falls on every setting alike (after one warm-up run);
-/// then machine 1 killed and machine 2 cut off. `program` is this lab's
+/// of the machine falls on every setting alike, after a warm-up run of
+/// each that sizes its runs to last [`LONG_ENOUGH`] (at least `jobs`
+/// jobs); then machine 1 killed and machine 2 cut off, `jobs` jobs each. `program` is this lab's
 /// binary (its `worker`); `say` hears what is being run.
 pub fn measure_machines(
     program: &std::path::Path,
@@ -586,7 +596,7 @@ pub fn measure_machines(
             .map_err(|e| e.to_string())?;
         urls_for.insert(rtt_ms, urls);
     }
-    let run_once = |rtt_ms: u64, per_machine: usize| -> Result<f64, String> {
+    let run_once = |rtt_ms: u64, per_machine: usize, jobs: u64| -> Result<f64, String> {
         let on = OnMachines::new(&network, program, &args, urls_for[&rtt_ms].clone());
         let run = Run {
             workers: 2 * per_machine,
@@ -605,20 +615,34 @@ pub fn measure_machines(
         }
         Ok(jobs as f64 / report.elapsed.as_secs_f64())
     };
-    say("warm-up run");
-    run_once(SETTINGS[0].0, SETTINGS[0].1)?;
-    let mut throughput: Vec<Throughput> = SETTINGS
-        .iter()
-        .map(|&(rtt_ms, per_machine)| Throughput {
+    // A warm-up run of each setting, not counted, which also sizes its
+    // runs: enough jobs to last LONG_ENOUGH at the rate it saw.
+    let mut throughput = Vec::new();
+    for (rtt_ms, per_machine) in SETTINGS {
+        say(&format!(
+            "warm-up: {rtt_ms} ms added, {per_machine} worker(s) a machine"
+        ));
+        // A short run's rate is low (the polling and the workers' start
+        // weigh on it), so it sizes again from the next, longer one.
+        let mut sized = jobs;
+        for _ in 0..4 {
+            let rate = run_once(rtt_ms, per_machine, sized)?;
+            if sized as f64 / rate >= LONG_ENOUGH.as_secs_f64() {
+                break;
+            }
+            sized = sized.max((rate * LONG_ENOUGH.as_secs_f64() * 1.5).ceil() as u64);
+        }
+        throughput.push(Throughput {
             rtt_ms,
             per_machine,
+            jobs: sized,
             jobs_per_second: Vec::new(),
-        })
-        .collect();
+        });
+    }
     for round in 1..=rounds {
         say(&format!("round {round} of {rounds}"));
         for setting in &mut throughput {
-            let rate = run_once(setting.rtt_ms, setting.per_machine)?;
+            let rate = run_once(setting.rtt_ms, setting.per_machine, setting.jobs)?;
             setting.jobs_per_second.push(rate);
         }
     }
@@ -688,9 +712,9 @@ fn thousands(value: f64) -> String {
 /// What `lab-12 machines` prints: the throughput table, then each fault.
 pub fn render(report: &MachinesReport) -> String {
     let mut out = format!(
-        "2 machines, each a network namespace with a cable to the server's; {} jobs a run, \
-         the\nlists' queue; {},\nthe settings taking turns after a warm-up run\n\n",
-        report.jobs,
+        "2 machines, each a network namespace with a cable to the server's; the lists' queue;\n\
+         {}, the settings taking turns,\neach after a warm-up run that sized its runs to last \
+         {} s or more\n\n",
         if report.rounds == 1 {
             String::from("each figure from one run")
         } else {
@@ -698,62 +722,72 @@ pub fn render(report: &MachinesReport) -> String {
                 "each figure the median of {} runs (lowest-highest)",
                 report.rounds
             )
-        }
+        },
+        LONG_ENOUGH.as_secs()
     );
     out.push_str(&format!(
-        "{:>9}  {:>22}  {:>22}\n",
-        "added RTT", "1 worker a machine", "4 workers a machine"
+        "{:>9}  {:>17}  {:>10}  {:>24}\n",
+        "added RTT", "workers a machine", "jobs a run", "jobs/s"
     ));
-    let mut rtts: Vec<u64> = report.throughput.iter().map(|t| t.rtt_ms).collect();
-    rtts.dedup();
-    for rtt in rtts {
-        let cell = |per_machine| {
-            report
-                .rates(rtt, per_machine)
-                .map_or_else(|| String::from("-"), spread)
-        };
+    for setting in &report.throughput {
         out.push_str(&format!(
-            "{:>6} ms  {:>22}  {:>22}\n",
-            rtt,
-            cell(1),
-            cell(4)
+            "{:>6} ms  {:>17}  {:>10}  {:>24}\n",
+            setting.rtt_ms,
+            setting.per_machine,
+            thousands(setting.jobs as f64),
+            spread(&setting.jobs_per_second)
         ));
     }
     out.push_str(
-        "(jobs a second)\n\nA worker waits a round trip a job: jobs/s is at most workers / \
-         RTT, less the time\neach round trip spends in the server and the forwarder.\n\n",
+        "\nA worker waits a round trip a job: jobs/s is at most workers / RTT, less the time\n\
+         each round trip spends in the server and the forwarder.\n\n",
     );
     let killed = &report.machine_killed;
     out.push_str(&format!(
-        "Machine 1 killed, its {} workers at once, a third of the way through: {} of {} jobs \
+        "Machine 1 killed, its {} workers at once, a third of the way through {} jobs: {} \
          lost,\n{} left unfinished, {} taken back by the reaper once their leases ran out, {} \
          done twice.\n",
         killed.workers_killed,
+        thousands(killed.jobs as f64),
         killed.lost,
-        killed.jobs,
         killed.unfinished,
         killed.requeued,
         killed.done_twice
     ));
     let cut = &report.cut_off;
     out.push_str(&format!(
-        "Machine 2 cut off for 1 s, {}: {} of {} jobs\nlost, {} left unfinished, {} taken \
-         back, {} done twice (a job done on machine 2 and\nnot yet acknowledged when the cable \
-         went is done again on machine 1: at-least-once).\n",
+        "Machine 2 cut off for 1 s a third of the way through {1} jobs, then {0}:\n{2} lost, \
+         {3} left unfinished, {4} taken back, {5} done twice{6}.\n",
         if cut.restored == Some(true) {
-            "plugged back in before the end"
+            "plugged back in"
         } else {
-            "not plugged back in before the end"
+            "the run ended before it was plugged back in"
         },
+        thousands(cut.jobs as f64),
         cut.lost,
-        cut.jobs,
         cut.unfinished,
         cut.requeued,
-        cut.done_twice
+        cut.done_twice,
+        if cut.done_twice > 0 {
+            " (at-least-once: see chapter 12)"
+        } else {
+            ""
+        }
     ));
+    let free = format!(
+        "about {:.1} of {} cores were free",
+        report.cores_free, report.cores
+    );
+    let machine = if harness::machine::is_busy(report.cores_free, report.cores) {
+        format!(
+            "{free}: a busy machine, so the figures may be low,\nand lab-13 judges nothing of \
+             speed from this run (a lost job still counts)"
+        )
+    } else {
+        format!("{free}: a quiet machine")
+    };
     out.push_str(&format!(
-        "\n{}; the whole run took {:.0} s{}.\n",
-        harness::machine::describe(report.cores_free, report.cores),
+        "\n{machine}.\nThe whole run took {:.0} s{}.\n",
         report.seconds,
         if report.optimised {
             ""
