@@ -54,8 +54,11 @@ fn provenance(report: &Report) -> String {
         _ => String::new(),
     };
     format!(
-        "{size}, {} cores {} {}{busy}, median of {} run(s), lines: lowest–highest",
-        machine.cores, machine.os, machine.arch, report.runs
+        "{size}, {} cores {} {}{busy}, median of {}, lines: lowest–highest",
+        machine.cores,
+        machine.os,
+        machine.arch,
+        crate::compare::counted(report.runs, "run")
     )
 }
 

@@ -167,8 +167,9 @@ impl Report {
     /// memory sampler cost, how long it took.
     pub fn provenance(&self) -> String {
         let mut said = format!(
-            "{} measured run(s) per row after a warm-up, on {} cores",
-            self.runs, self.machine.cores
+            "{} per row after a warm-up, on {} cores",
+            counted(self.runs, "measured run"),
+            self.machine.cores
         );
         if let Some(calibration) = &self.calibration {
             let _ = write!(
@@ -209,6 +210,12 @@ impl Report {
         }
         one
     }
+}
+
+/// `1 measured run`, `3 measured runs`: a count and its noun, singular
+/// for one.
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A run for the tests: 2 cores, optimised, a quiet machine, one run,

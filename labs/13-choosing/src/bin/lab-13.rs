@@ -254,16 +254,30 @@ fn run_compare(
         writeln!(out, "chart: {}", chart.display())?;
     }
     // C17 is judged from a `lab-12 machines` run, if the reader made one.
-    let machines =
-        lab_12::machines::load(&lab_12::machines::default_json()).unwrap_or_else(|error| {
-            eprintln!("lab-13: C17 not judged: {error}");
-            None
-        });
+    let machines_json = lab_12::machines::default_json();
+    let machines = lab_12::machines::load(&machines_json).unwrap_or_else(|error| {
+        eprintln!("lab-13: C17 not judged: {error}");
+        None
+    });
     writeln!(
         out,
         "\n{}",
         lab_13::scoreboard::text(&report, machines.as_ref())
     )?;
+    if machines.is_some() {
+        let age = std::fs::metadata(&machines_json)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|at| at.elapsed().ok())
+            .map_or_else(String::new, |age| {
+                format!(", saved {} min ago", age.as_secs() / 60)
+            });
+        writeln!(
+            out,
+            "C17 is judged from {}{age} (a `lab-12 machines` run, not this one)",
+            machines_json.display()
+        )?;
+    }
     for line in lab_13::compare::wrap(&report.provenance(), 96) {
         writeln!(out, "{line}")?;
     }

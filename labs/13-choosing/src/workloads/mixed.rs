@@ -129,12 +129,12 @@ fn note(place: Place, ctx: &Ctx) -> Option<String> {
     let job = format!("~{:.0} ms", job_ms(ctx.size));
     match place {
         Place::OneTask => Some(format!(
-            "one CPU job of {job} at a time, inline: the other {} worker(s) idle",
-            ctx.cores.saturating_sub(1)
+            "one CPU job of {job} at a time, inline: the other {} idle",
+            crate::compare::counted(ctx.cores.saturating_sub(1), "worker")
         )),
         Place::RayonSpare => Some(format!(
-            "{} rayon thread(s) for {} cores: one core is always free",
-            ctx.cores.saturating_sub(1).max(1),
+            "{} for {} cores: one core is always free",
+            crate::compare::counted(ctx.cores.saturating_sub(1).max(1), "rayon thread"),
             ctx.cores
         )),
         Place::Nowhere => None,
