@@ -24,6 +24,19 @@ fn two_increments() -> usize {
     total
 }
 
+/// Two threads add one each with `fetch_add`: no update lost. The count
+/// at the end.
+fn two_fetch_adds() -> usize {
+    let count = Arc::new(AtomicUsize::new(0));
+    let other = Arc::clone(&count);
+    let spawned = thread::spawn(move || {
+        other.fetch_add(1, Ordering::SeqCst);
+    });
+    count.fetch_add(1, Ordering::SeqCst);
+    spawned.join().unwrap();
+    count.load(Ordering::SeqCst)
+}
+
 /// The lost update, judged with `assert!`.
 fn racy_increments() {
     assert_eq!(two_increments(), 2, "an update was lost");
@@ -88,14 +101,7 @@ fn a_passing_check_records_only_allowed_outcomes() {
         .every_interleaving()
         .quiet()
         .run_recorded(|| {
-            let count = Arc::new(AtomicUsize::new(0));
-            let other = Arc::clone(&count);
-            let spawned = thread::spawn(move || {
-                other.fetch_add(1, Ordering::SeqCst);
-            });
-            count.fetch_add(1, Ordering::SeqCst);
-            spawned.join().unwrap();
-            let total = count.load(Ordering::SeqCst);
+            let total = two_fetch_adds();
             harness::outcome(format!("count = {total}"));
             assert_eq!(total, 2);
         });
@@ -191,14 +197,7 @@ fn a_check_exploring_past_failures_passes_a_model_with_none() {
         .explore_past_failures()
         .quiet()
         .run_recorded(|| {
-            let count = Arc::new(AtomicUsize::new(0));
-            let other = Arc::clone(&count);
-            let spawned = thread::spawn(move || {
-                other.fetch_add(1, Ordering::SeqCst);
-            });
-            count.fetch_add(1, Ordering::SeqCst);
-            spawned.join().unwrap();
-            let total = count.load(Ordering::SeqCst);
+            let total = two_fetch_adds();
             harness::require!(total == 2, "count = {total}");
         });
     assert!(matches!(verdict, Verdict::Passed(_)), "{verdict:?}");

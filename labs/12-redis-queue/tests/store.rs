@@ -26,7 +26,11 @@ fn the_stream_hands_entries_out_in_order_and_claims_only_another_consumer_s() {
     assert_eq!(redis.read_new("w1"), Some((0, 7)));
     assert_eq!(redis.unfinished(), 2, "one pending, one not handed out");
     assert_eq!(redis.claim_stale("w1"), None, "never a worker's own entry");
-    assert_eq!(redis.claim_stale("w2"), Some((0, 7, 2)), "a second delivery");
+    assert_eq!(
+        redis.claim_stale("w2"),
+        Some((0, 7, 2)),
+        "a second delivery"
+    );
     assert_eq!(redis.claim_stale("w3"), Some((0, 7, 3)), "a third");
     assert_eq!(redis.read_new("w2"), Some((1, 8)));
     assert_eq!(redis.read_new("w2"), None, "each entry handed out once");
