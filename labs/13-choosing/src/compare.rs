@@ -632,7 +632,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The table of one workload, as text at most 100 characters wide: a row
 /// per model; a model that does not fit says why, on its own lines.
-pub fn render(table: &Table) -> String {
+pub fn render(table: &Table, cores: usize) -> String {
     let columns = columns(table.workload, table.size);
     let cells: Vec<Vec<String>> = table
         .rows
@@ -701,12 +701,46 @@ pub fn render(table: &Table) -> String {
         }
     }
     notes.extend(how_measured(table));
+    notes.extend(above_the_cores(table, cores));
     for note in notes {
         for (i, text) in wrap(&note, 96).into_iter().enumerate() {
             let _ = writeln!(out, "{}{text}", if i == 0 { "* " } else { "  " });
         }
     }
     out
+}
+
+/// The line under a table whose speed-ups pass the core count: `cores`
+/// cores cannot do more than `cores` times one core's work, so such a
+/// figure is the core count plus the noise of the runs it divides (the
+/// sequential row's as well as its own), and the table says so. Only a
+/// table that shows speed-ups says it: where the work is waiting
+/// (io), more waits at once than cores is the point.
+fn above_the_cores(table: &Table, cores: usize) -> Option<String> {
+    let shows_speedups = columns(table.workload, table.size)
+        .iter()
+        .any(|(name, _)| *name == "speed-up");
+    if !shows_speedups {
+        return None;
+    }
+    let above: Vec<&str> = table
+        .rows
+        .iter()
+        .filter(|row| {
+            row.outcome
+                .figures()
+                .and_then(|f| f.speedup)
+                .is_some_and(|s| s > cores as f64)
+        })
+        .map(|row| row.label.as_str())
+        .collect();
+    (!above.is_empty()).then(|| {
+        format!(
+            "{}: above {cores}× on {cores} cores, which no program can do: a speed-up divides the \
+             sequential row's time, whose runs vary too; read it as {cores}×, within the noise",
+            above.join(", ")
+        )
+    })
 }
 
 /// The lines under a table that say how its cells were measured: how
@@ -890,12 +924,41 @@ mod tests {
                         })
                         .collect(),
                 };
-                let text = render(&table);
+                let text = render(&table, 2);
                 for line in text.lines() {
                     assert!(line.chars().count() <= 100, "{size:?} {workload:?}: {line}");
                 }
                 assert!(text.contains("median of 3 runs"), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn a_speed_up_above_the_core_count_is_called_noise_and_one_below_is_not() {
+        let table = |speedups: &[(Model, f64)]| Table {
+            workload: Workload::Cpu,
+            about: String::new(),
+            size: Size::Default,
+            rows: speedups
+                .iter()
+                .map(|&(model, speedup)| Row {
+                    model,
+                    label: model.label().to_string(),
+                    chapter: model.chapter(),
+                    outcome: Outcome::Measured(Box::new(Figures {
+                        speedup: Some(speedup),
+                        ..wide()
+                    })),
+                })
+                .collect(),
+        };
+        let above = render(&table(&[(Model::Threads, 1.97), (Model::Tokio, 2.08)]), 2);
+        assert!(above.contains("tokio: above 2× on 2 cores"), "{above}");
+        assert!(!above.contains("threads: above"), "{above}");
+        let below = render(&table(&[(Model::Threads, 1.97), (Model::Tokio, 2.0)]), 2);
+        assert!(!below.contains("above 2×"), "{below}");
+        // Four cores: 2.08× is no longer above them.
+        let more = render(&table(&[(Model::Tokio, 2.08)]), 4);
+        assert!(!more.contains("above"), "{more}");
     }
 }

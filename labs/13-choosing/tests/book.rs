@@ -54,7 +54,7 @@ fn the_book_shows_every_table_of_the_reference_run_as_compare_prints_it() {
     for table in &report.tables {
         let name = table.workload.name();
         let command = format!("$ cargo run -p lab-13 --release -- compare --workload {name}");
-        let content = format!("{command}\n{}", render(table));
+        let content = format!("{command}\n{}", render(table, report.machine.cores));
         let file = PathBuf::from(format!("book/src/lab-13/{name}.txt"));
         harness::book::keep_current(&file, &content);
     }

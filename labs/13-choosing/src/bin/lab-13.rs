@@ -239,7 +239,7 @@ fn run_compare(
                 println!("{line}");
             }
         },
-        |table| println!("\n{}", render(table)),
+        |table| println!("\n{}", render(table, harness::machine::cores())),
     )?;
     lab_13::compare::stop_here_if_interrupted();
     let mut out = io::stdout().lock();
