@@ -100,10 +100,7 @@ def play(page, widget, steps):
     return widget.evaluate(PLAY, steps)
 
 
-def level(browser, base, book, html, rng):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.set_default_timeout(TIMEOUT_MS)
-    watch = Watch(page, base)
+def level(page, watch, base, book, html, rng):
     open_chapter(page, base, html.name)
     widgets = page.locator(".stepper.stepper-on")
     check(widgets.count() == 1, f"{html.name}: {widgets.count()} widgets, expected the level's one")
@@ -140,7 +137,6 @@ def level(browser, base, book, html, rng):
         check(page.url == url, f"{html.name}: a key in the widget left the page for {page.url}")
     fits(page, 390, html.name)
     watch.assert_none(html.name)
-    page.close()
     return len(passing), len(steps), keyboard
 
 
@@ -199,8 +195,12 @@ def main():
                 steps = progress_is_kept_in_this_browser(browser, base, book, levels[0])
                 ok(f"a win on {levels[0].name} ({steps} moves) is kept in the browser and marked on the "
                    "trail's index with its score; a passing end is not; the index forgets on request")
+                # One tab for them all, as a learner going from level to level.
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                page.set_default_timeout(TIMEOUT_MS)
+                watch = Watch(page, base)
                 for html in levels:
-                    passing, steps, keyboard = level(browser, base, book, html, rng)
+                    passing, steps, keyboard = level(page, watch, base, book, html, rng)
                     ok(f"{html.name}: {passing} passing execution{'s end' if passing != 1 else ' ends'} passing, folded; "
                        f"the failing one ({steps} steps) wins and opens the answer, at 390 px"
                        + (", by mouse and by keyboard" if keyboard else ""))
