@@ -20,6 +20,10 @@ with Playwright (issue 27):
   (3,000 spans of highlighted code have a few dozen looks); a text axe's
   contrast rule skips (disabled, or clipped to nothing) stands for none.
   A canary page checks this: a bad look after known good ones is found.
+  What a look leaves out: something that is not an ancestor yet painted
+  over the text (an overlay, a button floating over code). axe reports
+  such a text as needing review, not as a violation, so a check of every
+  text would not fail on it either.
 - A screen reader walking chapter 1's stepper: each row's announcement (the
   widget's status, as the accessibility tree has it) says the row's
   thread, its action and the value read.
