@@ -19,7 +19,7 @@
 //! Without python3, its `playwright` module, `/usr/bin/chromium`, axe-core
 //! (for pages.py) or mdbook (to build the book), a browser test says what
 //! is missing and passes; in CI (`CI` set) it fails instead. `.ci/run`
-//! installs them. The two run one after the other, on one built book.
+//! installs them. The three run one after the other, on one built book.
 
 mod fetched;
 
@@ -241,7 +241,7 @@ fn run(command: Command, what: &str, deadline: Duration) -> (bool, String) {
     (output.status.success(), printed)
 }
 
-/// What both browser tests need: Chromium, and the book built from the
+/// What every browser test needs: Chromium, and the book built from the
 /// sources as they are now (once, for both); or what is missing.
 struct Browser {
     chromium: PathBuf,
