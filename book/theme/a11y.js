@@ -22,6 +22,21 @@
         });
     }
 
+    // When a reader closes the sidebar, mdBook slides it off the page and
+    // sets aria-hidden, and takes the tab stop from the links it found when
+    // it loaded, but not from the links to the current page's headings that
+    // it adds later: a keyboard user then tabs into a dozen links no one can
+    // see (axe's aria-hidden-focus; a page loaded narrow hides the sidebar
+    // outright, so only a page narrowed or closed by hand shows it). Inert
+    // while hidden, the whole sidebar is out of the tab order and out of
+    // the accessibility tree; opened, it is back.
+    const sidebar = document.getElementById("mdbook-sidebar");
+    if (sidebar) {
+        const follow = () => { sidebar.inert = sidebar.getAttribute("aria-hidden") === "true"; };
+        follow();
+        new MutationObserver(follow).observe(sidebar, {attributes: true, attributeFilter: ["aria-hidden"]});
+    }
+
     // A code block, trace or table wider than the page scrolls sideways
     // (the scrolling element is mdBook's `pre > code` or `.table-wrapper`);
     // a keyboard user can scroll it only if it can take the focus (axe's

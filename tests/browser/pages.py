@@ -6,9 +6,13 @@ with Playwright (issue 27):
 
 - axe-core (pinned; `.ci/run` fetches it) on every page, in the light theme
   and in navy (the dark theme the book recommends), at 1280 px and at
-  390 px; and on chapter 1's widget in each of its tabs. A page is checked
-  with every rule in the theme it opens in, then with the colour rules in
-  the other (a theme changes colours only), the themes taking turns. Any
+  390 px; and on chapter 1's widget in each of its tabs. A page is loaded
+  once, at 1280 px, then narrowed to 390 px with its sidebar closed by its
+  toggle, as a reader turning a tablet does; the sidebar's state must then
+  be what mdBook sets when the page loads at 390 px (checked against such
+  a load on each worker's first page). At each width, a page is checked
+  with every rule in one theme, then with the colour rules in the other
+  (a theme changes colours only), the themes taking turns. Any
   critical or serious violation of WCAG 2.0, 2.1 or 2.2 A/AA fails, with
   the page, the rule and the elements; so does an accessible name that
   leaves out its visible label (axe's label-content-name-mismatch).
@@ -45,10 +49,11 @@ with Playwright (issue 27):
   figures.
 
 The weights and the charts are taken on the way through every page for axe
-(each chapter's first load weighed at 1280 px with the cache off for it),
-so no page is loaded twice at one width. On this 2-core machine it all took
-about 90 s (170 s before looks were checked once per theme and axe was
-served rather than injected into every page).
+(each chapter's load weighed at 1280 px with the cache off for it), so no
+page is loaded twice. On this 2-core machine it all took about 65 s alone
+(170 s before looks were checked once per theme, axe was served rather
+than injected into every page, and a page was narrowed rather than loaded
+again).
 
     python3 tests/browser/pages.py AXE_JS [BOOK]   # BOOK default book/build
 
@@ -158,13 +163,17 @@ NEW_LOOKS = """([known, outsideChrome]) => {
     // The block a link sits in, as axe's link-in-text-block sees it: the
     // nearest ancestor that is not inline; and whether the block's other
     // text is longer than its links' (then the link is in a text block).
+    const blocks = new Map();
     const block = (el) => {
         let up = el.parentElement;
         while (up.parentElement && getComputedStyle(up).display.startsWith('inline')) up = up.parentElement;
-        const links = [...up.querySelectorAll('a[href]')].reduce((n, a) => n + a.innerText.trim().length, 0);
-        const b = getComputedStyle(up);
-        return [up.innerText.trim().length - links > links, b.color, b.fontWeight, b.fontSize, b.fontStyle,
-                b.textDecorationLine, layers(up)].join(' ');
+        if (!blocks.has(up)) {
+            const links = [...up.querySelectorAll('a[href]')].reduce((n, a) => n + a.innerText.trim().length, 0);
+            const b = getComputedStyle(up);
+            blocks.set(up, [up.innerText.trim().length - links > links, b.color, b.fontWeight, b.fontSize,
+                            b.fontStyle, b.textDecorationLine, layers(up)].join(' '));
+        }
+        return blocks.get(up);
     };
     const chrome = '#mdbook-sidebar, #mdbook-menu-bar';
     for (const el of document.body.querySelectorAll('*')) {
@@ -298,21 +307,58 @@ CHARTS = """() => [...document.querySelectorAll('main img[src$=".svg"]:not(.img-
                     note: getComputedStyle(img.closest('p').nextElementSibling).display !== 'none'}))"""
 
 
+# What mdBook's page sets for its sidebar, to compare a page narrowed and
+# its sidebar closed with a page loaded narrow.
+SIDEBAR_STATE = """() => [document.documentElement.classList.contains('sidebar-visible'),
+    document.getElementById('mdbook-sidebar-toggle-anchor').checked,
+    document.getElementById('mdbook-sidebar-toggle').getAttribute('aria-expanded'),
+    document.getElementById('mdbook-sidebar').getAttribute('aria-hidden'),
+    [...document.querySelectorAll('#mdbook-sidebar a')].map((a) => a.tabIndex).join(' ')]"""
+
+
+async def narrow(page, width, compare=False):
+    """From the wide page to `width`, as a reader turning a tablet: mdBook
+    closes its sidebar only when it loads narrow, so the reader closes it
+    with its toggle. The page must then be as mdBook loads it at that width
+    (the course's own scripts follow a resize: a11y.js marks again which
+    code blocks scroll); with `compare`, the same page is loaded narrow
+    beside it and the sidebar's state must match."""
+    await page.set_viewport_size({"width": width, "height": 900})
+    await page.locator("#mdbook-sidebar-toggle").click()
+    state = await page.evaluate(SIDEBAR_STATE)
+    check(state[:4] == [False, False, "false", "true"],
+          f"{page.url}: at {width} px with the sidebar closed, mdBook's sidebar state is {state[:4]}")
+    if compare:
+        loaded = await page.context.new_page()
+        await loaded.set_viewport_size({"width": width, "height": 900})
+        await loaded.goto(page.url, wait_until="load")
+        expected = await loaded.evaluate(SIDEBAR_STATE)
+        await loaded.close()
+        check(state == expected, f"{page.url}: narrowed to {width} px with the sidebar closed, the sidebar's "
+              f"state is {state}; loaded at that width, {expected}")
+
+
 async def every_page(browser, base, book, axe_url):
-    """One worker per width, each with one tab: a page is loaded once and
-    checked (every rule) in the theme it opens in, then (the colour rules,
-    if a text's look is new) in the other, chosen from the theme menu. The
-    choice is kept, so the next page opens in it: each theme gets every
-    rule on half the pages. The looks checked are shared by the widths.
-    On the way, at 1280 px, each chapter's and puzzle's first load is
-    weighed (with the cache off for it), and chapter 13's charts are
-    looked at in each theme and width. Returns the weights and the charts."""
+    """Two workers, each with one tab, share the pages. A page is loaded
+    once, at 1280 px, and checked (every rule) in the theme it opens in,
+    then (the colour rules, if a text's look is new) in the other, chosen
+    from the theme menu; then narrowed to 390 px and checked again, every
+    rule in the second theme, the colour rules back in the first. The
+    pages open in light and navy by turns (the reader's choice, kept), so
+    each theme gets every rule at each width on half the pages. The looks
+    checked are shared by the workers. On the way, each chapter's and
+    puzzle's load is weighed (with the cache off for it), and chapter 13's
+    charts are looked at in each theme and width. Returns the weights and
+    the charts."""
     names = pages(book)
     found = []
     known = {theme: set() for theme in THEMES}
     colour_runs = [0]
     weights = []
     charts = {}
+    # A narrowed page is checked against one loaded narrow: the first page
+    # at 390 px, whole, as mdBook lays it out at load.
+    fresh = []
 
     async def check_page(page, where, theme, first_turn, scope):
         if await new_looks(page, known[theme], scope) or first_turn:
@@ -320,8 +366,8 @@ async def every_page(browser, base, book, axe_url):
             found.append(described(where, await axe(page, axe_url, AXE_OPTIONS if first_turn else AXE_COLOUR_OPTIONS,
                                                     scope)))
 
-    async def worker(width):
-        context = await new_context(browser, THEMES[0], width)
+    async def worker(index):
+        context = await new_context(browser, THEMES[0], WIDTHS[0])
         page = await context.new_page()
         # The cache off (Chrome's own switch, as DevTools' "Disable cache")
         # for each page weighed, so it loads as a first visit would; on for
@@ -330,11 +376,17 @@ async def every_page(browser, base, book, axe_url):
         await devtools.send("Network.enable")
         fetched = []
         page.on("requestfinished", lambda request: fetched.append(request.url))
-        theme = THEMES[0]
-        seen = set()  # (theme, turn): the chrome checked whole once each
-        for name in names:
-            weighed = width == WIDTHS[0] and (name[:2].isdigit() or name.startswith("puzzle")
-                                              or name == "introduction.html")
+        seen = set()  # (theme, width, turn): the chrome checked whole once each
+        mine = names[index::2]
+        for number, name in enumerate(mine):
+            theme = THEMES[number % 2]
+            if number:
+                # The reader's choices, kept by mdBook: this page's theme,
+                # and the sidebar open (closed on the narrow page before).
+                await page.evaluate(f"""() => {{ localStorage.setItem('mdbook-theme', '{theme}');
+                    localStorage.setItem('mdbook-sidebar', 'visible'); }}""")
+                await page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+            weighed = name[:2].isdigit() or name.startswith("puzzle") or name == "introduction.html"
             fetched.clear()
             await devtools.send("Network.setCacheDisabled", {"cacheDisabled": weighed})
             await open_page(page, base, name)
@@ -344,29 +396,32 @@ async def every_page(browser, base, book, axe_url):
             # mdBook eases colours over up to 0.5 s when the theme changes;
             # axe must see the colours the reader ends with.
             await page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-            for turn in range(len(THEMES)):
-                if turn:
-                    theme = THEMES[1 - THEMES.index(theme)]
-                    # By mouse the first time; then from the page.
-                    await switch_theme(page, theme, by_mouse=name == names[0])
-                check(await page.evaluate(f"() => document.documentElement.classList.contains('{theme}')"),
-                      f"{name}: the {theme} theme was not applied")
-                scope = CHROME if (theme, turn) in seen else "document"
-                seen.add((theme, turn))
-                await check_page(page, f"{name}, {theme}, {width} px", theme, turn == 0, scope)
-                if name == "13-choosing.html":
-                    charts[(theme, width)] = await page.evaluate(CHARTS)
-                if name == "01-lost-update.html":
-                    # The widget in each tab (a hidden tab is not checked).
-                    # (The page's check saw the tab open then.)
-                    widget = page.locator(".stepper.stepper-on").first
-                    for tab in ("Step", "Outcomes", "Be the scheduler"):
-                        await widget.get_by_role("tab", name=tab).click()
-                        where = f"{name}, {theme}, {width} px, the widget's {tab} tab"
-                        await check_page(page, where, theme, turn == 0, "document")
+            for width in WIDTHS:
+                if width != WIDTHS[0]:
+                    await narrow(page, width, compare=number == 0)
+                for turn in range(len(THEMES)):
+                    if turn:
+                        theme = THEMES[1 - THEMES.index(theme)]
+                        # By mouse the first time; then from the page.
+                        await switch_theme(page, theme, by_mouse=number == 0 and turn == 1)
+                    check(await page.evaluate(f"() => document.documentElement.classList.contains('{theme}')"),
+                          f"{name}: the {theme} theme was not applied")
+                    scope = CHROME if (theme, width, turn) in seen else "document"
+                    seen.add((theme, width, turn))
+                    await check_page(page, f"{name}, {theme}, {width} px", theme, turn == 0, scope)
+                    if name == "13-choosing.html":
+                        charts[(theme, width)] = await page.evaluate(CHARTS)
+                    if name == "01-lost-update.html":
+                        # The widget in each tab (a hidden tab is not checked).
+                        # (The page's check saw the tab open then.)
+                        widget = page.locator(".stepper.stepper-on").first
+                        for tab in ("Step", "Outcomes", "Be the scheduler"):
+                            await widget.get_by_role("tab", name=tab).click()
+                            where = f"{name}, {theme}, {width} px, the widget's {tab} tab"
+                            await check_page(page, where, theme, turn == 0, "document")
         await context.close()
 
-    await asyncio.gather(*(worker(width) for width in WIDTHS))
+    await asyncio.gather(*(worker(index) for index in range(2)))
     problems = "\n".join(f for f in found if f)
     check(not problems, f"axe found critical or serious violations:\n{problems}")
     ok(f"axe: no critical or serious violation on the {len(names)} pages, "
