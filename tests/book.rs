@@ -6,9 +6,13 @@
 //! xtask test` runs every check with `RACE_HARNESS_BOOK=check`, and a check
 //! whose output differs from its copy in `book/src/traces/` fails.
 
+use decisions::real_decisions;
+use harness::Exploration;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+mod decisions;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -463,5 +467,46 @@ fn every_challenge_comes_before_its_failing_trace_which_is_folded_until_solved()
     assert!(
         folds > 0,
         "no chapter folds a failing trace after its challenge"
+    );
+}
+
+/// Chapter 1's second challenge, three threads losing two updates: its
+/// shortest win takes at least this many real decisions (issue 28: the
+/// first challenge, one switch in the right place, a learner called thin).
+const CHAPTER_1_HARDER_DECISIONS: usize = 3;
+
+#[test]
+fn chapter_1s_second_challenge_takes_several_real_decisions_and_most_orders_do_not_win() {
+    let text = read(&root().join("book/src/01-lost-update.md"));
+    let json = "explore/lab-01/racy-counter-three-threads.json";
+    assert!(
+        text.contains(&format!("data-explore=\"{json}\"")),
+        "chapter 1 has no stepper on {json}"
+    );
+    let e: Exploration = serde_json::from_str(&read(&root().join("book/src").join(json)))
+        .unwrap_or_else(|e| panic!("{json}: {e}"));
+    let decisions = real_decisions(&e);
+    assert!(
+        decisions >= CHAPTER_1_HARDER_DECISIONS,
+        "{json}: its shortest win takes {decisions} real decisions"
+    );
+    // Recorded past its failures: every execution within the bound, as
+    // the chapter says; and "most orders end at 2 or 3".
+    assert!(e.past_failures, "{json} stops at its first failure");
+    assert_eq!(e.tree.1, e.executions, "{json}");
+    let won: usize = e
+        .outcomes
+        .iter()
+        .filter(|o| o.failed)
+        .map(|o| o.executions)
+        .sum();
+    assert!(
+        0 < won && 2 * won < e.executions,
+        "{json}: {won} of {} executions end at 1",
+        e.executions
+    );
+    assert!(
+        text.contains("most orders end at 2 or 3"),
+        "chapter 1 no longer says so: update this test"
     );
 }

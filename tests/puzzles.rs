@@ -19,10 +19,13 @@
 //!   checked where it is made: `cargo xtask test` runs every check with
 //!   `RACE_HARNESS_BOOK=check`, and a stale file fails its check.)
 
+use decisions::{failing_under, real_decisions};
 use harness::Exploration;
 use harness::explore::Node;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+mod decisions;
 
 /// A level's recorded data, like a page's steppers, within this.
 const LEVEL_JSON_LIMIT: u64 = 200 * 1024;
@@ -368,58 +371,6 @@ fn every_levels_model_states_its_bound_and_why() {
 /// barber after the customers, so that he serves one before the lost
 /// wakeup: 2 where it was 1).
 const REAL_DECISIONS: [usize; 15] = [3, 2, 2, 2, 4, 1, 2, 2, 5, 2, 5, 2, 1, 4, 6];
-
-/// How many executions under `node` failed.
-fn failing_under(e: &Exploration, node: &Node) -> usize {
-    let Node(_, executions, outcome, children) = node;
-    let through: usize = children.iter().map(|c| c.1).sum();
-    let ending_here = usize::try_from(*outcome)
-        .ok()
-        .and_then(|o| e.outcomes.get(o))
-        .is_some_and(|o| o.failed);
-    children.iter().map(|c| failing_under(e, c)).sum::<usize>()
-        + if ending_here { executions - through } else { 0 }
-}
-
-/// The nodes of the shortest path from the root to a failing end, as the
-/// stepper finds it (breadth first, children in order): the root first,
-/// the failing leaf last.
-fn shortest_win(e: &Exploration) -> Vec<&Node> {
-    let mut queue: Vec<(&Node, usize)> = vec![(&e.tree, usize::MAX)];
-    let mut i = 0;
-    while i < queue.len() {
-        let node = queue[i].0;
-        let failed = usize::try_from(node.2)
-            .ok()
-            .and_then(|o| e.outcomes.get(o))
-            .is_some_and(|o| o.failed);
-        if node.3.is_empty() && failed {
-            let mut path = vec![node];
-            let mut at = queue[i].1;
-            while at != usize::MAX {
-                path.push(queue[at].0);
-                at = queue[at].1;
-            }
-            path.reverse();
-            return path;
-        }
-        queue.extend(node.3.iter().map(|child| (child, i)));
-        i += 1;
-    }
-    panic!("{}: no failing end", e.title)
-}
-
-/// The real decisions on the shortest winning path.
-fn real_decisions(e: &Exploration) -> usize {
-    let path = shortest_win(e);
-    path[..path.len() - 1]
-        .iter()
-        .filter(|node| {
-            let fails: Vec<usize> = node.3.iter().map(|c| failing_under(e, c)).collect();
-            fails.contains(&0) && fails.iter().any(|&f| f > 0)
-        })
-        .count()
-}
 
 #[test]
 fn every_levels_shortest_win_takes_at_least_its_real_decisions() {

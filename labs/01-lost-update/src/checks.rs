@@ -13,6 +13,17 @@ use crate::Counter;
 ///
 /// Loom runs this once per class of equivalent interleavings.
 pub fn increments<C: Counter, const THREADS: u64>() {
+    let count = count_after_one_increment_each::<C, THREADS>();
+    harness::outcome(format!("count = {count}")); // for `cargo xtask explore`
+    assert!(
+        count == THREADS,
+        "{THREADS} increments, but the count is {count}: an update was lost"
+    );
+}
+
+/// Main and `THREADS - 1` spawned threads increment a new counter once
+/// each; the count once all have finished.
+fn count_after_one_increment_each<C: Counter, const THREADS: u64>() -> u64 {
     let counter = Arc::new(C::new());
     let spawned: Vec<_> = (1..THREADS)
         .map(|_| {
@@ -24,14 +35,22 @@ pub fn increments<C: Counter, const THREADS: u64>() {
     for thread in spawned {
         thread.join().unwrap();
     }
-    let count = counter.get();
-    harness::outcome(format!("count = {count}")); // for `cargo xtask explore`
-    assert!(
-        count == THREADS,
-        "{THREADS} increments, but the count is {count}: an update was lost"
-    );
+    counter.get()
 }
 // ANCHOR_END: model
+
+// ANCHOR: all_but_one_model
+/// The same increments, asking how bad it gets: the model fails only if
+/// the count ends at 1, every update but one lost.
+pub fn increments_all_but_one_lost<C: Counter, const THREADS: u64>() {
+    let count = count_after_one_increment_each::<C, THREADS>();
+    harness::outcome(format!("count = {count}"));
+    harness::require!(
+        count > 1,
+        "{THREADS} increments, and the count is 1: every update but one was lost"
+    );
+}
+// ANCHOR_END: all_but_one_model
 
 // ANCHOR: busy_model
 /// A spawned thread increments the counter `OTHERS` times while main

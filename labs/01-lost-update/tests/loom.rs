@@ -2,7 +2,7 @@
 //! every interleaving.
 
 use harness::{Check, FailureKind, Verdict};
-use lab_01::checks::increments;
+use lab_01::checks::{increments, increments_all_but_one_lost};
 use lab_01::on_loom::fixed::{AtomicCounter, MutexCounter};
 use lab_01::on_loom::racy::RacyCounter;
 
@@ -28,6 +28,52 @@ fn lost_update_is_found_by_loom() {
     assert_eq!(before_any_write.matches("read → 0").count(), 2, "{printed}");
 }
 // ANCHOR_END: race_is_found
+
+// ANCHOR: all_but_one
+#[test]
+fn three_threads_can_lose_two_updates() {
+    // Bound 2: within bound 1 no execution ends at 1 (checked below).
+    // Going on past failures, the book's stepper offers every execution
+    // within the bound, not only those up to the first that ends at 1.
+    let failure = Check::new("racy counter, three threads")
+        .preemption_bound(2)
+        .explore_past_failures()
+        .in_book()
+        .must_fail(increments_all_but_one_lost::<RacyCounter, 3>);
+    // The last write read 0, after both other threads had written.
+    let printed = harness::render("lab-01", &Verdict::Failed(failure));
+    let last_write = printed.rfind("write ← 1").expect("a last write of 1");
+    assert_eq!(
+        printed[..last_write].matches("write ←").count(),
+        2,
+        "{printed}"
+    );
+}
+// ANCHOR_END: all_but_one
+
+#[test]
+fn losing_two_of_three_updates_takes_loom_two_preemptions() {
+    let verdict = Check::new("racy counter, three threads, bound 1")
+        .preemption_bound(1)
+        .quiet()
+        .run(increments_all_but_one_lost::<RacyCounter, 3>);
+    assert!(
+        matches!(verdict, Verdict::Passed(_)),
+        "bound 1 found it: the book says it takes 2"
+    );
+}
+
+#[test]
+fn the_fixes_never_lose_two_of_three_updates() {
+    Check::new("fetch_add counter, three threads")
+        .every_interleaving()
+        .quiet()
+        .must_pass(increments_all_but_one_lost::<AtomicCounter, 3>);
+    Check::new("mutex counter, three threads")
+        .every_interleaving()
+        .quiet()
+        .must_pass(increments_all_but_one_lost::<MutexCounter, 3>);
+}
 
 // ANCHOR: fix_holds
 #[test]
