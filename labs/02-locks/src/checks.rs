@@ -38,6 +38,30 @@ pub fn two_withdrawals<A: BankAccount>() {
 }
 // ANCHOR_END: withdrawals
 
+// ANCHOR: three_withdrawals
+/// Three threads each withdraw 60 from an account holding 100: one can be
+/// paid. Asking how bad it gets, the model fails only if all three are.
+pub fn three_withdrawals_all_paid<A: BankAccount>() {
+    let account = Arc::new(A::open(1, 100));
+    let spawned: Vec<_> = (0..2)
+        .map(|_| {
+            let account = Arc::clone(&account);
+            thread::spawn(move || account.withdraw(60))
+        })
+        .collect();
+    let mut paid = u32::from(account.withdraw(60));
+    for thread in spawned {
+        paid += u32::from(thread.join().unwrap());
+    }
+    let balance = account.balance();
+    harness::outcome(format!("{paid} paid, balance {balance}"));
+    harness::require!(
+        paid < 3,
+        "three withdrawals of 60 from 100 were all paid: the balance is {balance}"
+    );
+}
+// ANCHOR_END: three_withdrawals
+
 // ANCHOR: transfers
 /// Two threads transfer between the same two accounts, in opposite
 /// directions: 10 from account 1 to 2, and 20 from 2 to 1. Both must

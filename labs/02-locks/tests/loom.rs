@@ -5,11 +5,12 @@ use harness::sync::loom::Mutex;
 use harness::{Check, FailureKind, Verdict};
 use lab_02::checks::{
     competing_transfers, opposite_transfers, opposite_transfers_in_one_bank,
-    transfer_while_auditing, two_withdrawals,
+    three_withdrawals_all_paid, transfer_while_auditing, two_withdrawals,
 };
 use lab_02::on_loom::fixed::{OneLockBank, SafeAccount};
 use lab_02::on_loom::racy::RacyAccount;
 use lab_02::{Bank, BankAccount, Transfer};
+use std::collections::BTreeSet;
 
 // ANCHOR: overdraft_is_found
 #[test]
@@ -28,6 +29,46 @@ fn overdraft_is_found_by_loom() {
     );
 }
 // ANCHOR_END: overdraft_is_found
+
+// ANCHOR: three_overdrafts
+#[test]
+fn three_withdrawals_can_all_be_paid() {
+    // Bound 2: within bound 1 loom finds no such execution (checked
+    // below). Going on past failures, the book's stepper offers every
+    // execution within the bound.
+    let failure = Check::new("racy withdrawals, three threads")
+        .preemption_bound(2)
+        .explore_past_failures()
+        .in_book()
+        .must_fail(three_withdrawals_all_paid::<RacyAccount>);
+    // Every check saw 100: all three before the first withdrawal.
+    let reads = failure.trace.reads_before_first_write();
+    let saw_100: BTreeSet<usize> = reads
+        .iter()
+        .filter(|(_, value)| value == "100")
+        .map(|(thread, _)| *thread)
+        .collect();
+    assert_eq!(saw_100.len(), 3, "{reads:?}");
+}
+// ANCHOR_END: three_overdrafts
+
+#[test]
+fn paying_three_withdrawals_takes_loom_two_preemptions() {
+    // The chapter says bound 2 is needed: within bound 1, every execution
+    // passes (`must_pass` fails, showing the execution, if one does not).
+    Check::new("racy withdrawals, three threads, bound 1")
+        .preemption_bound(1)
+        .quiet()
+        .must_pass(three_withdrawals_all_paid::<RacyAccount>);
+}
+
+#[test]
+fn one_critical_section_never_pays_three_withdrawals() {
+    Check::new("safe withdrawals, three threads")
+        .every_interleaving()
+        .quiet()
+        .must_pass(three_withdrawals_all_paid::<SafeAccount>);
+}
 
 #[test]
 fn one_critical_section_never_overdraws() {
