@@ -478,7 +478,7 @@ const HARDER_CHALLENGES: [(&str, &str, usize); 2] = [
     (
         "01-lost-update.md",
         "explore/lab-01/racy-counter-three-threads.json",
-        3,
+        4,
     ),
     (
         "02-locks.md",
@@ -505,7 +505,6 @@ fn each_harder_challenge_takes_several_real_decisions_and_most_orders_do_not_win
         // Recorded past its failures: every execution within the bound, as
         // the chapters say; and fewer than half of them win.
         assert!(e.past_failures, "{json} stops at its first failure");
-        assert_eq!(e.tree.1, e.executions, "{json}");
         let won: usize = e
             .outcomes
             .iter()
@@ -518,10 +517,15 @@ fn each_harder_challenge_takes_several_real_decisions_and_most_orders_do_not_win
             e.executions
         );
     }
-    // Chapter 1 says so.
+    // Chapter 1 says so (of its recorded executions, within bound 2).
     let chapter_1 = read(&root().join("book/src/01-lost-update.md"));
+    let said = "most of the executions loom ran end at 2 or 3";
     assert!(
-        chapter_1.contains("most orders end at 2 or 3"),
-        "chapter 1 no longer says most orders end at 2 or 3: update this test"
+        chapter_1
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(said),
+        "chapter 1 no longer says {said:?}: update this test"
     );
 }

@@ -705,7 +705,7 @@
 
   // Outcomes: the explorer's table, beside what real threads showed on
   // the reference machine, and each outcome's shortest execution.
-  function outcomesPanel(panel, d) {
+  function outcomesPanel(panel, d, challenge, fold) {
     const seen = d.observed && d.observed.runs;
     const count = (n) => n.toLocaleString("en-US");
     const rows = d.outcomes.map((o) => ({outcome: o.outcome, failed: o.failed, loom: o.executions}));
@@ -719,7 +719,7 @@
       return c ? c.runs : 0;
     };
     const loomCell = (r) => r.loom !== null ? String(r.loom)
-      : d.fails ? "not reached (loom stops at its first failure)"
+      : d.fails && !d.past_failures ? "not reached (loom stops at its first failure)"
       : d.preemption_bound !== null ? `not within bound ${d.preemption_bound}` : "never";
     const columns = ["outcome", "loom: executions", ...(seen ? ["observed: runs"] : []), "verdict"];
     const failedRuns = seen ? seen.outcomes.filter((o) => o.failed).reduce((n, o) => n + o.runs, 0) : 0;
@@ -728,13 +728,13 @@
     panel.append(
       h("p", {class: "stepper-intro", text: `Loom ran ${plural(d.executions, "execution")} of this check ` +
         `(${bound(d)}). Each ended in one of these outcomes` +
-        (d.fails ? "; loom stops at the first that fails." : ".")}),
+        (d.fails && !d.past_failures ? "; loom stops at the first that fails." : ".")}),
       seen ? h("p", {class: "stepper-intro", text: `Observed: the same code on real threads, ` +
         `${count(seen.runs)} runs on the reference machine (${d.observed.machine.arch}, ` +
         `${d.observed.machine.cpus} CPUs). ` +
         (d.fails && failedRuns === 0 ? "Loom's failure never showed there: running the code is no test for this race. " : "") +
         (wider ? `With a wider window (${wider.how}), ${count(widerFailed)} of ${count(wider.observed.runs)} runs failed. ` : "") +
-        `Run it on yours: cargo xtask explore ${d.lab.replace("lab-", "")} --real`}) : null,
+        `Run it on yours: cargo xtask explore ${d.lab.replace("lab-", "")} --real`}) : "",
       h("div", {class: "stepper-scroll", tabindex: "0", role: "region", "aria-label": `Outcomes of ${d.title}`},
         h("table", {class: "stepper-outcomes"},
         h("thead", null, h("tr", null, columns.map((c) => h("th", {scope: "col", text: c})))),
@@ -742,9 +742,15 @@
           h("td", {text: r.outcome}), h("td", {class: r.loom !== null ? "stepper-num" : null, text: loomCell(r)}),
           seen ? h("td", {class: "stepper-num", text: `${count(runsOf(r))} of ${count(seen.runs)}`}) : null,
           h("td", {text: r.failed ? "FAILED" : "passed"})))))),
-      ...d.outcomes.map((o) => h("details", {class: "stepper-shortest"},
-        h("summary", {text: `The shortest execution ending “${o.outcome}”`}),
-        h("pre", {tabindex: "0"}, h("code", {text: o.shortest})))));
+      ...d.outcomes.map((o) => {
+        const s = h("details", {class: "stepper-shortest"},
+          h("summary", {text: `The shortest execution ending “${o.outcome}”`}),
+          h("pre", {tabindex: "0"}, h("code", {text: o.shortest})));
+        // A failing one is the answer: shown once the chapter's is.
+        const show = () => (s.hidden = !fold.open);
+        o.failed && fold && (show(), fold.addEventListener("toggle", show));
+        return s;
+      }));
   }
 
   boxes.forEach(setup);

@@ -441,7 +441,24 @@ def run(browser, base, book):
     expect(shortest).to_have_count(len(data["outcomes"]))
     shortest.first.locator("summary").click()
     expect(shortest.first.locator("pre")).to_contain_text(data["outcomes"][0]["shortest"].splitlines()[2])
-    ok("the Outcomes table lists every outcome, each with its shortest execution")
+    # A failing outcome's shortest execution is the answer: hidden while
+    # the chapter's answer is folded, shown when it opens.
+    fold = page.locator(f'.stepper[data-explore="{CHAPTER_WIDGETS[0]}"] + details.answer')
+    failing = [i for i, o in enumerate(data["outcomes"]) if o["failed"]]
+    for is_open in (False, True):
+        if fold.evaluate("(f) => f.open") != is_open:
+            fold.locator("summary").click()
+        for i in failing:
+            expect(shortest.nth(i)).to_be_visible() if is_open else expect(shortest.nth(i)).to_be_hidden()
+    ok("the Outcomes table lists every outcome, each with its shortest execution; a failing one only "
+       "once the answer is open")
+    # A widget recorded past its failures, with no run on real threads:
+    # its table says neither that loom stopped nor anything for the runs.
+    harder = page.locator('.stepper.stepper-on[data-explore="explore/lab-01/racy-counter-three-threads.json"]')
+    harder.get_by_role("tab", name="Outcomes").click()
+    said = harder.locator("[data-panel=outcomes]").inner_text()
+    check("stops at" not in said and "null" not in said and "observed" not in said,
+          f"the three-thread widget's Outcomes tab says: {said[:300]!r}")
 
     # Beside loom's executions, the reference machine's runs of the same code.
     report = json.loads((book / "observed" / "lab-01.json").read_text(encoding="utf-8"))

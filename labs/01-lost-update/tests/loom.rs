@@ -32,9 +32,11 @@ fn lost_update_is_found_by_loom() {
 // ANCHOR: all_but_one
 #[test]
 fn three_threads_can_lose_two_updates() {
-    // Bound 2: within bound 1 no execution ends at 1 (checked below).
-    // Going on past failures, the book's stepper offers every execution
-    // within the bound, not only those up to the first that ends at 1.
+    // Bound 2: loom's search within bound 1 reaches no execution that ends
+    // at 1 (`bound_1_reaches_no_execution_that_loses_two_updates`), though
+    // the one below preempts only once. Going on past failures, the book's
+    // stepper offers every execution within the bound, not only those up
+    // to the first that ends at 1.
     let failure = Check::new("racy counter, three threads")
         .preemption_bound(2)
         .explore_past_failures()
@@ -52,9 +54,12 @@ fn three_threads_can_lose_two_updates() {
 // ANCHOR_END: all_but_one
 
 #[test]
-fn losing_two_of_three_updates_takes_loom_two_preemptions() {
-    // The chapter says bound 2 is needed: within bound 1, every execution
-    // passes (`must_pass` fails, showing the execution, if one does not).
+fn bound_1_reaches_no_execution_that_loses_two_updates() {
+    // Why the chapter's check is bound 2: within bound 1, every execution
+    // loom runs passes (`must_pass` fails, showing the execution, if one
+    // does not). Not because the failing one needs two preemptions (it
+    // has one): loom's bounded search leaves out some executions within
+    // its bound.
     Check::new("racy counter, three threads, bound 1")
         .preemption_bound(1)
         .quiet()

@@ -33,9 +33,12 @@ fn overdraft_is_found_by_loom() {
 // ANCHOR: three_overdrafts
 #[test]
 fn three_withdrawals_can_all_be_paid() {
-    // Bound 2: within bound 1 loom finds no such execution (checked
-    // below). Going on past failures, the book's stepper offers every
-    // execution within the bound.
+    // Bound 2: every check must come before the first withdrawal, so two
+    // of the three threads are preempted between their check and their
+    // withdrawal; within bound 1 no execution pays all three
+    // (`paying_three_withdrawals_takes_loom_two_preemptions`). Going on
+    // past failures, the book's stepper offers every execution within the
+    // bound.
     let failure = Check::new("racy withdrawals, three threads")
         .preemption_bound(2)
         .explore_past_failures()
