@@ -329,6 +329,16 @@ async def narrow(page, width, compare=False):
     check(state[:4] == [False, False, "false", "true"],
           f"{page.url}: at {width} px with the sidebar closed, mdBook's sidebar state is {state[:4]}")
     if compare:
+        # Closed, the sidebar is out of the tab order (a11y.js makes it
+        # inert: mdBook leaves its heading links focusable); opened again,
+        # it is back in it; then closed for the checks that follow.
+        toggle = page.locator("#mdbook-sidebar-toggle")
+        first_link = page.locator("#mdbook-sidebar a").first
+        for opened in (False, True):
+            focused = await first_link.evaluate("(a) => (a.focus(), a === document.activeElement)")
+            check(focused == opened, f"{page.url}: at {width} px a link in the {'open' if opened else 'closed'} "
+                  f"sidebar {'cannot take' if opened else 'takes'} the focus")
+            await toggle.click()
         loaded = await page.context.new_page()
         await loaded.set_viewport_size({"width": width, "height": 900})
         await loaded.goto(page.url, wait_until="load")
@@ -336,6 +346,8 @@ async def narrow(page, width, compare=False):
         await loaded.close()
         check(state == expected, f"{page.url}: narrowed to {width} px with the sidebar closed, the sidebar's "
               f"state is {state}; loaded at that width, {expected}")
+        ok(f"{page.url.rsplit('/', 1)[-1]}, narrowed to {width} px and its sidebar closed by its toggle, is as "
+           "mdBook loads it at that width; the closed sidebar takes no focus, and opened again it does")
 
 
 async def every_page(browser, base, book, axe_url):
