@@ -3,7 +3,7 @@
 use crate::explore::{self, Exploration};
 use crate::place::lab_name;
 use crate::record::{self, Trace};
-use crate::verdict::{Explored, Failure, FailureKind, Verdict};
+use crate::verdict::{Explored, Failure, FailureKind, Verdict, WentOn};
 use crate::{book, child, render};
 use std::cell::{Cell, RefCell};
 use std::io::Write;
@@ -341,6 +341,8 @@ struct Judged {
     /// The running execution's failure, if it failed: its trace when it
     /// failed and its outcome then (named by the model, or what failed).
     this: Option<(Trace, String)>,
+    /// How many executions failed so far.
+    failed: usize,
 }
 
 /// The running check's judged failures, if it explores past them.
@@ -382,9 +384,11 @@ pub fn fail(message: String) {
             line: location.line(),
             trace: record::snapshot(),
             printed: String::new(),
+            went_on: None,
         };
         let named = explore::take_outcome().unwrap_or_else(|| failure.outcome());
         judged.this = Some((failure.trace.clone(), named));
+        judged.failed += 1;
         judged.first.get_or_insert(failure);
         true
     });
@@ -436,7 +440,7 @@ where
     }));
     IN_MODEL.with(|m| m.set(false));
     RUNNING.with(|r| r.borrow_mut().take());
-    let judged = JUDGED.with(|j| j.borrow_mut().take()).and_then(|j| j.first);
+    let judged = JUDGED.with(|j| j.borrow_mut().take());
     let trace = record::finish();
 
     let explored = Explored {
@@ -458,12 +462,18 @@ where
             line: 0,
             trace,
             printed: String::new(),
+            went_on: None,
         }),
     };
     // The first failure is the verdict: a judged one, if any came before
-    // what stopped loom.
-    let verdict = match (judged, &stopped_by) {
-        (Some(first), _) => Verdict::Failed(first),
+    // what stopped loom; and if nothing stopped loom, how far it went on.
+    let went_on = judged.as_ref().map(|j| WentOn {
+        executions: explored.executions,
+        failed: j.failed,
+    });
+    let verdict = match (judged.and_then(|j| j.first), &stopped_by) {
+        (Some(first), None) => Verdict::Failed(Failure { went_on, ..first }),
+        (Some(first), Some(_)) => Verdict::Failed(first),
         (None, Some(failure)) => Verdict::Failed(failure.clone()),
         (None, None) => Verdict::Passed(explored.clone()),
     };
@@ -525,6 +535,7 @@ fn install_panic_hook() {
                 line,
                 trace: record::snapshot(),
                 printed: String::new(),
+                went_on: None,
             };
             // A deadlock can make loom abort while it unwinds: a child
             // process saves its verdict now, while it still can.
@@ -563,6 +574,7 @@ mod tests {
             line: 0,
             trace: Default::default(),
             printed: String::new(),
+            went_on: None,
         }
     }
 

@@ -68,4 +68,4 @@ macro_rules! require {
 pub use explore::{Exploration, outcome};
 pub use record::{Event, Object, Op, Trace};
 pub use render::{headline, render};
-pub use verdict::{Explored, Failure, FailureKind, Verdict};
+pub use verdict::{Explored, Failure, FailureKind, Verdict, WentOn};

@@ -56,8 +56,20 @@ fn render_details(verdict: &Verdict) -> String {
     match verdict {
         Verdict::Passed(_) => format!("explored {explored}: every one passed"),
         Verdict::Failed(failure) => {
+            // A check exploring past failures went on after this one.
+            let went_on = failure.went_on.map_or(String::new(), |w| {
+                let executions = if w.executions == 1 {
+                    "execution"
+                } else {
+                    "executions"
+                };
+                format!(
+                    "\nloom went on past it: {} {executions} in all, {} of them failing",
+                    w.executions, w.failed
+                )
+            });
             format!(
-                "explored {explored}; the last one failed:\n\n{}",
+                "explored {explored}; the last one failed:{went_on}\n\n{}",
                 render_failure(failure)
             )
         }

@@ -47,6 +47,23 @@ pub struct Failure {
     /// it ran in a child process (under `cargo test`); empty otherwise.
     #[serde(default)]
     pub printed: String,
+    /// In a check that explores past failures
+    /// ([`Check::explore_past_failures`](crate::Check::explore_past_failures)),
+    /// how far loom went on after this, its first failure: `None` in any
+    /// other check, and when something that stops loom (a panic, a
+    /// deadlock) came later.
+    #[serde(default)]
+    pub went_on: Option<WentOn>,
+}
+
+/// How many executions a check that explores past failures ran in all,
+/// and how many of them failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WentOn {
+    /// Every execution loom ran, the first failure's included.
+    pub executions: usize,
+    /// How many of them failed.
+    pub failed: usize,
 }
 
 /// What a check found: a failing execution, or none within the bound.

@@ -5,7 +5,7 @@
 use harness::explore::Node;
 use harness::sync::loom::atomic::{AtomicUsize, Ordering};
 use harness::sync::loom::{Arc, thread};
-use harness::{Check, Exploration, Verdict};
+use harness::{Check, Exploration, Failure, Verdict, WentOn};
 
 /// Two threads load then store: a lost update in some executions. The
 /// count at the end, named as the execution's outcome.
@@ -154,10 +154,23 @@ fn a_check_exploring_past_failures_records_every_failing_execution_and_reports_t
         panic!("the racy model passed: {stopped:?} / {verdict:?}");
     };
     // The verdict is the first failure's, exactly as a check stopping there
-    // reports it: what is printed does not change.
-    assert_eq!(failure, first);
+    // reports it, and says how far loom went on after it: what is printed
+    // gains that one line.
+    assert_eq!(first.went_on, None);
+    let went_on = failure.went_on.expect("how far loom went on");
     assert_eq!(
-        harness::render("harness", &verdict),
+        &Failure {
+            went_on: None,
+            ..failure.clone()
+        },
+        first
+    );
+    let said = format!(
+        "\nloom went on past it: {} executions in all, {} of them failing",
+        went_on.executions, went_on.failed
+    );
+    assert_eq!(
+        harness::render("harness", &verdict).replacen(&said, "", 1),
         harness::render("harness", &stopped)
     );
     assert_eq!(failure.line, first.line);
@@ -182,6 +195,13 @@ fn a_check_exploring_past_failures_records_every_failing_execution_and_reports_t
     assert_eq!(failed.len(), 1, "{:?}", whole.outcomes);
     assert_eq!(failed[0].outcome, "count = 1");
     assert!(failed[0].executions >= 2);
+    assert_eq!(
+        went_on,
+        WentOn {
+            executions: whole.executions,
+            failed: failed[0].executions
+        }
+    );
     assert!(
         whole
             .outcomes
