@@ -474,7 +474,7 @@ fn every_challenge_comes_before_its_failing_trace_which_is_folded_until_solved()
 /// chapter's first challenge, one switch in the right place, a learner
 /// called thin): the page, the recorded executions, and the fewest real
 /// decisions its shortest win takes.
-const HARDER_CHALLENGES: [(&str, &str, usize); 2] = [
+const HARDER_CHALLENGES: [(&str, &str, usize); 4] = [
     (
         "01-lost-update.md",
         "explore/lab-01/racy-counter-three-threads.json",
@@ -483,6 +483,16 @@ const HARDER_CHALLENGES: [(&str, &str, usize); 2] = [
     (
         "02-locks.md",
         "explore/lab-02/racy-withdrawals-three-threads.json",
+        3,
+    ),
+    (
+        "05-immutable-data.md",
+        "explore/lab-05/two-locks-two-updates.json",
+        4,
+    ),
+    (
+        "06-message-passing.md",
+        "explore/lab-06/stop-flag-three-jobs.json",
         3,
     ),
 ];

@@ -31,6 +31,31 @@ pub fn update_while_reading<S: ConfigStore>() {
 }
 // ANCHOR_END: update_model
 
+// ANCHOR: two_updates_model
+/// One thread updates twice, to `db-b:6432` and then to `db-c:7432`, while
+/// the main thread reads once. Asking how far apart the two halves of a
+/// torn read can be, the model fails only if the reader gets the first
+/// configuration's address with the last one's port: `db-a:7432`.
+pub fn read_across_two_updates<S: ConfigStore>() {
+    let store = Arc::new(S::new(Config::primary()));
+    let updater = {
+        let store = Arc::clone(&store);
+        thread::spawn(move || {
+            store.update(Config::replica());
+            store.update(Config::standby());
+        })
+    };
+    let read = Config::clone(&store.read());
+    updater.join().unwrap();
+    harness::outcome(format!("read {read:?}"));
+    let (first, last) = (Config::primary(), Config::standby());
+    harness::require!(
+        !(read.address == first.address && read.port == last.port),
+        "the reader got {read:?}: the address from before both updates, the port from after both"
+    );
+}
+// ANCHOR_END: two_updates_model
+
 // ANCHOR: changes_model
 /// Two threads change one field each, from `db-a:5432`, while a reader
 /// holds a snapshot: both changes must land (`db-b:6432`), and the

@@ -51,6 +51,14 @@ impl Config {
             port: 6432,
         }
     }
+
+    /// A third configuration, for a model with two updates: `db-c:7432`.
+    pub fn standby() -> Self {
+        Self {
+            address: String::from("db-c"),
+            port: 7432,
+        }
+    }
 }
 
 /// Shown as `address:port`, so a trace row stays short.

@@ -3,7 +3,7 @@
 
 use harness::sync::loom::{Arc, Mutex};
 use harness::{Check, Op};
-use lab_05::checks::update_while_reading;
+use lab_05::checks::{read_across_two_updates, update_while_reading};
 use lab_05::on_loom::fixed::SnapshotStore;
 use lab_05::on_loom::racy::TwoLocksStore;
 use lab_05::{Config, ConfigStore};
@@ -42,6 +42,55 @@ fn a_snapshot_is_never_half_updated() {
         .must_pass(update_while_reading::<SnapshotStore>);
 }
 // ANCHOR_END: fix_holds
+
+// ANCHOR: two_updates_torn
+#[test]
+fn a_torn_read_can_span_two_updates() {
+    // Every interleaving: the model is small (23 executions), and going on
+    // past failures the book's stepper offers all of them. One switch away
+    // from the reader between its two reads is enough (a test below shows
+    // that none is not).
+    let failure = Check::new("two locks, two updates")
+        .every_interleaving()
+        .explore_past_failures()
+        .in_book()
+        .must_fail(read_across_two_updates::<TwoLocksStore>);
+    // Between the reader's two reads, all four of the updater's writes.
+    let ops: Vec<(usize, &Op)> = failure
+        .trace
+        .events
+        .iter()
+        .map(|event| (event.thread, &event.op))
+        .filter(|(_, op)| matches!(op, Op::Read { .. } | Op::Write { .. }))
+        .collect();
+    let reads: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].0 == 0 && matches!(ops[i].1, Op::Read { .. }))
+        .collect();
+    let between = ops[reads[0]..reads[1]]
+        .iter()
+        .filter(|(thread, op)| *thread == 1 && matches!(op, Op::Write { .. }))
+        .count();
+    assert_eq!(between, 4, "{ops:?}");
+}
+// ANCHOR_END: two_updates_torn
+
+#[test]
+fn a_read_spanning_two_updates_needs_a_preemption() {
+    // Within bound 0, every execution passes (`must_pass` shows the
+    // execution if one does not).
+    Check::new("two locks, two updates, bound 0")
+        .preemption_bound(0)
+        .quiet()
+        .must_pass(read_across_two_updates::<TwoLocksStore>);
+}
+
+#[test]
+fn a_snapshot_never_spans_two_updates() {
+    Check::new("snapshot, two updates")
+        .every_interleaving()
+        .quiet()
+        .must_pass(read_across_two_updates::<SnapshotStore>);
+}
 
 #[test]
 fn the_fix_check_fails_on_two_locks() {

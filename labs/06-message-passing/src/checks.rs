@@ -97,3 +97,25 @@ pub fn job_arrives_before_stop<J: Receiving>() {
     );
 }
 // ANCHOR_END: job_arrives
+
+// ANCHOR: three_jobs_then_stop
+/// Main sends jobs 1, 2 and 3, then says stop. Asking how bad it gets,
+/// the model fails only if the worker stops having handled none of them.
+pub fn three_jobs_then_stop<J: Jobs>() {
+    let jobs = Arc::new(J::new());
+    let worker = {
+        let jobs = Arc::clone(&jobs);
+        thread::spawn(move || jobs.work())
+    };
+    for job in 1..=3 {
+        jobs.send(job);
+    }
+    jobs.stop();
+    let handled = worker.join().unwrap();
+    harness::outcome(format!("handled {handled:?}"));
+    harness::require!(
+        !handled.is_empty(),
+        "sent 1, 2 and 3, then stop; the worker stopped without handling any"
+    );
+}
+// ANCHOR_END: three_jobs_then_stop

@@ -2,10 +2,11 @@
 //! found, and the fixes hold over every interleaving.
 
 use harness::sync::loom::{Condvar, Mutex};
-use harness::{Check, FailureKind};
+use harness::{Check, FailureKind, Op};
 use lab_06::Jobs;
 use lab_06::checks::{
-    Receiving, job_arrives_before_stop, send_then_stop, value_arrives, value_arrives_once,
+    Receiving, job_arrives_before_stop, send_then_stop, three_jobs_then_stop, value_arrives,
+    value_arrives_once,
 };
 use lab_06::on_loom::fixed::{ClosingJobs, OneSlot};
 use lab_06::on_loom::racy::{FlagAndSlot, StopFlagJobs};
@@ -25,6 +26,53 @@ fn jobs_lost_at_shutdown_are_found_by_loom() {
     );
 }
 // ANCHOR_END: lost_jobs_are_found
+
+// ANCHOR: late_worker
+#[test]
+fn a_worker_can_stop_without_handling_any_job() {
+    // Bound 2, and past failures: the book's stepper offers all 75
+    // executions within it, most of which handle a job or more. (No
+    // preemption is needed: a test below finds it within bound 0.)
+    let failure = Check::new("stop flag, three jobs")
+        .preemption_bound(2)
+        .explore_past_failures()
+        .in_book()
+        .must_fail(three_jobs_then_stop::<StopFlagJobs>);
+    // The worker's first look at the flag, after main raised it, read
+    // `true`: it never took the queue's lock.
+    let worker: Vec<&Op> = failure
+        .trace
+        .events
+        .iter()
+        .filter(|event| event.thread == 1)
+        .map(|event| &event.op)
+        .collect();
+    assert!(
+        matches!(worker.first(), Some(Op::Load { value, .. }) if value == "true"),
+        "{worker:?}"
+    );
+    assert!(
+        !worker.iter().any(|op| matches!(op, Op::Lock)),
+        "{worker:?}"
+    );
+}
+// ANCHOR_END: late_worker
+
+#[test]
+fn a_worker_that_starts_late_needs_no_preemption_to_handle_nothing() {
+    Check::new("stop flag, no preemption")
+        .preemption_bound(0)
+        .quiet()
+        .must_fail(three_jobs_then_stop::<StopFlagJobs>);
+}
+
+#[test]
+fn close_then_drain_never_stops_without_handling_a_job() {
+    Check::new("close, then drain, three jobs")
+        .every_interleaving()
+        .quiet()
+        .must_pass(three_jobs_then_stop::<ClosingJobs>);
+}
 
 #[test]
 fn close_then_drain_never_loses_a_job() {
