@@ -266,7 +266,7 @@ fn find_browser() -> Result<Browser, String> {
         .output();
     if !playwright.is_ok_and(|out| out.status.success()) {
         return Err("the Python module playwright is not installed \
-             (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 python3 -m pip install --user playwright==1.49.0)"
+             (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 python3 -m pip install --user playwright==1.65.3)"
             .into());
     }
     let chromium = chromium();

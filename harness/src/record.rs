@@ -395,6 +395,19 @@ pub(crate) fn name_object(object: Option<usize>, name: &str) {
     }
 }
 
+/// Puts `prefix` and a space before the name of every object created
+/// since `from` objects existed (an unnamed one becomes `prefix` alone).
+pub(crate) fn prefix_names(from: usize, prefix: &str) {
+    with_recorder(|recorder| {
+        for object in &mut recorder.trace.objects[from..] {
+            object.name = Some(match object.name.take() {
+                Some(name) => format!("{prefix} {name}"),
+                None => prefix.to_string(),
+            });
+        }
+    });
+}
+
 /// Records that the current loom thread did `op` to `object` at
 /// `location`; returns the event's index in the trace.
 pub(crate) fn record(

@@ -387,3 +387,33 @@ fn objects_made_in_named_by_field_are_called_by_their_fields_and_no_others() {
     let names: Vec<String> = failure.trace.objects.iter().map(|o| o.label()).collect();
     assert_eq!(names, ["rwlock 1", "mutex 1", "condvar 1", "mutex 2"]);
 }
+
+#[test]
+fn objects_made_in_named_with_prefix_carry_the_prefix_and_no_others_do() {
+    let failure = Check::new("objects named with a prefix")
+        .quiet()
+        .must_fail(|| {
+            let first = harness::sync::loom::named_with_prefix("A", Server::new);
+            let second = harness::sync::loom::named_with_prefix("B", a_mutex_of_no_name);
+            let other = Mutex::new(0);
+            *first.open.lock().unwrap() += 1;
+            *second.lock().unwrap() += 1;
+            *other.lock().unwrap() += 1;
+            assert!(first.accepting.read().is_err(), "the end of the model");
+        });
+    let names: Vec<String> = failure.trace.objects.iter().map(|o| o.label()).collect();
+    // Fields named by field, then prefixed; an object with no name of its
+    // own (`a_mutex_of_no_name`'s) is called by the prefix alone.
+    assert_eq!(
+        names,
+        ["A accepting", "A open", "A none_open", "B", "mutex 3"]
+    );
+    let text = harness::render("harness", &Verdict::Failed(failure));
+    assert!(text.contains("A open: lock, write ← 1"), "{text}");
+}
+
+/// A mutex made on a line that stores it nowhere: `named_by_field` cannot
+/// name it.
+fn a_mutex_of_no_name() -> Mutex<usize> {
+    Mutex::new(0)
+}

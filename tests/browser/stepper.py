@@ -44,7 +44,7 @@ try:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect, sync_playwright
 except ImportError:
-    print("MISSING: the Python module playwright (python3 -m pip install --user playwright==1.49.0)")
+    print("MISSING: the Python module playwright (python3 -m pip install --user playwright==1.65.3)")
     sys.exit(2)
 
 

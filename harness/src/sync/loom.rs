@@ -757,6 +757,17 @@ pub fn named_by_field<T>(make: impl FnOnce() -> T) -> T {
     made
 }
 
+/// Runs `make`, names its objects as [`named_by_field`] does, then puts
+/// `prefix` before each name: two objects of one type, each with fields of
+/// its own, told apart in traces. `named_with_prefix("A", E::new)` shows
+/// its `waker slot` as `A waker slot`.
+pub fn named_with_prefix<T>(prefix: &str, make: impl FnOnce() -> T) -> T {
+    let from = crate::record::objects_created();
+    let made = named_by_field(make);
+    crate::record::prefix_names(from, prefix);
+    made
+}
+
 macro_rules! named_by_object {
     ($($ty:ty),* $(,)?) => {
         $(

@@ -7,7 +7,7 @@
 //! interleavings within the check's bound, recording what each thread did.
 
 use super::handshake::{Doorbell, Handshake};
-use super::sync::{Arc, Condvar, Mutex, Named, thread};
+use super::sync::{Arc, Condvar, Mutex, Named, named_with_prefix, thread};
 use crate::{Event, OneShot};
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -87,6 +87,51 @@ pub fn receive_a_value<C: OneShot>() {
     sender.join().unwrap();
 }
 // ANCHOR_END: channel_model
+
+// ANCHOR: two_events_model
+/// A task waits for two events, each set by a thread of its own: a join,
+/// polled until both have happened. A wakeup lost on one event hangs the
+/// task only if no later wakeup has it polled again.
+pub fn wait_for_two_events<E: Event>() {
+    thread::name_current("executor");
+    let events = Arc::new((
+        named_with_prefix("A", E::new),
+        named_with_prefix("B", E::new),
+    ));
+    let source = |name: &'static str, which: fn(&(E, E)) -> &E| {
+        let events = Arc::clone(&events);
+        thread::spawn(move || {
+            thread::name_current(name);
+            which(&events).set();
+        })
+    };
+    let sources = [source("source A", |e| &e.0), source("source B", |e| &e.1)];
+    let (mut a_happened, mut b_happened) = (false, false);
+    run_until_ready(|cx| {
+        // Like `join`: a branch that is ready is not polled again.
+        a_happened = a_happened || events.0.poll_wait(cx).is_ready();
+        b_happened = b_happened || events.1.poll_wait(cx).is_ready();
+        if a_happened && b_happened {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    });
+    // The join finished once both had happened: polled again, each is ready.
+    let mut after = Context::from_waker(Waker::noop());
+    assert!(
+        events.0.poll_wait(&mut after).is_ready(),
+        "finished before A"
+    );
+    assert!(
+        events.1.poll_wait(&mut after).is_ready(),
+        "finished before B"
+    );
+    for source in sources {
+        source.join().unwrap();
+    }
+}
+// ANCHOR_END: two_events_model
 
 /// Polls once with a waker of its own, as an executor that then handed
 /// the task on (or a `select!` that polled it and moved on) would: the

@@ -1,10 +1,13 @@
 //! lab-10 under loom: a waker registered after the readiness check loses
 //! the wakeup; registered before it, never.
 
+use harness::explore::{Exploration, Node};
 use harness::sync::loom::Mutex;
 use harness::sync::loom::atomic::{AtomicBool, Ordering};
-use harness::{Check, FailureKind};
-use lab_10::checks::{one_wake_from_another_thread, wait_for_an_event, wait_with_a_new_waker};
+use harness::{Check, FailureKind, Op};
+use lab_10::checks::{
+    one_wake_from_another_thread, wait_for_an_event, wait_for_two_events, wait_with_a_new_waker,
+};
 use lab_10::on_loom::fixed::RegisterThenCheck;
 use lab_10::on_loom::handshake::{AnnounceThenCheck, CheckThenAnnounce, PokeThenPush};
 use lab_10::on_loom::racy::CheckThenRegister;
@@ -26,6 +29,84 @@ fn a_wakeup_between_the_check_and_the_registration_is_lost() {
     assert!(printed.contains("executor waits on woken"), "{printed}");
 }
 // ANCHOR_END: lost_wakeup_is_found
+
+// ANCHOR: two_events_hang
+#[test]
+fn a_join_of_two_events_hangs_only_when_no_wakeup_is_left() {
+    // Bound 2, up to the first deadlock (loom cannot go on past one): 634
+    // executions. Every interleaving would be 710,161 before the first.
+    let failure = Check::new("check, then register; two events")
+        .preemption_bound(2)
+        .in_book()
+        .must_fail(wait_for_two_events::<CheckThenRegister>);
+    assert_eq!(failure.kind, FailureKind::Deadlock);
+    // Neither source woke the task: each found its event's waker slot
+    // empty, so the task was never polled again.
+    let woke_no_one = |source: usize, slot: &str| {
+        failure.trace.events.iter().any(|event| {
+            event.thread == source
+                && event.object.is_some_and(|object| {
+                    failure.trace.objects[object].name.as_deref() == Some(slot)
+                })
+                && matches!(&event.op, Op::Write { value } if value == "no waker")
+        })
+    };
+    assert!(woke_no_one(1, "A waker slot"), "{:?}", failure.trace);
+    assert!(woke_no_one(2, "B waker slot"), "{:?}", failure.trace);
+}
+// ANCHOR_END: two_events_hang
+
+/// Whether some execution in `node`'s subtree had source A find no waker
+/// (its wakeup lost) and still ended with `outcome`.
+fn lost_a_and_ended(exploration: &Exploration, node: &Node, lost: bool, outcome: usize) -> bool {
+    let lost = lost
+        || (node.0 >= 0
+            && exploration.steps[node.0 as usize]
+                .text
+                .starts_with("A waker slot: lock, write ← no waker"));
+    (lost && node.2 == outcome as i64)
+        || node
+            .3
+            .iter()
+            .any(|child| lost_a_and_ended(exploration, child, lost, outcome))
+}
+
+#[test]
+fn a_lost_wakeup_is_rescued_by_a_later_one() {
+    // The same model and bound, up to the first deadlock: among the
+    // executions before it, one loses source A's wakeup and passes,
+    // because source B's wake came later and had the task polled again.
+    let (verdict, exploration) = Check::new("check, then register; two events")
+        .preemption_bound(2)
+        .quiet()
+        .run_recorded(wait_for_two_events::<CheckThenRegister>);
+    assert!(verdict.failed());
+    let passed = exploration
+        .outcomes
+        .iter()
+        .position(|o| !o.failed)
+        .expect("an execution passed");
+    assert!(
+        lost_a_and_ended(&exploration, &exploration.tree, false, passed),
+        "no execution lost A's wakeup and passed"
+    );
+}
+
+#[test]
+fn losing_the_last_wakeup_of_two_needs_a_preemption() {
+    Check::new("check, then register; two events, no preemption")
+        .preemption_bound(0)
+        .quiet()
+        .must_pass(wait_for_two_events::<CheckThenRegister>);
+}
+
+#[test]
+fn registering_then_checking_never_hangs_a_join_of_two_events() {
+    Check::new("register, then check; two events")
+        .preemption_bound(3)
+        .quiet()
+        .must_pass(wait_for_two_events::<RegisterThenCheck>);
+}
 
 // ANCHOR: fix_holds
 #[test]
