@@ -475,7 +475,7 @@ fn every_challenge_comes_before_its_failing_trace_which_is_folded_until_solved()
 /// called thin): the page, the recorded executions, the fewest real
 /// decisions its shortest win takes, and whether loom went on past
 /// failures (it cannot past a deadlock: chapter 10's ends at its first).
-const HARDER_CHALLENGES: [(&str, &str, usize, bool); 5] = [
+const HARDER_CHALLENGES: [(&str, &str, usize, bool); 6] = [
     (
         "01-lost-update.md",
         "explore/lab-01/racy-counter-three-threads.json",
@@ -505,6 +505,12 @@ const HARDER_CHALLENGES: [(&str, &str, usize, bool); 5] = [
         "explore/lab-10/check-then-register-two-events.json",
         2,
         false,
+    ),
+    (
+        "11-async-tokio.md",
+        "explore/lab-11/two-sections-three-tasks-two-seats.json",
+        2,
+        true,
     ),
 ];
 

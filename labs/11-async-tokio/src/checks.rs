@@ -194,6 +194,28 @@ fn tasks_book_the_last_seat<B: Booking>(runtime: Runtime) {
 }
 // ANCHOR_END: booking_model
 
+// ANCHOR: three_tasks_two_seats
+/// Three tasks, each on a worker of its own (tokio's multi-thread runtime),
+/// book a show of two seats. Asking how bad it gets, the model fails only
+/// if all three get a seat: one more than the show has.
+pub fn three_tasks_on_workers_book_two_seats<B: Booking>() {
+    let runtime = Arc::new(Runtime::two_workers());
+    let show = Arc::new(B::new(2));
+    let tasks = ["task A", "task B", "task C"].map(|name| {
+        let show = Arc::clone(&show);
+        spawn_task(&runtime, name, move || show.book(&|| ()))
+    });
+    let booked = tasks.map(|task| task.join().unwrap());
+    let sold = booked.iter().filter(|&&booked| booked).count();
+    let left = show.seats_left();
+    harness::outcome(format!("{sold} sold, {left} left"));
+    harness::require!(
+        sold < 3,
+        "two seats, and all three tasks got one: {left} left"
+    );
+}
+// ANCHOR_END: three_tasks_two_seats
+
 /// One booking at a time, on a show of one seat: 1 left, a booking that
 /// succeeds, 0 left, a booking that is refused. The two-task model always
 /// ends with 0 left, which a `seats_left` that always says 0 passes. One

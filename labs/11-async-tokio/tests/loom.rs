@@ -6,8 +6,9 @@ use harness::Check;
 use harness::sync::loom::atomic::{AtomicU64, Ordering};
 use harness::sync::loom::{Arc, Mutex, Named};
 use lab_11::checks::{
-    Runtime, spawn_task, two_tasks_book_the_last_seat, two_tasks_get_one_key,
-    two_tasks_on_two_workers_book_the_last_seat, two_tasks_on_two_workers_get_one_key,
+    Runtime, spawn_task, three_tasks_on_workers_book_two_seats, two_tasks_book_the_last_seat,
+    two_tasks_get_one_key, two_tasks_on_two_workers_book_the_last_seat,
+    two_tasks_on_two_workers_get_one_key,
 };
 use lab_11::on_loom::fixed::SingleFlight;
 use lab_11::on_loom::racy::CheckThenLoad;
@@ -167,6 +168,41 @@ fn two_critical_sections_are_one_on_one_thread_and_a_race_on_two_workers() {
     assert!(failure.message.contains("-1 left"), "{}", failure.message);
 }
 // ANCHOR_END: two_sections
+
+// ANCHOR: three_tasks_two_seats
+#[test]
+fn three_tasks_on_workers_can_all_get_one_of_two_seats() {
+    let failure = Check::new("two sections, three tasks, two seats")
+        .preemption_bound(2)
+        .explore_past_failures()
+        .in_book()
+        .must_fail(three_tasks_on_workers_book_two_seats::<TwoSections>);
+    assert!(failure.message.contains("-1 left"), "{}", failure.message);
+}
+// ANCHOR_END: three_tasks_two_seats
+
+#[test]
+fn selling_three_of_two_seats_needs_one_preemption() {
+    Check::new("two sections, two seats, no preemption")
+        .preemption_bound(0)
+        .quiet()
+        .must_pass(three_tasks_on_workers_book_two_seats::<TwoSections>);
+    Check::new("two sections, two seats, one preemption")
+        .preemption_bound(1)
+        .quiet()
+        .must_fail(three_tasks_on_workers_book_two_seats::<TwoSections>);
+}
+
+#[test]
+fn one_critical_section_never_sells_three_of_two_seats() {
+    // The exercise's solution: check and take the seat under one guard.
+    // Bound 3: selling three of two seats needs one preemption (the race
+    // is found within bound 1); every interleaving is 93,102 executions.
+    Check::new("solution, two seats")
+        .preemption_bound(3)
+        .quiet()
+        .must_pass(three_tasks_on_workers_book_two_seats::<lab_11::on_loom::solution::SeatBooking>);
+}
 
 // ANCHOR: pays_first
 /// A booking that takes the payment, then checks and takes the seat in one
