@@ -199,6 +199,8 @@ fn tasks_book_the_last_seat<B: Booking>(runtime: Runtime) {
 /// book a show of two seats. Asking how bad it gets, the model fails only
 /// if all three get a seat: one more than the show has.
 pub fn three_tasks_on_workers_book_two_seats<B: Booking>() {
+    // `two_workers()` puts every task on a loom thread of its own: here,
+    // three tasks on three workers.
     let runtime = Arc::new(Runtime::two_workers());
     let show = Arc::new(B::new(2));
     let tasks = ["task A", "task B", "task C"].map(|name| {

@@ -196,8 +196,8 @@ fn selling_three_of_two_seats_needs_one_preemption() {
 #[test]
 fn one_critical_section_never_sells_three_of_two_seats() {
     // The exercise's solution: check and take the seat under one guard.
-    // Bound 3: selling three of two seats needs one preemption (the race
-    // is found within bound 1); every interleaving is 93,102 executions.
+    // Bound 3, two more than the race needs (it is found within bound 1,
+    // above); every interleaving would be 93,102 executions.
     Check::new("solution, two seats")
         .preemption_bound(3)
         .quiet()
