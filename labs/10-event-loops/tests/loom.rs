@@ -114,6 +114,17 @@ fn registering_then_checking_never_hangs_a_join_of_two_events() {
         .must_pass(wait_for_two_events::<RegisterThenCheck>);
 }
 
+#[test]
+fn the_two_event_check_fails_waking_before_recording_the_event() {
+    // The same check, bound 3, on the wrong fix below
+    // (`WakeThenStore`): it hangs the join too.
+    let failure = Check::new("wake, then store; two events")
+        .preemption_bound(3)
+        .quiet()
+        .must_fail(wait_for_two_events::<WakeThenStore>);
+    assert_eq!(failure.kind, FailureKind::Deadlock);
+}
+
 // ANCHOR: fix_holds
 #[test]
 fn registering_then_checking_never_loses_the_wakeup() {
