@@ -472,10 +472,11 @@ fn every_challenge_comes_before_its_failing_trace_which_is_folded_until_solved()
 
 /// The chapters' second challenges, "how bad can it get?" (issue 28: a
 /// chapter's first challenge, one switch in the right place, a learner
-/// called thin): the page, the recorded executions, the fewest real
+/// called thin; chapters 7 and 8's first take none, loom's first execution
+/// already fails): the page, the recorded executions, the fewest real
 /// decisions its shortest win takes, and whether loom went on past
 /// failures (it cannot past a deadlock: chapter 10's ends at its first).
-const HARDER_CHALLENGES: [(&str, &str, usize, bool); 6] = [
+const HARDER_CHALLENGES: [(&str, &str, usize, bool); 8] = [
     (
         "01-lost-update.md",
         "explore/lab-01/racy-counter-three-threads.json",
@@ -498,6 +499,18 @@ const HARDER_CHALLENGES: [(&str, &str, usize, bool); 6] = [
         "06-message-passing.md",
         "explore/lab-06/stop-flag-three-jobs.json",
         3,
+        true,
+    ),
+    (
+        "07-data-parallelism.md",
+        "explore/lab-07/finish-then-publish.json",
+        2,
+        true,
+    ),
+    (
+        "08-subprocesses.md",
+        "explore/lab-08/kill-by-pid.json",
+        4,
         true,
     ),
     (

@@ -654,13 +654,14 @@ pub fn quotes(report: &Report, explorations: &[crate::explore::Exploration]) -> 
         };
         let loom_says = if loom_failures > 0 {
             format!(
-                "loom finds the failure in {loom_failures} of the {} executions it explored ({bound})",
-                loom.executions
+                "loom finds the failure in {} of the {} executions it explored ({bound})",
+                thousands(loom_failures as u64),
+                thousands(loom.executions as u64)
             )
         } else {
             format!(
                 "every one of the {} executions loom explored passes ({bound})",
-                loom.executions
+                thousands(loom.executions as u64)
             )
         };
         let failed = observed.failed_runs();

@@ -182,9 +182,10 @@ fn answer_edited(tests: &str, exercise: &str) -> bool {
         .is_some_and(|starter| crate::fingerprint::fingerprint(exercise) != starter)
 }
 
-/// `1 execution`, `2 executions`.
+/// `1 execution`, `2 executions`, `1,449 executions`.
 fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    let n_shown = crate::doctor::thousands(n as u64);
+    format!("{n_shown} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn bound(exploration: &Exploration) -> String {
@@ -515,7 +516,7 @@ fn goal(exploration: &Exploration) -> String {
 fn ending(exploration: &Exploration, outcome: &Outcome) -> String {
     let count = format!(
         "{} of loom's {} {} so",
-        outcome.executions,
+        crate::doctor::thousands(outcome.executions as u64),
         plural(exploration.executions, "execution"),
         if outcome.executions == 1 {
             "ends"

@@ -19,6 +19,36 @@ pub fn two_chunks(histogram: Histogram) {
 }
 // ANCHOR_END: two_chunks
 
+// ANCHOR: three_chunks_model
+/// Three tasks count the chunks `[0]`, `[1]` and `[2]`, and the model asks
+/// how bad it gets: it fails only if the total misses two of the three.
+pub fn three_chunks_two_missed(histogram: Histogram) {
+    let (counted, counts) = chunks_counted_of_three(histogram);
+    harness::require!(
+        counted > 1,
+        "three chunks, and the total {counts:?} holds {counted} of them"
+    );
+}
+// ANCHOR_END: three_chunks_model
+
+/// The same three tasks: the total must hold all three chunks.
+pub fn three_chunks(histogram: Histogram) {
+    let (counted, counts) = chunks_counted_of_three(histogram);
+    assert!(
+        counted == 3,
+        "three chunks, and the total {counts:?} holds {counted} of them"
+    );
+}
+
+/// How many of the chunks `[0]`, `[1]` and `[2]` the total holds, recorded
+/// as the execution's outcome, and the total.
+fn chunks_counted_of_three(histogram: Histogram) -> (usize, Vec<u64>) {
+    let counts = histogram(vec![vec![0], vec![1], vec![2]]);
+    let counted = counts[..3].iter().filter(|&&count| count == 1).count();
+    harness::outcome(format!("{counted} of 3 chunks counted"));
+    (counted, counts)
+}
+
 /// A parallel maximum: the largest value of all the chunks.
 pub type Maximum = fn(chunks: Vec<Vec<u64>>) -> u64;
 

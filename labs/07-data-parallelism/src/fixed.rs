@@ -2,6 +2,7 @@
 //! histogram; the histograms are added up (reduced) at the end. And, for
 //! contrast, a correct shared histogram with `fetch_add`.
 
+use super::job::{self, fold};
 use super::sync::Arc;
 use super::sync::atomic::{AtomicU64, Ordering};
 use super::sync::thread;
@@ -58,3 +59,16 @@ pub fn atomic_histogram(chunks: Vec<Vec<u64>>) -> Vec<u64> {
         .collect()
 }
 // ANCHOR_END: fetch_add
+
+// ANCHOR: publish_then_finish
+/// The same job, in the other order: a task publishes its partial, then
+/// says it has finished. The last to finish finds every partial there.
+pub fn publish_then_finish(chunks: Vec<Vec<u64>>) -> Vec<u64> {
+    job::run(chunks, |job, task, chunk| {
+        job.publish(task, fold(&chunk));
+        if job.finish() {
+            job.add_up();
+        }
+    })
+}
+// ANCHOR_END: publish_then_finish

@@ -2,10 +2,15 @@
 //! it reads these files in this order:
 //!
 //! - `racy.rs`: a parallel histogram whose threads add to one shared
-//!   histogram with a read-modify-write that is not atomic;
-//! - `checks.rs`: the loom model;
+//!   histogram with a read-modify-write that is not atomic; and tasks that
+//!   no one joins, the last of which adds their partial histograms up, each
+//!   counting itself finished before it publishes its own;
+//! - `job.rs`: what those tasks share: a slot per task, the count of
+//!   finished tasks, and the adding up;
+//! - `checks.rs`: the loom models;
 //! - `fixed.rs`: each thread folds its own histogram, and the histograms
 //!   are added up at the end; and `fetch_add` on shared counts, for contrast;
+//!   and the tasks that publish, then count themselves finished;
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `work.rs`: the CPU-bound job, the rayon version, and the workloads the
 //!   benchmark and the tools measure;

@@ -5,9 +5,9 @@
 
 // The models take the histogram as an argument: `checks.rs` is the same on
 // both facades, and the std copies of the histograms are passed here.
-use crate::checks::two_chunks;
-use crate::on_std::fixed::{atomic_histogram, folded_histogram};
-use crate::on_std::racy::shared_histogram;
+use crate::checks::{three_chunks, three_chunks_two_missed, two_chunks};
+use crate::on_std::fixed::{atomic_histogram, folded_histogram, publish_then_finish};
+use crate::on_std::racy::{finish_then_publish, shared_histogram};
 use harness::observe::{Model, Wider};
 
 /// The checks the chapter shows, under their loom titles.
@@ -32,7 +32,37 @@ pub const MODELS: &[Model] = &[
         run: || two_chunks(atomic_histogram),
         wider: None,
     },
+    Model {
+        title: "finish, then publish",
+        run: || three_chunks_two_missed(finish_then_publish),
+        // One-value chunks: each task is done before the next one starts.
+        // Chunks of 10,000 values keep the three tasks counting at once,
+        // so that they finish close together.
+        wider: Some(Wider {
+            how: "three chunks of 10,000 values each instead of [0], [1] and [2]",
+            run: big_chunks_finish_then_publish,
+        }),
+    },
+    Model {
+        title: "publish, then finish",
+        run: || three_chunks(publish_then_finish),
+        wider: None,
+    },
 ];
+
+/// Finish, then publish, with a wider window: three chunks of 10,000
+/// values, all 0s, all 1s and all 2s.
+fn big_chunks_finish_then_publish() {
+    const EACH: u64 = 10_000;
+    let chunks = (0..3).map(|value| vec![value; EACH as usize]).collect();
+    let counts = finish_then_publish(chunks);
+    let counted = counts[..3].iter().filter(|&&count| count == EACH).count();
+    harness::outcome(format!("{counted} of 3 chunks counted"));
+    harness::require!(
+        counted > 1,
+        "three chunks of {EACH} values, and the total {counts:?} holds {counted} of them"
+    );
+}
 
 /// The shared histogram with a wider window: two chunks of 10,000 zeros.
 fn big_chunks() {

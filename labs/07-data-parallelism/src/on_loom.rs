@@ -5,6 +5,9 @@
 
 use harness::sync::loom as sync;
 
+#[path = "job.rs"]
+pub mod job;
+
 #[path = "racy.rs"]
 pub mod racy;
 

@@ -5,6 +5,9 @@
 
 use harness::sync::std as sync;
 
+#[path = "job.rs"]
+pub mod job;
+
 #[path = "racy.rs"]
 pub mod racy;
 

@@ -1,6 +1,8 @@
-//! The bug: every thread adds to one shared histogram, and its "add one" is
-//! a load and then a store.
+//! The bugs: every thread adds to one shared histogram, and its "add one" is
+//! a load and then a store; and a task that says it has finished before
+//! its counts are there to add up.
 
+use super::job::{self, fold};
 use super::sync::Arc;
 use super::sync::atomic::{AtomicU64, Ordering};
 use super::sync::thread;
@@ -33,3 +35,18 @@ pub fn shared_histogram(chunks: Vec<Vec<u64>>) -> Vec<u64> {
         .collect()
 }
 // ANCHOR_END: shared
+
+// ANCHOR: finish_then_publish
+/// Each chunk's task counts it on its own, and the last task to finish adds
+/// the partial histograms up. A task says it has finished, then publishes.
+pub fn finish_then_publish(chunks: Vec<Vec<u64>>) -> Vec<u64> {
+    job::run(chunks, |job, task, chunk| {
+        let mine = fold(&chunk);
+        let last = job.finish(); // "finished"...
+        job.publish(task, mine); // ...but its counts arrive only now
+        if last {
+            job.add_up();
+        }
+    })
+}
+// ANCHOR_END: finish_then_publish

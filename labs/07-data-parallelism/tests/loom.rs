@@ -1,10 +1,12 @@
 //! lab-07 under loom: the lost counts of the shared histogram are found,
-//! and fold-then-reduce (and `fetch_add`) count every value.
+//! and fold-then-reduce (and `fetch_add`) count every value; a task that
+//! says it has finished before it publishes is found too, and the other
+//! order counts every chunk.
 
 use harness::{Check, Op, Verdict};
-use lab_07::checks::two_chunks;
-use lab_07::on_loom::fixed::{atomic_histogram, folded_histogram};
-use lab_07::on_loom::racy::shared_histogram;
+use lab_07::checks::{three_chunks, three_chunks_two_missed, two_chunks};
+use lab_07::on_loom::fixed::{atomic_histogram, folded_histogram, publish_then_finish};
+use lab_07::on_loom::racy::{finish_then_publish, shared_histogram};
 use std::collections::BTreeSet;
 
 // ANCHOR: lost_count_is_found
@@ -57,6 +59,78 @@ fn the_histogram_check_fails_on_the_shared_histogram_at_any_bound() {
         "the fix check passed the racy histogram"
     );
 }
+
+// ANCHOR: last_task
+#[test]
+fn finishing_before_publishing_can_miss_two_of_three_chunks() {
+    // Bound 2, going on past failures: within bound 1, no execution misses
+    // two chunks (`bound_1_never_misses_two_chunks`).
+    finish_then_publish_check()
+        .in_book()
+        .must_fail(|| three_chunks_two_missed(finish_then_publish));
+}
+// ANCHOR_END: last_task
+
+/// The challenge's check, shared by the test the book shows and the one
+/// that reads its trace.
+fn finish_then_publish_check() -> Check {
+    Check::new("finish, then publish")
+        .preemption_bound(2)
+        .explore_past_failures()
+}
+
+#[test]
+fn the_last_task_added_up_two_partials_before_they_were_published() {
+    let failure = finish_then_publish_check()
+        .quiet()
+        .must_fail(|| three_chunks_two_missed(finish_then_publish));
+    // Two of the partials the last task read were still empty, and their
+    // tasks published them after it had added up.
+    let events = &failure.trace.events;
+    let empty_reads: Vec<_> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(&e.op, Op::Read { value } if value == "[0, 0, 0, 0]"))
+        .collect();
+    assert_eq!(empty_reads.len(), 2, "{events:?}");
+    for (at, read) in empty_reads {
+        let published_later = events[at..].iter().any(|e| {
+            e.object == read.object && e.thread != read.thread && matches!(e.op, Op::Write { .. })
+        });
+        assert!(published_later, "{events:?}");
+    }
+}
+// ANCHOR_END: last_task
+
+#[test]
+fn bound_1_never_misses_two_chunks() {
+    Check::new("tasks that finish before they publish, bound 1")
+        .preemption_bound(1)
+        .quiet()
+        .must_pass(|| three_chunks_two_missed(finish_then_publish));
+}
+
+#[test]
+fn finishing_before_publishing_misses_a_chunk_of_two() {
+    Check::new("two tasks that finish before they publish")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| two_chunks(finish_then_publish));
+}
+
+// ANCHOR: publish_first_holds
+#[test]
+fn publishing_before_finishing_counts_every_chunk() {
+    Check::new("publish, then finish")
+        .every_interleaving()
+        .in_book()
+        .must_pass(|| three_chunks(publish_then_finish));
+    Check::new("publish, then finish, two tasks")
+        .every_interleaving()
+        .quiet()
+        .must_pass(|| two_chunks(publish_then_finish));
+}
+// ANCHOR_END: publish_first_holds
 
 #[test]
 fn real_threads_agree_with_loom() {

@@ -10,6 +10,8 @@
 //! - `on_std.rs` and `on_loom.rs`: the same files compiled on std and on loom;
 //! - `real.rs`: the same parents running real child processes, with a
 //!   watchdog for the one that hangs;
+//! - `pid_reuse.rs`: why that watchdog kills through a pidfd: a modelled
+//!   process table, and a watchdog that kills by pid, at its deadline;
 //! - `exercise.rs`: your turn, feeding a child's stdin while reading its
 //!   stdout (`solution.rs` has the reference answer: try first).
 
@@ -57,4 +59,5 @@ pub mod on_std;
 
 pub mod checks;
 pub mod model;
+pub mod pid_reuse;
 pub mod real;

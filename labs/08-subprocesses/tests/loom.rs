@@ -1,12 +1,15 @@
 //! lab-08 under loom: a parent that waits before reading, or reads one pipe
 //! then the other, deadlocks with a child that fills a pipe; reading while
-//! waiting never does.
+//! waiting never does. And a watchdog that kills by pid can kill a process
+//! that was given its reaped child's pid; one that kills through a pidfd
+//! never does.
 
 use harness::{Check, FailureKind};
 use lab_08::checks::collect_from_a_chatty_child;
 use lab_08::model::ModelChild;
 use lab_08::on_loom::fixed::read_while_waiting;
 use lab_08::on_loom::racy::{read_one_then_the_other, wait_then_read};
+use lab_08::pid_reuse::{Kernel, Pid, kill_by_pid, kill_by_pidfd, watchdog_at_the_deadline};
 use lab_08::{Child, Output, read_all};
 use std::io;
 
@@ -78,4 +81,104 @@ fn the_fix_check_fails_a_reader_thread_for_stdout_only() {
         .quiet()
         .must_fail(|| collect_from_a_chatty_child(reader_for_stdout_only));
     assert_eq!(failure.kind, FailureKind::Deadlock);
+}
+
+// ANCHOR: wrong_process
+#[test]
+fn killing_by_pid_can_kill_a_process_given_the_reaped_childs_pid() {
+    Check::new("kill by pid")
+        .every_interleaving()
+        .explore_past_failures()
+        .in_book()
+        .must_fail(|| watchdog_at_the_deadline(kill_by_pid));
+}
+// ANCHOR_END: wrong_process
+
+#[test]
+fn the_kill_came_after_the_reap_and_after_b_took_the_pid() {
+    let failure = Check::new("pid reuse, its trace read")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| watchdog_at_the_deadline(kill_by_pid));
+    // The process table, as each step left it: A reaped (empty), then B
+    // started at pid 1, then B killed, by the watchdog.
+    let tables: Vec<(usize, &str)> = failure
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.op {
+            harness::Op::Write { value } => Some((e.thread, value.as_str())),
+            _ => None,
+        })
+        .filter(|(_, value)| value.starts_with('['))
+        .collect();
+    let at = |table: &str| tables.iter().position(|(_, t)| *t == table);
+    let (reaped, b_started, b_killed) = (at("[]"), at("[1: B running]"), at("[1: B killed]"));
+    assert!(reaped < b_started && b_started < b_killed, "{tables:?}");
+    assert!(reaped.is_some(), "{tables:?}");
+    let watchdog = 0;
+    assert_eq!(tables[b_killed.unwrap()].0, watchdog, "{tables:?}");
+}
+
+// ANCHOR: pidfd_holds
+#[test]
+fn killing_through_a_pidfd_never_kills_another_process() {
+    Check::new("kill through a pidfd")
+        .every_interleaving()
+        .in_book()
+        .must_pass(|| watchdog_at_the_deadline(kill_by_pidfd));
+}
+// ANCHOR_END: pidfd_holds
+
+#[test]
+fn the_modelled_kernel_hands_a_reaped_pid_to_the_next_process() {
+    Check::new("the modelled process table")
+        .quiet()
+        .must_pass(|| {
+            let kernel = Kernel::default();
+            let a = kernel.start("A");
+            let pidfd = kernel.pidfd_open(a);
+            assert_eq!(kernel.name_of(a), Some("A"));
+            kernel.exit(a);
+            assert_eq!(kernel.kill(a), None, "a zombie is not killed again");
+            assert_eq!(kernel.name_of(a), Some("A"), "a zombie keeps its pid");
+            kernel.reap(a);
+            assert_eq!(kernel.name_of(a), None);
+            let b = kernel.start("B");
+            assert_eq!((b, kernel.name_of(a)), (a, Some("B")));
+            assert_eq!(kernel.pidfd_kill(&pidfd), None, "the pidfd is A's");
+            let c = kernel.start("C");
+            assert_eq!(c, b + 1);
+            assert_eq!(kernel.kill(c), Some("C"));
+            assert_eq!(kernel.kill(c), None, "C is no longer running");
+            // A pidfd kills its own process while it runs (a fix that
+            // never killed anyone would pass the watchdog's check).
+            let b_pidfd = kernel.pidfd_open(b);
+            assert_eq!(kernel.pidfd_kill(&b_pidfd), Some("B"));
+            assert_eq!(kernel.pidfd_kill(&b_pidfd), None, "B is no longer running");
+        });
+}
+
+/// A wrong fix: look the pid up first (`/proc/<pid>`, as a script would
+/// with `ps`), and kill only if it still names the child.
+fn kill_if_still_the_child(kernel: &Kernel, pid: Pid) -> Box<dyn Fn() -> Option<&'static str>> {
+    let kernel = kernel.clone();
+    let child = kernel.name_of(pid);
+    Box::new(move || {
+        if kernel.name_of(pid) == child {
+            kernel.kill(pid)
+        } else {
+            None
+        }
+    })
+}
+
+#[test]
+fn the_pidfd_check_fails_looking_the_pid_up_before_killing() {
+    // Between the look-up and the kill, the child can be reaped and its
+    // pid handed to B: checking first narrows the window, and no more.
+    Check::new("look the pid up, then kill")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| watchdog_at_the_deadline(kill_if_still_the_child));
 }
