@@ -35,9 +35,12 @@ impl Job {
         *self.partials[task].lock().unwrap() = partial;
     }
 
-    /// Counts the calling task as finished: true for the last one. AcqRel:
-    /// the last task's count acquires what every earlier task released
-    /// with its own, the partials they published before it included.
+    /// Counts the calling task as finished: true for the last one. With the
+    /// slots behind mutexes, `Relaxed` would do: had the last task locked a
+    /// slot before its task published there, its count would come before
+    /// that task's, which it read. `AcqRel` is what slots of plain memory
+    /// would need (each task's count releasing its publish, the last one's
+    /// acquiring them all), and costs nothing here.
     #[track_caller] // traces show the task's line, not this one
     pub fn finish(&self) -> bool {
         self.finished.fetch_add(1, Ordering::AcqRel) + 1 == self.partials.len()

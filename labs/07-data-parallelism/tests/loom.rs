@@ -100,7 +100,6 @@ fn the_last_task_added_up_two_partials_before_they_were_published() {
         assert!(published_later, "{events:?}");
     }
 }
-// ANCHOR_END: last_task
 
 #[test]
 fn bound_1_never_misses_two_chunks() {

@@ -100,7 +100,9 @@ impl Kernel {
     /// The process with pid `pid` exits by itself (if it still runs).
     #[track_caller]
     pub fn exit(&self, pid: Pid) {
-        if let Some(process) = self.0.lock().unwrap().0[pid - 1].as_mut() {
+        let mut table = self.0.lock().unwrap();
+        let process = table.0[pid - 1].as_mut();
+        if let Some(process) = process.filter(|p| p.state == State::Running) {
             process.state = State::Exited;
         }
     }
@@ -175,11 +177,11 @@ pub fn kill_by_pidfd(kernel: &Kernel, pid: Pid) -> Box<dyn Fn() -> Option<&'stat
 // ANCHOR_END: by_pidfd
 
 // ANCHOR: deadline_model
-/// A watchdog races its child's parent to the deadline. Child `A` exits
-/// just then; its parent, on a thread of its own, reaps it and says it has
-/// finished. Meanwhile another thread of the program starts process `B`.
-/// The watchdog looks once: if the parent has not said it finished, time
-/// is up, and it kills the child. It must never kill `B`.
+/// A watchdog and its child's parent at the deadline. Child `A` exits just
+/// then; its parent, on a thread of its own, reaps it and says it has
+/// finished. Another thread of the program starts process `B`. The
+/// watchdog looks once: if the parent has not said it finished, time is
+/// up, and it kills the child. It must never kill `B`.
 pub fn watchdog_at_the_deadline(watchdog: Watchdog) {
     let kernel = Kernel::default();
     let child = kernel.start("A");

@@ -165,10 +165,14 @@ pub fn with_watchdog<T: Send>(
         match finished.recv_timeout(patience) {
             Ok(result) => Watched::Finished(result),
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Ok(pidfd) = &pidfd {
-                    let _ =
-                        rustix::process::pidfd_send_signal(pidfd, rustix::process::Signal::KILL);
-                }
+                let kill = rustix::process::Signal::KILL;
+                let _ = match &pidfd {
+                    Ok(pidfd) => rustix::process::pidfd_send_signal(pidfd, kill),
+                    // No pidfd (Linux before 5.3, or a sandbox that forbids
+                    // it): by pid, with the race `pid_reuse.rs` shows,
+                    // rather than wait for a hung parent for ever.
+                    Err(_) => rustix::process::kill_process(pid, kill),
+                };
                 Watched::Hung(
                     finished
                         .recv()

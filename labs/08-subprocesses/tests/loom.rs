@@ -159,6 +159,23 @@ fn the_modelled_kernel_hands_a_reaped_pid_to_the_next_process() {
         });
 }
 
+#[test]
+fn the_pidfd_watchdog_still_kills_its_child_when_time_is_up() {
+    // The check above asks only that B is never killed, which a watchdog
+    // that never kills anyone would pass: this one kills A, in some
+    // interleavings, as killing by pid does.
+    let (_, explored) = Check::new("kill through a pidfd, its outcomes")
+        .every_interleaving()
+        .quiet()
+        .run_recorded(|| watchdog_at_the_deadline(kill_by_pidfd));
+    let killed_a = explored
+        .outcomes
+        .iter()
+        .find(|o| o.outcome == "the watchdog killed A")
+        .map_or(0, |o| o.executions);
+    assert!(killed_a > 0, "{:?}", explored.outcomes);
+}
+
 /// A wrong fix: look the pid up first (`/proc/<pid>`, as a script would
 /// with `ps`), and kill only if it still names the child.
 fn kill_if_still_the_child(kernel: &Kernel, pid: Pid) -> Box<dyn Fn() -> Option<&'static str>> {
@@ -174,7 +191,7 @@ fn kill_if_still_the_child(kernel: &Kernel, pid: Pid) -> Box<dyn Fn() -> Option<
 }
 
 #[test]
-fn the_pidfd_check_fails_looking_the_pid_up_before_killing() {
+fn the_deadline_check_fails_looking_the_pid_up_before_killing() {
     // Between the look-up and the kill, the child can be reaped and its
     // pid handed to B: checking first narrows the window, and no more.
     Check::new("look the pid up, then kill")

@@ -38,10 +38,10 @@ impl Runtime {
         }
     }
 
-    /// tokio's multi-thread runtime with two workers, modelled: each of the
-    /// two tasks runs on a worker of its own, so they run at the same time,
-    /// between `.await`s too (as tokio's own loom tests put task bodies on
-    /// loom threads).
+    /// tokio's multi-thread runtime, modelled: each task runs on a worker
+    /// of its own (two tasks on two workers; three in the model that asks
+    /// how bad it gets), so tasks run at the same time, between `.await`s
+    /// too (as tokio's own loom tests put task bodies on loom threads).
     pub fn two_workers() -> Self {
         Self {
             two_workers: true,
