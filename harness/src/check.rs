@@ -151,7 +151,14 @@ impl Check {
     {
         let index = next_check_index();
         let (verdict, exploration) = match child::role(index) {
-            child::Role::Replay(verdict) => return *verdict,
+            child::Role::Replay(earlier) => {
+                let child::Earlier {
+                    verdict,
+                    exploration,
+                } = *earlier;
+                LAST_EXPLORATION.with(|last| *last.borrow_mut() = exploration);
+                return verdict;
+            }
             child::Role::Run => {
                 let (verdict, exploration) = run_here(self, model);
                 child::report_and_exit(&verdict, exploration.as_ref())
@@ -162,8 +169,8 @@ impl Check {
         if let Some(exploration) = &exploration {
             explore::publish(self.in_book, exploration);
         }
+        child::remember(&verdict, exploration.as_ref().filter(|_| self.record_all));
         LAST_EXPLORATION.with(|last| *last.borrow_mut() = exploration);
-        child::remember(&verdict);
         let text = render::render(&lab_name(), &verdict);
         if self.quiet {
             show_to_learner(&format!(

@@ -49,15 +49,26 @@ pub(crate) enum Role {
     },
     /// This is the child, and this is the check it was started for.
     Run,
-    /// This is the child, and this check ran earlier in the parent.
-    Replay(Box<Verdict>),
+    /// This is the child, and this check ran earlier in the parent: its
+    /// verdict, and its exploration if it was recorded for the test to read.
+    Replay(Box<Earlier>),
     /// Not under libtest (a plain binary): run it in this process.
     Alone,
 }
 
+/// A check the current test ran before: what a child running a later one
+/// replays in its place.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Earlier {
+    pub verdict: Verdict,
+    /// Kept only for a check whose exploration the test reads
+    /// (`run_recorded`): the code after it runs in the child too.
+    pub exploration: Option<Exploration>,
+}
+
 thread_local! {
-    /// The verdicts of the checks the current test has run so far.
-    static EARLIER: RefCell<Vec<Verdict>> = const { RefCell::new(Vec::new()) };
+    /// The checks the current test has run so far.
+    static EARLIER: RefCell<Vec<Earlier>> = const { RefCell::new(Vec::new()) };
 }
 
 pub(crate) fn role(index: usize) -> Role {
@@ -69,7 +80,7 @@ pub(crate) fn role(index: usize) -> Role {
             return Role::Run;
         }
         let prior = std::env::var(PRIOR).expect("RACE_HARNESS_PRIOR names the earlier verdicts");
-        let prior: Vec<Verdict> =
+        let prior: Vec<Earlier> =
             read_json(Path::new(&prior)).expect("the earlier verdicts are readable");
         let verdict = prior.into_iter().nth(index).unwrap_or_else(|| {
             panic!("check {index} ran in the child but not in the parent: the test must run its checks in the same order every time")
@@ -86,9 +97,14 @@ pub(crate) fn role(index: usize) -> Role {
     }
 }
 
-/// Remembers a verdict of the current test, for the children of its later checks.
-pub(crate) fn remember(verdict: &Verdict) {
-    EARLIER.with(|earlier| earlier.borrow_mut().push(verdict.clone()));
+/// Remembers a check of the current test, for the children of its later
+/// checks: its verdict, and its exploration if the test reads it.
+pub(crate) fn remember(verdict: &Verdict, exploration: Option<&Exploration>) {
+    let earlier = Earlier {
+        verdict: verdict.clone(),
+        exploration: exploration.cloned(),
+    };
+    EARLIER.with(|all| all.borrow_mut().push(earlier));
 }
 
 /// Separates one execution's output from the next in the child's stdout:

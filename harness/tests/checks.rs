@@ -114,6 +114,25 @@ fn the_fix_check_passes_fetch_add_and_one_critical_section() {
 }
 
 #[test]
+fn two_recorded_checks_in_one_test_each_give_their_exploration() {
+    // Each check runs in a child process that replays the earlier ones:
+    // the second's child must still hand the test the first's exploration,
+    // which the test reads before it reaches the second.
+    let (_, first) = fix_check("fetch_add, recorded").run_recorded(two_increments::<FetchAdd>);
+    let first_executions = first.executions;
+    assert!(first_executions > 1, "{first_executions}");
+    let (_, second) =
+        fix_check("load then store, recorded").run_recorded(two_increments::<LoadThenStore>);
+    assert!(
+        second.outcomes.iter().any(|o| o.failed),
+        "{:?}",
+        second.outcomes
+    );
+    assert_eq!(first.title, "fetch_add, recorded");
+    assert_eq!(first.executions, first_executions);
+}
+
+#[test]
 #[should_panic(expected = "loom found a failing interleaving")]
 fn the_fix_check_fails_on_load_then_store() {
     fix_check("load then store").must_pass(two_increments::<LoadThenStore>);

@@ -159,21 +159,49 @@ fn the_modelled_kernel_hands_a_reaped_pid_to_the_next_process() {
         });
 }
 
-#[test]
-fn the_pidfd_watchdog_still_kills_its_child_when_time_is_up() {
-    // The check above asks only that B is never killed, which a watchdog
-    // that never kills anyone would pass: this one kills A, in some
-    // interleavings, as killing by pid does.
-    let (_, explored) = Check::new("kill through a pidfd, its outcomes")
+/// How many executions ended in each outcome, with `watchdog`, over every
+/// interleaving: `(outcome, executions)`, in order.
+fn outcomes(title: &str, watchdog: lab_08::pid_reuse::Watchdog) -> Vec<(String, usize)> {
+    let (_, explored) = Check::new(title)
         .every_interleaving()
+        .explore_past_failures()
         .quiet()
-        .run_recorded(|| watchdog_at_the_deadline(kill_by_pidfd));
-    let killed_a = explored
+        .run_recorded(move || watchdog_at_the_deadline(watchdog));
+    let mut outcomes: Vec<_> = explored
         .outcomes
-        .iter()
-        .find(|o| o.outcome == "the watchdog killed A")
-        .map_or(0, |o| o.executions);
-    assert!(killed_a > 0, "{:?}", explored.outcomes);
+        .into_iter()
+        .map(|o| (o.outcome, o.executions))
+        .collect();
+    outcomes.sort();
+    outcomes
+}
+
+#[test]
+fn the_pidfd_changes_only_the_executions_that_killed_b() {
+    // The check above asks only that B is never killed, which a watchdog
+    // that never kills anyone would pass. Through a pidfd, the watchdog
+    // kills A in as many executions as by pid; the ones where it killed B
+    // by pid kill no one.
+    let by_pid = outcomes("kill by pid, its outcomes", kill_by_pid);
+    let by_pidfd = outcomes("kill through a pidfd, its outcomes", kill_by_pidfd);
+    let count = |outcomes: &[(String, usize)], what: &str| {
+        let found = outcomes.iter().find(|(o, _)| o == what);
+        found.map_or(0, |(_, executions)| *executions)
+    };
+    let (a, b, no_one) = (
+        "the watchdog killed A",
+        "the watchdog killed B",
+        "the watchdog killed no one",
+    );
+    assert!(count(&by_pid, a) > 0 && count(&by_pid, b) > 0, "{by_pid:?}");
+    let expected = vec![
+        (a.to_string(), count(&by_pid, a)),
+        (
+            no_one.to_string(),
+            count(&by_pid, no_one) + count(&by_pid, b),
+        ),
+    ];
+    assert_eq!(by_pidfd, expected, "killing by pid: {by_pid:?}");
 }
 
 /// A wrong fix: look the pid up first (`/proc/<pid>`, as a script would
