@@ -131,6 +131,25 @@ fn publishing_before_finishing_counts_every_chunk() {
 }
 // ANCHOR_END: publish_first_holds
 
+/// A wrong fix: publish first, then every task adds up what is there, not
+/// only the last; whichever stores its total last wins, and it may have
+/// added up before the others published.
+fn every_task_adds_up(chunks: Vec<Vec<u64>>) -> Vec<u64> {
+    lab_07::on_loom::job::run(chunks, |job, task, chunk| {
+        job.publish(task, lab_07::on_loom::job::fold(&chunk));
+        job.finish();
+        job.add_up();
+    })
+}
+
+#[test]
+fn the_fix_check_fails_every_task_adding_up() {
+    Check::new("every task adds up")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| three_chunks(every_task_adds_up));
+}
+
 #[test]
 fn real_threads_agree_with_loom() {
     // A short run of each model on real threads (at most 2,000 runs or half

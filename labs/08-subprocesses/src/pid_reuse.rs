@@ -130,15 +130,16 @@ impl Kernel {
         })
     }
 
-    /// `pidfd_open(pid)`: a handle on the process that holds `pid` now.
+    /// `pidfd_open(pid)`: a handle on the process that holds `pid` now;
+    /// `None` if the pid is free (`ESRCH`).
     #[track_caller]
-    pub fn pidfd_open(&self, pid: Pid) -> Pidfd {
+    pub fn pidfd_open(&self, pid: Pid) -> Option<Pidfd> {
         let table = self.0.lock().unwrap();
-        let process = table.0[pid - 1].expect("pidfd_open on a free pid");
-        Pidfd {
+        let process = table.0.get(pid - 1).copied().flatten()?;
+        Some(Pidfd {
             pid,
             name: process.name,
-        }
+        })
     }
 
     /// `pidfd_send_signal(pidfd, SIGKILL)`: kills the process the pidfd was
@@ -172,7 +173,7 @@ pub fn kill_by_pid(kernel: &Kernel, pid: Pid) -> Box<dyn Fn() -> Option<&'static
 pub fn kill_by_pidfd(kernel: &Kernel, pid: Pid) -> Box<dyn Fn() -> Option<&'static str>> {
     let kernel = kernel.clone();
     let pidfd = kernel.pidfd_open(pid);
-    Box::new(move || kernel.pidfd_kill(&pidfd))
+    Box::new(move || kernel.pidfd_kill(pidfd.as_ref()?))
 }
 // ANCHOR_END: by_pidfd
 

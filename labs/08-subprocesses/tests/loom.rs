@@ -137,13 +137,14 @@ fn the_modelled_kernel_hands_a_reaped_pid_to_the_next_process() {
         .must_pass(|| {
             let kernel = Kernel::default();
             let a = kernel.start("A");
-            let pidfd = kernel.pidfd_open(a);
+            let pidfd = kernel.pidfd_open(a).unwrap();
             assert_eq!(kernel.name_of(a), Some("A"));
             kernel.exit(a);
             assert_eq!(kernel.kill(a), None, "a zombie is not killed again");
             assert_eq!(kernel.name_of(a), Some("A"), "a zombie keeps its pid");
             kernel.reap(a);
             assert_eq!(kernel.name_of(a), None);
+            assert!(kernel.pidfd_open(a).is_none(), "a free pid has no process");
             let b = kernel.start("B");
             assert_eq!((b, kernel.name_of(a)), (a, Some("B")));
             assert_eq!(kernel.pidfd_kill(&pidfd), None, "the pidfd is A's");
@@ -153,7 +154,7 @@ fn the_modelled_kernel_hands_a_reaped_pid_to_the_next_process() {
             assert_eq!(kernel.kill(c), None, "C is no longer running");
             // A pidfd kills its own process while it runs (a fix that
             // never killed anyone would pass the watchdog's check).
-            let b_pidfd = kernel.pidfd_open(b);
+            let b_pidfd = kernel.pidfd_open(b).unwrap();
             assert_eq!(kernel.pidfd_kill(&b_pidfd), Some("B"));
             assert_eq!(kernel.pidfd_kill(&b_pidfd), None, "B is no longer running");
         });
@@ -226,4 +227,25 @@ fn the_deadline_check_fails_looking_the_pid_up_before_killing() {
         .every_interleaving()
         .quiet()
         .must_fail(|| watchdog_at_the_deadline(kill_if_still_the_child));
+}
+
+/// A wrong fix: a pidfd, opened only when time is up. By then the pid may
+/// already be B's, and the pidfd names B.
+fn pidfd_opened_at_the_deadline(
+    kernel: &Kernel,
+    pid: Pid,
+) -> Box<dyn Fn() -> Option<&'static str>> {
+    let kernel = kernel.clone();
+    Box::new(move || {
+        let pidfd = kernel.pidfd_open(pid)?;
+        kernel.pidfd_kill(&pidfd)
+    })
+}
+
+#[test]
+fn the_deadline_check_fails_a_pidfd_opened_at_the_deadline() {
+    Check::new("a pidfd opened at the deadline")
+        .every_interleaving()
+        .quiet()
+        .must_fail(|| watchdog_at_the_deadline(pidfd_opened_at_the_deadline));
 }
