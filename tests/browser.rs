@@ -16,10 +16,11 @@
 //! (issue 28, `tests/browser/puzzles.py`): every level is won along its
 //! recorded failing execution and not along passing ones, at 390 px.
 //!
-//! Without python3, its `playwright` module, `/usr/bin/chromium`, axe-core
-//! (for pages.py) or mdbook (to build the book), a browser test says what
-//! is missing and passes; in CI (`CI` set) it fails instead. `.ci/run`
-//! installs them. The three run one after the other, on one built book.
+//! Without python3, its `playwright` module, Chromium's headless shell
+//! (`/usr/bin/chromium-headless-shell`), axe-core (for pages.py) or mdbook
+//! (to build the book), a browser test says what is missing and passes; in
+//! CI (`CI` set) it fails instead. `.ci/run` installs them. All three run
+//! on one built book: pages.py beside the other two, which take turns.
 
 mod fetched;
 
@@ -34,8 +35,8 @@ use std::time::Duration;
 const PAGE_JSON_LIMIT: u64 = 200 * 1024;
 /// The widget's script and style together.
 const WIDGET_LIMIT: u64 = 40 * 1024;
-/// A browser script (alone on this 2-core machine: stepper.py and puzzles.py about 25 s each,
-/// pages.py about 65 s); a hang ends here.
+/// A browser script (on this 2-core machine, in the headless shell, alone: stepper.py and
+/// puzzles.py about 23 s each, pages.py about 65 s); a hang ends here.
 const DEADLINE: Duration = Duration::from_secs(240);
 
 fn root() -> PathBuf {
@@ -224,8 +225,10 @@ fn mdbook() -> Option<PathBuf> {
 }
 
 fn chromium() -> PathBuf {
-    std::env::var_os("STEPPER_CHROMIUM")
-        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+    std::env::var_os("STEPPER_CHROMIUM").map_or_else(
+        || PathBuf::from("/usr/bin/chromium-headless-shell"),
+        PathBuf::from,
+    )
 }
 
 /// Runs `command` to its end: whether it succeeded, and what it printed.
@@ -272,7 +275,7 @@ fn find_browser() -> Result<Browser, String> {
     let chromium = chromium();
     if !chromium.is_file() {
         return Err(format!(
-            "Chromium is not at {} (sudo apt-get install chromium)",
+            "Chromium's headless shell is not at {} (sudo apt-get install chromium-headless-shell)",
             chromium.display()
         ));
     }
@@ -310,12 +313,17 @@ fn browser_script(browser: &Browser, script: &str, args: &[&Path]) -> (bool, Str
     (passed, output)
 }
 
-/// One browser test at a time: each keeps both cores busy.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+/// stepper.py and puzzles.py take turns, and pages.py runs beside them
+/// (libtest runs two tests at once on two cores). Alone, pages.py keeps
+/// about 1.8 of the 2 cores busy and the other two about 1.3 each (each
+/// plays one tab, waiting on Playwright between steps): side by side, the
+/// three fill the cores better than one after the other (102 s against
+/// 112 s, one round each on a busy machine, so a tenth at most).
+static TAKING_TURNS: Mutex<()> = Mutex::new(());
 
 #[test]
 fn in_chromium_a_learner_schedules_chapter_1_to_the_lost_update_and_predicts_its_values() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = TAKING_TURNS.lock().unwrap_or_else(|e| e.into_inner());
     let browser = match browser() {
         Ok(browser) => browser,
         Err(missing) => return skip(&missing),
@@ -343,7 +351,6 @@ fn axe_core() -> Result<PathBuf, String> {
 
 #[test]
 fn in_chromium_every_page_passes_axe_in_both_themes_and_widths_and_loads_light() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let browser = match browser() {
         Ok(browser) => browser,
         Err(missing) => return skip(&missing),
@@ -367,7 +374,7 @@ fn in_chromium_every_puzzle_is_won_along_its_failing_execution_and_not_along_pas
     // along the failing execution loom recorded, announces the win and
     // opens the folded answer; played along passing ones (all of them on a
     // small level), it ends passing and keeps the answer folded.
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = TAKING_TURNS.lock().unwrap_or_else(|e| e.into_inner());
     let browser = match browser() {
         Ok(browser) => browser,
         Err(missing) => return skip(&missing),

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stepper import (  # noqa: E402  (after the path is set)
     CHROMIUM,
+    INSTALL_CHROMIUM,
     PLAY,
     ROOT,
     TIMEOUT_MS,
@@ -92,11 +93,8 @@ def passing_paths(data, rng):
 
 
 def play(page, widget, steps):
-    """Plays `steps` from the start; what the page said, and the fold."""
-    widget.get_by_role("tab", name="Be the scheduler").click()
-    restart = widget.locator("[data-panel=schedule]").get_by_role("button", name="Restart")
-    if restart.is_enabled():
-        restart.click()
+    """Plays `steps` from the start (PLAY clicks the tab and Restart, in
+    the page, as it clicks the choices); what the page said, and the fold."""
     return widget.evaluate(PLAY, steps)
 
 
@@ -182,7 +180,7 @@ def main():
     levels = sorted(book.glob("puzzle-[0-9][0-9]-*.html"))
     check(levels, f"no puzzle-NN-*.html in {book}: build the book first (cargo xtask book)")
     if not os.access(CHROMIUM, os.X_OK):
-        print(f"MISSING: Chromium at {CHROMIUM} (sudo apt-get install chromium)")
+        print(f"MISSING: Chromium at {CHROMIUM} ({INSTALL_CHROMIUM})")
         sys.exit(2)
     expect.set_options(timeout=TIMEOUT_MS)
     rng = random.Random(28)  # issue 28: the same walks every run
