@@ -313,12 +313,17 @@ fn browser_script(browser: &Browser, script: &str, args: &[&Path]) -> (bool, Str
     (passed, output)
 }
 
-/// stepper.py and puzzles.py take turns, and pages.py runs beside them
-/// (libtest runs two tests at once on two cores). Alone, pages.py keeps
-/// about 1.8 of the 2 cores busy and the other two about 1.3 each (each
-/// plays one tab, waiting on Playwright between steps): side by side, the
-/// three fill the cores better than one after the other (102 s against
-/// 112 s, one round each on a busy machine, so a tenth at most).
+/// stepper.py and puzzles.py take turns, and pages.py runs beside them.
+/// Alone, pages.py keeps about 1.8 of the 2 cores busy and the other two
+/// about 1.3 each (each plays one tab, waiting on Playwright between
+/// steps), so side by side the three fill the cores better (102 s against
+/// 112 s one after the other: one round each on a busy machine, inside its
+/// noise). This leans on libtest, which starts tests in the order of their
+/// names, two at a time on two cores: the stepper's test
+/// (`in_chromium_a_learner_…`) and the pages' (`in_chromium_every_page_…`)
+/// start together, and the puzzles' (`…_every_puzzle_…`) waits for the
+/// stepper's. A name that sorted the puzzles' before the pages' would keep
+/// the pages' waiting until the stepper's ends: slower, never wrong.
 static TAKING_TURNS: Mutex<()> = Mutex::new(());
 
 #[test]

@@ -92,7 +92,7 @@ def passing_paths(data, rng):
     return unique
 
 
-def play(page, widget, steps):
+def play(widget, steps):
     """Plays `steps` from the start (PLAY clicks the tab and Restart, in
     the page, as it clicks the choices); what the page said, and the fold."""
     return widget.evaluate(PLAY, steps)
@@ -109,7 +109,7 @@ def level(page, watch, base, book, html, rng):
     passing = passing_paths(data, rng)
     check(passing, f"{html.name}: no passing execution to play")
     for steps in passing:
-        played = play(page, widget, steps)
+        played = play(widget, steps)
         said = played["said"]
         check("FAILED" not in said and "passes" in said,
               f"{html.name}: a passing execution of {len(steps)} steps did not end passing: {said!r}")
@@ -117,7 +117,7 @@ def level(page, watch, base, book, html, rng):
               f"{html.name}: the answer was not kept folded on a passing end: {played['fold']}")
 
     steps, outcome = failing_path(data)
-    played = play(page, widget, steps)
+    played = play(widget, steps)
     said = played["said"]
     check(outcome["outcome"].splitlines()[0] in said and "FAILED" in said,
           f"{html.name}: the win is not announced: {said!r}")
@@ -153,10 +153,10 @@ def progress_is_kept_in_this_browser(browser, base, book, html):
     open_chapter(page, base, html.name)
     widget = page.locator(".stepper.stepper-on").first
     data = json.loads((book / widget.get_attribute("data-explore")).read_text(encoding="utf-8"))
-    play(page, widget, passing_paths(data, random.Random(1))[0])
+    play(widget, passing_paths(data, random.Random(1))[0])
     check(page.locator(".trail-saved").count() == 0, f"{html.name}: a passing end was saved as a win")
     steps, _ = failing_path(data)
-    play(page, widget, steps)
+    play(widget, steps)
     saved = page.locator(".trail-saved").inner_text()
     check(f"solved in {len(steps)} move" in saved and f"fewest that reach a failing end: {len(steps)}" in saved,
           f"{html.name}: the win's score: {saved!r}")

@@ -34,14 +34,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Chromium's headless shell: Debian's chromium-headless-shell, built from
-# the same sources as its chromium, without the browser's windows and
-# profile. Playwright itself runs it for headless tests (since 1.49:
-# https://github.com/microsoft/playwright/issues/33566), and Puppeteer's
-# guide calls it "more performant for automation tasks"
-# (https://pptr.dev/guides/headless-modes). Here it takes about a fifth
-# less CPU for the same three scripts than /usr/bin/chromium (.ci/run says
-# what was measured); $STEPPER_CHROMIUM=/usr/bin/chromium runs them in
-# the full browser instead.
+# the same sources as its chromium. It is Chromium's older headless
+# browser, which does not share the full browser's code around the page
+# (https://developer.chrome.com/docs/automation-and-testing/headless), so
+# Puppeteer's guide warns that it "does not match the behavior of the
+# regular Chrome completely" and calls it "more performant for automation
+# tasks" (https://pptr.dev/guides/headless-modes). The page itself (its
+# layout, scripts, keys and accessibility tree) is the same engine's,
+# Blink's; and Playwright itself runs the shell for headless tests (since
+# 1.49: https://github.com/microsoft/playwright/issues/33566). Here it
+# takes about a fifth less CPU for the same three scripts than
+# /usr/bin/chromium (.ci/run says what was measured), in which they pass
+# too: $STEPPER_CHROMIUM=/usr/bin/chromium runs them there.
 CHROMIUM = os.environ.get("STEPPER_CHROMIUM", "/usr/bin/chromium-headless-shell")
 INSTALL_CHROMIUM = "sudo apt-get install chromium-headless-shell"
 CHAPTER = "01-lost-update.html"
@@ -309,7 +313,8 @@ PLAY = """(widget, steps) => {
     const panel = widget.querySelector('[data-panel=schedule]');
     // Restart is disabled at the start.
     const restart = [...panel.querySelectorAll('button')].find((b) => b.textContent === 'Restart');
-    if (restart && !restart.disabled) restart.click();
+    if (!restart) return {said: 'no Restart button in the scheduler'};
+    if (!restart.disabled) restart.click();
     const enabled = 'button.stepper-choice:not([disabled])';
     let asked = 0;
     for (let n = 0; n < (steps ? steps.length : 500); n++) {
