@@ -35,8 +35,8 @@ use std::time::Duration;
 const PAGE_JSON_LIMIT: u64 = 200 * 1024;
 /// The widget's script and style together.
 const WIDGET_LIMIT: u64 = 40 * 1024;
-/// A browser script (on this 2-core machine, in the headless shell, alone: stepper.py and
-/// puzzles.py about 23 s each, pages.py about 65 s); a hang ends here.
+/// A browser script (on this 2-core machine, in the headless shell, alone: stepper.py about
+/// 23 s, puzzles.py about 16 s, pages.py about 65 s); a hang ends here.
 const DEADLINE: Duration = Duration::from_secs(240);
 
 fn root() -> PathBuf {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Every page of the built book in a real browser: accessible, light, offline.
 
-Serves a built book on a free loopback port and drives Debian's Chromium (its headless shell)
-with Playwright (issue 27):
+Serves a built book on a free loopback port and drives Debian's Chromium
+(its headless shell) with Playwright (issue 27):
 
 - axe-core (pinned; `.ci/run` fetches it) on every page, in the light theme
   and in navy (the dark theme the book recommends), at 1280 px and at
@@ -115,8 +115,8 @@ def pages(book):
     them at once, to print), toc.html (the sidebar, for no script) and
     index.html while it is byte for byte another page (mdBook writes it as
     a copy of the book's first page, introduction.html: the same bytes in
-    the same folder are the same page). The .html files in subfolders are fragments that
-    chapters include."""
+    the same folder are the same page). The .html files in subfolders are
+    fragments that chapters include."""
     names = [p.name for p in sorted(book.glob("*.html")) if p.name not in ("print.html", "toc.html")]
     index = (book / "index.html").read_bytes() if "index.html" in names else None
     if any((book / name).read_bytes() == index for name in names if name != "index.html"):
