@@ -51,7 +51,7 @@ Serves a built book on a free loopback port and drives Debian's Chromium
 
 The weights and the charts are taken on the way through every page for axe
 (each page weighed at 1280 px, a chapter with the cache off), so no page is
-loaded twice. On this 2-core machine it all took about 65 s alone in
+loaded twice. On this 2-core machine it all took 57 to 71 s alone in
 Chromium's headless shell, 80 s in /usr/bin/chromium (170 s before looks
 were checked once per theme, axe was served rather than injected into
 every page, and a page was narrowed rather than loaded again).
@@ -65,6 +65,7 @@ missing. tests/browser.rs runs it.
 import asyncio
 import functools
 import gzip
+import itertools
 import os
 import statistics
 import sys
@@ -364,26 +365,30 @@ async def narrow(page, width, compare=False):
 
 
 async def every_page(browser, base, book, axe_url):
-    """Two workers, each with one tab, share the pages. A page is loaded
-    once, at 1280 px, and checked (every rule) in the theme it opens in,
-    then (the colour rules, if a text's look is new) in the other, chosen
-    from the theme menu; then narrowed to 390 px and checked again, every
-    rule in the second theme, the colour rules back in the first. The
-    pages open in light and navy by turns (the reader's choice, kept), so
-    each theme gets every rule at each width on half the pages. The looks
-    checked are shared by the workers. On the way, each page's load is
-    weighed (a chapter's with the cache off), and chapter 13's charts are
-    looked at in each theme and width. Returns the weights and
-    the charts."""
+    """Two workers, each with one tab, take the pages from one queue, in
+    name order: the chapters first, the longest (chapter 11 takes about
+    ten times a puzzle's time), the short pages last, so that neither
+    worker is left checking while the other has nothing to do. (Split in
+    two lists, alternate pages each, one worker finished about 10 s
+    before the other. The pages by bytes, longest first, did no better,
+    within this machine's noise.) A page is loaded once, at 1280 px, and
+    checked (every rule) in the theme it opens in, then (the colour
+    rules, if a text's look is new) in the other, chosen from the theme
+    menu; then narrowed to 390 px and checked again, every rule in the
+    second theme, the colour rules back in the first. The pages open in
+    light and navy by turns in the queue's order (the reader's choice,
+    kept), so each theme gets every rule at each width on half the
+    pages. The looks checked are shared by the workers. On the way, each
+    page's load is weighed (a chapter's with the cache off), and chapter
+    13's charts are looked at in each theme and width. Returns the
+    weights and the charts."""
     names = pages(book)
+    queue = iter(enumerate(names))
     found = []
     known = {theme: set() for theme in THEMES}
     colour_runs = [0]
     weights = []
     charts = {}
-    # A narrowed page is checked against one loaded narrow: the first page
-    # at 390 px, whole, as mdBook lays it out at load.
-    fresh = []
 
     async def check_page(page, where, theme, first_turn, scope):
         if await new_looks(page, known[theme], scope) or first_turn:
@@ -391,8 +396,12 @@ async def every_page(browser, base, book, axe_url):
             found.append(described(where, await axe(page, axe_url, AXE_OPTIONS if first_turn else AXE_COLOUR_OPTIONS,
                                                     scope)))
 
-    async def worker(index):
-        context = await new_context(browser, THEMES[0], WIDTHS[0])
+    async def worker():
+        # Its first page's theme is the one the tab opens in.
+        first = next(queue, None)
+        if first is None:
+            return
+        context = await new_context(browser, THEMES[first[0] % 2], WIDTHS[0])
         page = await context.new_page()
         # The cache off (Chrome's own switch, as DevTools' "Disable cache";
         # it needs the Network domain on) for each chapter, so it loads as
@@ -403,9 +412,8 @@ async def every_page(browser, base, book, axe_url):
         devtools = await context.new_cdp_session(page)
         await devtools.send("Network.enable")
         seen = set()  # (theme, width, turn): the chrome checked whole once each
-        mine = names[index::2]
-        for number, name in enumerate(mine):
-            theme = THEMES[number % 2]
+        for number, (place, name) in enumerate(itertools.chain([first], queue)):
+            theme = THEMES[place % 2]
             if number:
                 # The reader's choices, kept by mdBook: this page's theme,
                 # and the sidebar open (closed on the narrow page before).
@@ -446,7 +454,7 @@ async def every_page(browser, base, book, axe_url):
                             await check_page(page, where, theme, turn == 0, "document")
         await context.close()
 
-    await asyncio.gather(*(worker(index) for index in range(2)))
+    await asyncio.gather(worker(), worker())
     problems = "\n".join(f for f in found if f)
     check(not problems, f"axe found critical or serious violations:\n{problems}")
     ok(f"axe: no critical or serious violation on the {len(names)} pages, "
@@ -593,11 +601,13 @@ def charts_follow_the_theme_and_the_width(charts):
 async def run(browser, base, book, axe_url):
     started = time.monotonic()
     await axe_finds_what_it_should(browser, axe_url)
-    weights, charts = await every_page(browser, base, book, axe_url)
+    # The screen reader and the search, each in a tab of its own, beside
+    # the walk rather than after it: after it, one core waited for them.
+    (weights, charts), _, _ = await asyncio.gather(every_page(browser, base, book, axe_url),
+                                                   screen_reader_walks_the_stepper(browser, base),
+                                                   search_loads_its_index_only_when_opened(browser, base, book))
     weight_of_every_chapter(weights)
     charts_follow_the_theme_and_the_width(charts)
-    await screen_reader_walks_the_stepper(browser, base)
-    await search_loads_its_index_only_when_opened(browser, base, book)
     ok(f"{time.monotonic() - started:.0f} s in all")
 
 
