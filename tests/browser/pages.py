@@ -51,7 +51,7 @@ Serves a built book on a free loopback port and drives Debian's Chromium
 
 The weights and the charts are taken on the way through every page for axe
 (each page weighed at 1280 px, a chapter with the cache off), so no page is
-loaded twice. On this 2-core machine it all took 57 to 71 s alone in
+loaded twice. On this 2-core machine it all took about 60 to 70 s alone in
 Chromium's headless shell, 80 s in /usr/bin/chromium (170 s before looks
 were checked once per theme, axe was served rather than injected into
 every page, and a page was narrowed rather than loaded again).
@@ -135,8 +135,9 @@ async def new_context(browser, theme, width):
 
 
 # mdBook's sidebar and menu bar: the same on every page (but for which
-# link is current), so checked whole on the first page a worker checks in
-# each theme, and left out after.
+# link is current), so checked whole once in each theme, width and turn
+# (on the first two pages, 01 and 02, which open in light and in navy),
+# and left out after.
 CHROME = "{exclude: [['#mdbook-sidebar'], ['#mdbook-menu-bar']]}"
 
 
@@ -365,30 +366,33 @@ async def narrow(page, width, compare=False):
 
 
 async def every_page(browser, base, book, axe_url):
-    """Two workers, each with one tab, take the pages from one queue, in
-    name order: the chapters first, the longest (chapter 11 takes about
-    ten times a puzzle's time), the short pages last, so that neither
-    worker is left checking while the other has nothing to do. (Split in
-    two lists, alternate pages each, one worker finished about 10 s
-    before the other. The pages by bytes, longest first, did no better,
-    within this machine's noise.) A page is loaded once, at 1280 px, and
-    checked (every rule) in the theme it opens in, then (the colour
-    rules, if a text's look is new) in the other, chosen from the theme
-    menu; then narrowed to 390 px and checked again, every rule in the
-    second theme, the colour rules back in the first. The pages open in
-    light and navy by turns in the queue's order (the reader's choice,
-    kept), so each theme gets every rule at each width on half the
-    pages. The looks checked are shared by the workers. On the way, each
-    page's load is weighed (a chapter's with the cache off), and chapter
-    13's charts are looked at in each theme and width. Returns the
-    weights and the charts."""
+    """Two workers, each with one tab, take the pages one at a time from
+    a shared list, in name order: that puts the chapters, the slowest
+    pages, first and the puzzles last, so at the end one worker waits at
+    most for the other's last, short page.
+
+    A page is loaded once, at 1280 px, and checked (every rule) in the
+    theme it opens in, then (the colour rules, if a text's look is new)
+    in the other, chosen from the theme menu; then narrowed to 390 px and
+    checked again, every rule in the second theme, the colour rules back
+    in the first. The pages open in light and navy by turns in the list's
+    order (the reader's choice, kept), so each theme gets every rule at
+    each width on half the pages. The looks checked are shared by the
+    workers.
+
+    On the way, each page's load is weighed (a chapter's with the cache
+    off), and chapter 13's charts are looked at in each theme and width.
+    Returns the weights and the charts."""
     names = pages(book)
+    # A plain iterator both workers draw from: nothing awaits between
+    # taking a page and starting on it, so no page is taken twice.
     queue = iter(enumerate(names))
     found = []
     known = {theme: set() for theme in THEMES}
     colour_runs = [0]
     weights = []
     charts = {}
+    seen = set()  # (theme, width, turn): the chrome checked whole once each
 
     async def check_page(page, where, theme, first_turn, scope):
         if await new_looks(page, known[theme], scope) or first_turn:
@@ -411,7 +415,6 @@ async def every_page(browser, base, book, axe_url):
         # compiled.
         devtools = await context.new_cdp_session(page)
         await devtools.send("Network.enable")
-        seen = set()  # (theme, width, turn): the chrome checked whole once each
         for number, (place, name) in enumerate(itertools.chain([first], queue)):
             theme = THEMES[place % 2]
             if number:
@@ -455,7 +458,7 @@ async def every_page(browser, base, book, axe_url):
         await context.close()
 
     await asyncio.gather(worker(), worker())
-    problems = "\n".join(f for f in found if f)
+    problems = "\n".join(sorted(f for f in found if f))
     check(not problems, f"axe found critical or serious violations:\n{problems}")
     ok(f"axe: no critical or serious violation on the {len(names)} pages, "
        f"in {' and '.join(THEMES)}, at {' and '.join(f'{w} px' for w in WIDTHS)}, "
@@ -543,7 +546,7 @@ def weight_of_every_chapter(rows):
     """Each page's first load, as `every_page` weighed it."""
     check(len(rows) > 20, f"only {len(rows)} pages weighed")
     heaviest = max(rows, key=lambda r: r[2])
-    for name, raw, squeezed, load_ms, count in rows:
+    for name, raw, squeezed, load_ms, count in sorted(rows):
         first_visit = "" if load_ms is None else f", load event {load_ms:5.0f} ms (a first visit)"
         print(f"  {name:30} {count:3} files {raw / 1024:6.0f} KB as served, {squeezed / 1024:5.0f} KB gzip"
               + first_visit)
@@ -601,13 +604,11 @@ def charts_follow_the_theme_and_the_width(charts):
 async def run(browser, base, book, axe_url):
     started = time.monotonic()
     await axe_finds_what_it_should(browser, axe_url)
-    # The screen reader and the search, each in a tab of its own, beside
-    # the walk rather than after it: after it, one core waited for them.
-    (weights, charts), _, _ = await asyncio.gather(every_page(browser, base, book, axe_url),
-                                                   screen_reader_walks_the_stepper(browser, base),
-                                                   search_loads_its_index_only_when_opened(browser, base, book))
+    weights, charts = await every_page(browser, base, book, axe_url)
     weight_of_every_chapter(weights)
     charts_follow_the_theme_and_the_width(charts)
+    await screen_reader_walks_the_stepper(browser, base)
+    await search_loads_its_index_only_when_opened(browser, base, book)
     ok(f"{time.monotonic() - started:.0f} s in all")
 
 
