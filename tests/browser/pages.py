@@ -368,8 +368,8 @@ async def narrow(page, width, compare=False):
 async def every_page(browser, base, book, axe_url):
     """Two workers, each with one tab, take the pages one at a time from
     a shared list, in name order: that puts the chapters, the slowest
-    pages, first and the puzzles last, so at the end one worker waits at
-    most for the other's last, short page.
+    pages, first and the short ones (the puzzles among them) last, so at
+    the end one worker waits at most for the other's last, short page.
 
     A page is loaded once, at 1280 px, and checked (every rule) in the
     theme it opens in, then (the colour rules, if a text's look is new)
