@@ -458,6 +458,9 @@ async def every_page(browser, base, book, axe_url):
         await context.close()
 
     await asyncio.gather(worker(), worker())
+    # Every page checked once: none skipped, none taken by both workers.
+    walked = sorted(row[0] for row in weights)
+    check(walked == names, f"the workers walked {walked}, not each of the {len(names)} pages once")
     problems = "\n".join(sorted(f for f in found if f))
     check(not problems, f"axe found critical or serious violations:\n{problems}")
     ok(f"axe: no critical or serious violation on the {len(names)} pages, "
