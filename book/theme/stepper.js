@@ -4,14 +4,10 @@
 //   <div class="stepper" data-explore="explore/lab-01/racy-counter.json"
 //        data-observed="observed/lab-01.json"
 //        data-challenge="Lose an update: end with the count at 1."></div>
-// (data-observed, optional: the reference machine's runs of the same model
-// on real threads, written by `cargo xtask observed`).
-// and `cargo xtask traces` writes that JSON (harness/src/explore.rs): the
-// executions as a tree of steps, [step, executions, outcome, children].
-// Plain script, nothing from the network; a page without a placeholder is
-// left as it is.
-// Indented by two: this script and stepper.css stay within 40 KB together
-// (tests/browser.rs), and indentation is shipped too.
+// (data-observed, optional: real threads' runs, by `cargo xtask observed`);
+// `cargo xtask traces` writes the JSON (harness/src/explore.rs), a tree of
+// steps, [step, executions, outcome, children]. Nothing from the network.
+// Indented by two: with stepper.css within 40 KB (tests/browser.rs).
 (() => {
   "use strict";
   const boxes = document.querySelectorAll("div.stepper[data-explore]");
@@ -44,7 +40,9 @@
     }
     return e;
   }
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  // 1,188, as the terminal prints it.
+  const count = (n) => n.toLocaleString("en-US");
+  const plural = (n, word) => `${count(n)} ${word}${n === 1 ? "" : "s"}`;
   // "3 executions go through here; 1 of them fails.", in words that agree
   // with their numbers.
   function throughHere(executions, fails) {
@@ -52,9 +50,9 @@
       return `1 execution goes through here; it ${fails ? "fails" : "passes"}.`;
     }
     const failing = fails === 0 ? "none of them fails"
-      : fails === executions ? (executions === 2 ? "both fail" : `all ${executions} fail`)
-      : `${fails} of them ${fails === 1 ? "fails" : "fail"}`;
-    return `${executions} executions go through here; ${failing}.`;
+      : fails === executions ? (executions === 2 ? "both fail" : `all ${count(executions)} fail`)
+      : `${count(fails)} of them ${fails === 1 ? "fails" : "fail"}`;
+    return `${count(executions)} executions go through here; ${failing}.`;
   }
   const button = (text, onclick, props) =>
     h("button", Object.assign({type: "button", class: "stepper-btn", onclick, text}, props));
@@ -69,9 +67,8 @@
     return d.preemption_bound === null ? "" : ` within preemption bound ${d.preemption_bound}`;
   }
 
-  // Counts each node's failing executions, and marks the threads that run
-  // below it (a bit each: models have a few threads); lists each thread's
-  // lines in the order the tree first reaches them.
+  // Counts each node's failing executions, marks the threads that run
+  // below it (a bit each), lists each thread's lines in the order reached.
   function prepare(d) {
     d.lines = d.threads.map(() => []);
     (function walk(node) {
@@ -530,32 +527,32 @@
   }
 
   // Be the scheduler: each thread's lines with a cursor; the choices are
-  // the children of the node reached, the steps loom ran from there. A
-  // challenge is several decisions, not only where to switch: while
-  // predicting (on for a challenge), a choice hides what it reads, and
-  // the learner says what it read before going on.
+  // the steps loom ran from the node reached. Predicting (on for a
+  // challenge), the learner also says what a choice read before going on.
   function schedulePanel(panel, d, challenge, fold) {
     let path = [];
     let hints = false;
     let predict = !!challenge && d.fails;
     let asking = false;
-    const score = {right: 0, asked: 0, moves: 0};
+    const score = {right: 0, asked: 0, moves: 0, won: false};
     const failing = d.outcomes.filter((o) => o.failed);
     const intro = h("div", {class: "stepper-intro"},
       h("p", null, "Pick which thread runs next, among the continuations loom explored. " +
-        "Keys 1 to 9 pick a choice."),
+        "Keys: 1 to 9 pick a choice, ← or Backspace takes a move back."),
       challenge || !d.fails ? h("p", {class: "stepper-challenge"}, h("strong", {text: "Challenge: "}),
         challenge || `make it fail: ${failing.map((o) => o.outcome).join("; ")}`) : null,
       d.fails
         ? h("p", {text: d.past_failures
-          ? `Loom went on past failures: these are all ${plural(d.executions, "execution")} it ran (${bound(d)}), ${d.tree.fails} failing.`
+          ? `Loom went on past failures: these are all ${plural(d.executions, "execution")} it ran (${bound(d)}), ${count(d.tree.fails)} failing.`
           : `Loom stops at the first failing execution: it ran ${plural(d.executions, "execution")}, ` +
           "the last the failing one, so some orders are not offered."})
         : h("p", {class: "stepper-nofail", text: `No path fails: every one of the ${plural(d.executions, "execution")} ` +
           `loom ran passes (${bound(d)}).`}));
     const back = button("◀ Back", () => move(path.slice(0, -1)));
+    // The moves Restart takes back count towards a win; after a win it starts anew.
     const restart = button("Restart", () => {
-      score.right = score.asked = score.moves = 0;
+      score.right = score.asked = 0;
+      score.won && (score.moves = 0, score.won = false);
       move([]);
     });
     const guess = h("input", {type: "checkbox", checked: predict, onchange: () => {
@@ -575,7 +572,18 @@
     const trace = h("div");
     panel.append(intro, controls, live, ask, threads, trace);
     panel.closest(".stepper").addEventListener("keydown", (e) => {
-      if (panel.hidden || e.target.tagName === "INPUT" || e.altKey || e.ctrlKey || e.metaKey || !/^[1-9]$/.test(e.key)) {
+      if (panel.hidden || e.target.tagName === "INPUT" || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) {
+        return;
+      }
+      // ← or Backspace: a move back (on the tabs ← changes tab).
+      if ((e.key === "ArrowLeft" || e.key === "Backspace") && panel.contains(e.target)) {
+        if (path.length) {
+          e.preventDefault();
+          back.click();
+        }
+        return;
+      }
+      if (!/^[1-9]$/.test(e.key)) {
         return;
       }
       const choice = threads.querySelector(`button[data-key="${e.key}"]:not([disabled])`);
@@ -617,22 +625,23 @@
         return;
       }
       const ends = o.outcome === "passed" ? "The execution ends" : `The execution ends: ${o.outcome}`;
-      const count = `${o.executions} of loom's ${plural(d.executions, "execution")} ${o.executions === 1 ? "ends" : "end"} so`;
+      const ended = `${count(o.executions)} of loom's ${plural(d.executions, "execution")} ${o.executions === 1 ? "ends" : "end"} so`;
       live.className = `stepper-live ${o.failed ? "stepper-fail" : "stepper-pass"}`;
       if (o.failed && fold) {
         fold.open = true;
       }
       // For the puzzle trail's progress (trail.js): moves made, and the
       // fewest that reach a failing end (of any failing leaf).
+      score.won ||= o.failed;
       o.failed && panel.dispatchEvent(new CustomEvent("stepper-won",
         {bubbles: true, detail: {moves: score.moves, shortest: shortest(d, (f) => f.failed).length}}));
       live.textContent = said + (o.failed
         ? `You did it${challenge ? ": the challenge is won" : ""}. ${ends}. ` +
-         `Loom's verdict: FAILED, the check fails here (${count}).` +
+         `Loom's verdict: FAILED, the check fails here (${ended}).` +
          (score.asked ? ` Predictions: ${score.right} right of ${score.asked}.` : "") +
          (fold ? " Loom's trace and what it means are open below the widget." : "")
         : d.fails
-          ? `${ends}, and the check passes (${count}). Go back and pick another thread.`
+          ? `${ends}, and the check passes (${ended}). Go back and pick another thread.`
           : `${ends}, and the check passes. No path fails here: ` +
            `every one of the ${plural(d.executions, "execution")} loom ran passes${within(d)}.`);
     }
@@ -653,11 +662,11 @@
         const choices = asking ? [] : mine.map((c) => {
           key++;
           const step = d.steps[c[0]];
-          const more = plural(c[1], "execution") + (hints ? `, ${c.fails} failing` : "");
+          const more = plural(c[1], "execution") + (hints ? `, ${count(c.fails)} failing` : "");
           return h("button", {type: "button", class: "stepper-choice", "data-step": c[0],
             "data-key": key <= 9 ? key : null, "aria-keyshortcuts": key <= 9 ? String(key) : null,
             onclick: () => move(path.concat([c]))},
-          // Its name is its visible text, with who and what it means for a screen reader.
+          // Named by its visible text, plus who and what for a screen reader.
           h("span", {class: "stepper-sr", text: `${name}: `}),
           h("span", {class: "stepper-key", text: key <= 9 ? key : "·"}), " ",
           h("span", {class: "stepper-what", text: predict && blind(d, node, c) ? masked(step.text) : step.text}), " ",
@@ -707,7 +716,6 @@
   // the reference machine, and each outcome's shortest execution.
   function outcomesPanel(panel, d, challenge, fold) {
     const seen = d.observed && d.observed.runs;
-    const count = (n) => n.toLocaleString("en-US");
     const rows = d.outcomes.map((o) => ({outcome: o.outcome, failed: o.failed, loom: o.executions}));
     for (const c of seen ? seen.outcomes : []) {
       if (!rows.some((r) => r.outcome === c.outcome && r.failed === c.failed)) {
@@ -718,7 +726,7 @@
       const c = seen.outcomes.find((o) => o.outcome === r.outcome && o.failed === r.failed);
       return c ? c.runs : 0;
     };
-    const loomCell = (r) => r.loom !== null ? String(r.loom)
+    const loomCell = (r) => r.loom !== null ? count(r.loom)
       : d.fails && !d.past_failures ? "not reached (loom stops at its first failure)"
       : d.preemption_bound !== null ? `not within bound ${d.preemption_bound}` : "never";
     const columns = ["outcome", "loom: executions", ...(seen ? ["observed: runs"] : []), "verdict"];

@@ -140,8 +140,9 @@ def level(page, watch, base, book, html, rng):
 
 def progress_is_kept_in_this_browser(browser, base, book, html):
     """A win on a level's page is saved in the browser and shown on the
-    trail's index with its score; a passing end is no win; the index's
-    button forgets it all."""
+    trail's index with its score; a passing end is no win, and its moves,
+    taken back by Restart, count towards the win's score; after a win,
+    Restart starts a new attempt; the index's button forgets it all."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -153,13 +154,20 @@ def progress_is_kept_in_this_browser(browser, base, book, html):
     open_chapter(page, base, html.name)
     widget = page.locator(".stepper.stepper-on").first
     data = json.loads((book / widget.get_attribute("data-explore")).read_text(encoding="utf-8"))
-    play(widget, passing_paths(data, random.Random(1))[0])
+    wrong = passing_paths(data, random.Random(1))[0]
+    play(widget, wrong)
     check(page.locator(".trail-saved").count() == 0, f"{html.name}: a passing end was saved as a win")
     steps, _ = failing_path(data)
+    play(widget, steps)  # (PLAY presses Restart first)
+    saved = page.locator(".trail-saved").inner_text()
+    first = len(wrong) + len(steps)
+    check(f"solved in {first} moves" in saved and f"fewest that reach a failing end: {len(steps)}" in saved,
+          f"{html.name}: the win's score, after {len(wrong)} moves to a passing end, Restart and {len(steps)} "
+          f"to the win, is not {first} moves: {saved!r}")
     play(widget, steps)
     saved = page.locator(".trail-saved").inner_text()
-    check(f"solved in {len(steps)} move" in saved and f"fewest that reach a failing end: {len(steps)}" in saved,
-          f"{html.name}: the win's score: {saved!r}")
+    check(f"solved in {len(steps)} move" in saved and "your best" not in saved,
+          f"{html.name}: Restart after a win did not start a new attempt: {saved!r}")
     open_chapter(page, base, "puzzles.html")
     check(status.inner_text().startswith(f"Solved 1 of {levels} levels"), f"after a win: {status.inner_text()!r}")
     row = page.locator("main table tr", has=page.locator(f"a[href^='{html.stem}']"))

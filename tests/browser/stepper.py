@@ -140,7 +140,8 @@ def open_chapter(page, base, name):
 def play_scheduler(page, widget, data, by_keyboard, wrong_first=False):
     """Chooses, step by step, the failing execution's next step, and says
     what each step read where the challenge asks (every answer right, or
-    the first wrong); returns whether a choice loom did not explore was
+    the first wrong); by keyboard, takes the first two moves back by key
+    (Backspace, ←) and makes them again; returns whether a choice loom did not explore was
     shown disabled on the way, and what the page announced."""
     path, outcome = failing_path(data)
     widget.get_by_role("tab", name="Be the scheduler").click()
@@ -172,6 +173,13 @@ def play_scheduler(page, widget, data, by_keyboard, wrong_first=False):
             choice.click()
         expect(panel.locator("tbody tr")).to_have_count(n)
         guess = panel.locator(".stepper-ask .stepper-guess")
+        if by_keyboard and n <= 2 and guess.count() == 0:
+            # A move back by key (Backspace, then ←), and the move again.
+            back = "Backspace" if n == 1 else "ArrowLeft"
+            page.keyboard.press(back)
+            expect(panel.locator("tbody tr"), f"step {n}: {back} did not take the move back").to_have_count(n - 1)
+            page.keyboard.press(key)
+            expect(panel.locator("tbody tr"), f"step {n}: key {key} after {back} did not make it again").to_have_count(n)
         if guess.count() == 0:
             check(offered == text, f"step {n}: the choice showed {offered!r}, not {text!r}, and asked nothing")
             continue
