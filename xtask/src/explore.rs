@@ -283,8 +283,14 @@ pub fn explore(
 /// `cargo xtask schedule puzzle-NN [fixed]`: the same on a level of the
 /// puzzle trail.
 pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), String> {
-    if let Some(number) = lab.strip_prefix("puzzle-") {
+    if let Some(number) = lab.to_ascii_lowercase().strip_prefix("puzzle-") {
         return play_puzzle(root, number, check);
+    }
+    if lab.parse::<u32>().is_err() {
+        return Err(format!(
+            "`{lab}` names no lab nor level: try `cargo xtask schedule 01` (a chapter's race) \
+             or `cargo xtask schedule --list` (the puzzle levels)"
+        ));
     }
     let explorations = record(root, lab, check, true)?;
     // The chapter's race: a check that can fail, not the exercise's, the
@@ -294,7 +300,7 @@ pub fn schedule(root: &Path, lab: &str, check: Option<&str>) -> Result<(), Strin
         .filter(|e| e.outcomes.iter().any(|o| o.failed))
         .min_by_key(|e| (e.title.starts_with("exercise"), e.executions))
         .unwrap_or(&explorations[0]);
-    play(exploration, None)
+    play(exploration, None, None)
 }
 
 /// A level of the puzzle trail, as its page in the book poses it.
@@ -303,6 +309,8 @@ struct Level {
     number: String,
     /// The page's heading: `Level 1: the ticket lock`.
     name: String,
+    /// The page, as mdBook writes it: `puzzle-01-channel-close.html`.
+    page: String,
     /// The level's recorded executions, relative to book/src.
     json: String,
     /// What the learner is to make happen.
@@ -353,9 +361,14 @@ fn levels(root: &Path) -> Result<Vec<Level>, String> {
                 .file_name()
                 .and_then(|n| n.to_string_lossy().get(7..9).map(str::to_string))
                 .unwrap_or_default();
+            let html = page.with_extension("html");
             Ok(Level {
                 number,
                 name,
+                page: html
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 json,
                 challenge: decode(&challenge),
             })
@@ -418,13 +431,48 @@ fn play_puzzle(root: &Path, number: &str, check: Option<&str>) -> Result<(), Str
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("{}", level.name);
     let challenge = check.is_none().then_some(level.challenge.as_str());
-    play(&exploration, challenge)
+    // After a win: where the explanation is, and the fix to play.
+    let next = format!(
+        "Why, and the fix: the level's page, under \"Show me the answer\" \
+         (`cargo xtask serve`, then http://127.0.0.1:3000/{}). \
+         Play the fix: `cargo xtask schedule puzzle-{} fixed`.",
+        level.page, level.number
+    );
+    play(&exploration, challenge, challenge.map(|_| next.as_str()))
 }
 
 /// Lets the learner schedule `exploration`'s threads, step by step, until
-/// an execution ends; `challenge`, if given, is the goal (a level's).
-fn play(exploration: &Exploration, challenge: Option<&str>) -> Result<(), String> {
-    println!(
+/// an execution fails (a win, scored by the moves made, the ones taken
+/// back included, as the book's stepper scores it; then `after_win` is
+/// printed) or, where none fails, ends; `challenge`, if given, is the goal
+/// (a level's). At a passing end of a check that can fail, the learner
+/// goes on: a move back, or `q`.
+fn play(
+    exploration: &Exploration,
+    challenge: Option<&str>,
+    after_win: Option<&str>,
+) -> Result<(), String> {
+    let stdin = std::io::stdin();
+    play_with(
+        exploration,
+        challenge,
+        after_win,
+        &mut stdin.lock(),
+        &mut std::io::stdout(),
+    )
+    .map_err(|e| format!("the game's output: {e}"))
+}
+
+/// [`play`], reading the learner's moves from `input` and writing to `out`.
+fn play_with(
+    exploration: &Exploration,
+    challenge: Option<&str>,
+    after_win: Option<&str>,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
         "\nYou are the scheduler of `{}`: at each step, pick the thread that runs next.\n\
          Loom explored {} ({}); you can follow {}. \
          Type a number, `b` to go back, `q` to stop.",
@@ -436,67 +484,142 @@ fn play(exploration: &Exploration, challenge: Option<&str>) -> Result<(), String
         } else {
             "any of them"
         }
-    );
+    )?;
     match challenge {
-        Some(challenge) => println!("Your goal: {challenge}"),
-        None => println!("{}", goal(exploration)),
+        Some(challenge) => writeln!(out, "Your goal: {challenge}")?,
+        None => writeln!(out, "{}", goal(exploration))?,
     }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    let can_fail = exploration.outcomes.iter().any(|o| o.failed);
+    let mut moves = 0;
+    let mut lines = input.lines();
     let mut path: Vec<usize> = Vec::new(); // child indices from the root
     loop {
         let node = path.iter().fold(&exploration.tree, |node, &i| &node.3[i]);
-        println!();
+        writeln!(out)?;
         for step in 0..path.len() {
             let node = path[..=step]
                 .iter()
                 .fold(&exploration.tree, |node, &i| &node.3[i]);
-            print_step(exploration, node.0, step + 1);
+            print_step(exploration, node.0, step + 1, out)?;
         }
         if node.3.is_empty() {
             let outcome = &exploration.outcomes[node.2.max(0) as usize];
-            println!("\n{}", ending(exploration, outcome));
-            return Ok(());
-        }
-        println!("\nWhich thread runs next?");
-        for (n, child) in node.3.iter().enumerate() {
-            let step = &exploration.steps[child.0 as usize];
-            println!(
-                "  {}) {:<10} {}   ({})",
-                n + 1,
-                exploration.threads[step.thread],
-                step.text,
-                continuing(child.1)
-            );
-        }
-        for (t, name) in exploration.threads.iter().enumerate() {
-            let offered = node
-                .3
-                .iter()
-                .any(|c| exploration.steps[c.0 as usize].thread == t);
-            if !offered && alive(exploration, &path, t) {
-                println!("     {name:<10} (not explored by loom from here)");
+            writeln!(out, "\n{}", ending(exploration, outcome))?;
+            if outcome.failed {
+                writeln!(
+                    out,
+                    "You won in {}; the fewest that reach a failing end: {}.",
+                    plural(moves, "move"),
+                    fewest_to_a_failure(&exploration.tree, exploration)
+                )?;
+                if let Some(next) = after_win {
+                    writeln!(out, "{next}")?;
+                }
+                return Ok(());
             }
+            if !can_fail {
+                return Ok(());
+            }
+            writeln!(out, "Not a win: `b` takes a move back, `q` stops.")?;
+        } else {
+            offer(exploration, node, &path, out)?;
         }
-        print!("> ");
-        let _ = std::io::stdout().flush();
-        let Some(Ok(answer)) = lines.next() else {
-            println!("\n(no more input: stopped)");
-            return Ok(());
+        write!(out, "> ")?;
+        out.flush()?;
+        let answer = match lines.next() {
+            Some(Ok(answer)) => answer,
+            Some(Err(error)) => {
+                writeln!(out, "\n(could not read the input: {error}; stopped)")?;
+                return Ok(());
+            }
+            None => {
+                writeln!(out, "\n(no more input: stopped)")?;
+                return Ok(());
+            }
         };
         let answer = answer.trim();
-        println!("{answer}");
+        writeln!(out, "{answer}")?;
         match answer {
             "q" => return Ok(()),
             "b" => {
-                path.pop();
+                if path.pop().is_none() {
+                    writeln!(out, "Nothing to take back: this is the start.")?;
+                }
             }
             _ => match answer.parse::<usize>() {
-                Ok(n) if (1..=node.3.len()).contains(&n) => path.push(n - 1),
-                _ => println!("Type a number from 1 to {}, `b` or `q`.", node.3.len()),
+                Ok(n) if (1..=node.3.len()).contains(&n) => {
+                    path.push(n - 1);
+                    moves += 1;
+                }
+                _ if node.3.is_empty() => writeln!(out, "The execution has ended: `b` or `q`.")?,
+                _ if node.3.len() == 1 => writeln!(out, "Type 1, `b` or `q`.")?,
+                _ => writeln!(out, "Type a number from 1 to {}, `b` or `q`.", node.3.len())?,
             },
         }
     }
+}
+
+/// The choices at `node`: each next step loom explored, numbered, and each
+/// live thread it did not run from here, with why.
+fn offer(
+    exploration: &Exploration,
+    node: &Node,
+    path: &[usize],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    writeln!(out, "\nWhich thread runs next?")?;
+    for (n, child) in node.3.iter().enumerate() {
+        let step = &exploration.steps[child.0 as usize];
+        writeln!(
+            out,
+            "  {}) {:<10} {}   ({})",
+            n + 1,
+            exploration.threads[step.thread],
+            step.text,
+            continuing(child.1)
+        )?;
+    }
+    for (t, name) in exploration.threads.iter().enumerate() {
+        let offered = node
+            .3
+            .iter()
+            .any(|c| exploration.steps[c.0 as usize].thread == t);
+        if !offered && alive(exploration, path, t) {
+            if runs_below(exploration, node, t) {
+                writeln!(out, "     {name:<10} (not explored by loom from here)")?;
+            } else {
+                writeln!(
+                    out,
+                    "     {name:<10} (it runs no more steps in the executions loom ran from here)"
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether thread `t` takes a step anywhere below `node`.
+fn runs_below(exploration: &Exploration, node: &Node, t: usize) -> bool {
+    node.3
+        .iter()
+        .any(|c| exploration.steps[c.0 as usize].thread == t || runs_below(exploration, c, t))
+}
+
+/// The fewest moves from `node` to a failing end.
+fn fewest_to_a_failure(node: &Node, exploration: &Exploration) -> usize {
+    let mut level = vec![node];
+    let mut depth = 0;
+    while !level.is_empty() {
+        if level
+            .iter()
+            .any(|n| n.3.is_empty() && n.2 >= 0 && exploration.outcomes[n.2 as usize].failed)
+        {
+            return depth;
+        }
+        level = level.iter().flat_map(|n| n.3.iter()).collect();
+        depth += 1;
+    }
+    depth
 }
 
 /// What the scheduler is asked to do: make the check fail, or, where
@@ -565,13 +688,19 @@ fn alive(exploration: &Exploration, path: &[usize], t: usize) -> bool {
     started
 }
 
-fn print_step(exploration: &Exploration, step: i64, number: usize) {
+fn print_step(
+    exploration: &Exploration,
+    step: i64,
+    number: usize,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let step = &exploration.steps[step as usize];
     let code = exploration.code.get(&step.at).map_or("", String::as_str);
-    println!(
+    writeln!(
+        out,
         "  {number:>3}  {:<10} {:<40} {}  {code}",
         exploration.threads[step.thread], step.text, step.at
-    );
+    )
 }
 
 fn first_line(text: &str) -> &str {
@@ -675,7 +804,10 @@ pub fn record_observed(root: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Exploration, answer_edited, continuing, decode, ending, goal, levels, render};
+    use super::{
+        Exploration, Node, answer_edited, continuing, decode, ending, goal, levels, play_with,
+        render,
+    };
     use crate::fingerprint::fingerprint;
 
     /// An exploration of `executions` executions, one per outcome given
@@ -699,6 +831,97 @@ mod tests {
             "tree": [-1, executions, -1, []],
         }))
         .expect("an exploration")
+    }
+
+    /// Level 1's recorded executions, as the terminal game plays them.
+    fn level_1() -> Exploration {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let json = root.join("book/src/explore/puzzles/puzzle-01-channel-close.json");
+        serde_json::from_str(&std::fs::read_to_string(json).expect("level 1's JSON"))
+            .expect("level 1's exploration")
+    }
+
+    /// The choices (1-based) down to the shortest end whose failing is
+    /// `failed`, found here apart from the game's own search.
+    fn shortest_path(e: &Exploration, node: &Node, failed: bool) -> Option<Vec<usize>> {
+        if node.3.is_empty() {
+            return (node.2 >= 0 && e.outcomes[node.2 as usize].failed == failed).then(Vec::new);
+        }
+        node.3
+            .iter()
+            .enumerate()
+            .filter_map(|(i, child)| {
+                let mut path = vec![i + 1];
+                path.extend(shortest_path(e, child, failed)?);
+                Some(path)
+            })
+            .min_by_key(Vec::len)
+    }
+
+    /// What the game prints for `input`, a line per move.
+    fn game(e: &Exploration, input: &[u8]) -> String {
+        let mut out = Vec::new();
+        play_with(
+            e,
+            Some("lose the message"),
+            Some("AFTER THE WIN"),
+            &mut &input[..],
+            &mut out,
+        )
+        .expect("the game writes to memory");
+        String::from_utf8(out).expect("the game prints text")
+    }
+
+    #[test]
+    fn the_terminal_game_goes_on_past_a_passing_end_and_scores_a_win_with_the_moves_taken_back() {
+        let e = level_1();
+        let passing = shortest_path(&e, &e.tree, false).expect("a passing end");
+        let failing = shortest_path(&e, &e.tree, true).expect("a failing end");
+        let mut input: Vec<String> = passing.iter().map(usize::to_string).collect();
+        input.push("9".into()); // at the end: no choice is left
+        input.extend(std::iter::repeat_n("b".to_string(), passing.len() + 1));
+        input.extend(failing.iter().map(usize::to_string));
+        let text = game(&e, (input.join("\n") + "\n").as_bytes());
+        for said in [
+            "Not a win: `b` takes a move back, `q` stops.",
+            "The execution has ended: `b` or `q`.",
+            "Nothing to take back: this is the start.",
+            "you found the race",
+            &format!(
+                "You won in {} moves; the fewest that reach a failing end: {}.",
+                passing.len() + failing.len(),
+                failing.len()
+            ),
+            "AFTER THE WIN",
+        ] {
+            assert!(text.contains(said), "the game never said {said:?}:\n{text}");
+        }
+        // A passing end is no win; nothing after the win is read.
+        assert_eq!(text.matches("You won").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn the_terminal_game_names_the_keys_it_takes_and_stops_at_the_end_of_its_input() {
+        let e = level_1();
+        let first = e.tree.3.len();
+        let asked = if first == 1 {
+            "Type 1, `b` or `q`.".to_string()
+        } else {
+            format!("Type a number from 1 to {first}, `b` or `q`.")
+        };
+        for (input, said) in [
+            (&b"x\n"[..], asked.as_str()),
+            (&b"0\n"[..], asked.as_str()),
+            (&b""[..], "(no more input: stopped)"),
+            (&b"\xff\xfe\n"[..], "(could not read the input: "),
+        ] {
+            let text = game(&e, input);
+            assert!(
+                text.contains(said),
+                "after {input:?} the game never said {said:?}:\n{text}"
+            );
+            assert!(!text.contains("You won"), "{text}");
+        }
     }
 
     #[test]
