@@ -42,9 +42,9 @@ fn links() -> [AtomicUsize; 3] {
     ]
 }
 
-// ANCHOR: racy
 /// The puzzle: the top is a node's number, and a swap that finds the same
 /// number believes nothing happened.
+// ANCHOR: racy
 pub struct Untagged {
     top: AtomicUsize,
     next: [AtomicUsize; 3],
@@ -79,7 +79,7 @@ impl Stack for Untagged {
                 return None;
             }
             let under = self.next[top].load(Relaxed);
-            // Still `top` on top? Then `under` is under it... or is it?
+            // Still `top` on top? Then `under` is under it.
             if self
                 .top
                 .compare_exchange(top, under, AcqRel, Acquire)
@@ -210,15 +210,15 @@ impl Stack for CheckUnder {
 }
 // ANCHOR_END: wrong_fix
 
+/// Bound: ABA needs one pop to be overtaken by a pop, a pop and a push of
+/// the same node: two threads, two nodes, and loom explores every
+/// interleaving of them.
+///
 // ANCHOR: model
 /// The stack holds A on B. Main pops once; a spawned thread pops twice
 /// and pushes back the first node it popped, then main empties the stack.
 /// Every node must be in exactly one place: held by a thread, or on the
 /// stack.
-///
-/// Bound: ABA needs one pop to be overtaken by a pop, a pop and a push of
-/// the same node: two threads, two nodes, and loom explores every
-/// interleaving of them.
 pub fn pop_pop_push<S: Stack>() {
     let stack = Arc::new(S::a_on_b());
     let other = {

@@ -16,9 +16,9 @@ pub trait Barrier: Send + Sync + 'static {
     fn wait(&self);
 }
 
-// ANCHOR: racy
 /// The puzzle: the last to arrive resets the count to zero; the others
 /// wait for the count to be zero.
+// ANCHOR: racy
 pub struct CountOnly {
     arrived: Mutex<usize>,
     all_here: Condvar,
@@ -97,13 +97,13 @@ impl Barrier for Generations {
 }
 // ANCHOR_END: fixed
 
+/// Bound: lapping needs a second round (to arrive in again) and only two
+/// threads (one fast, one slow); loom explores every interleaving of them.
+///
 // ANCHOR: model
 /// Two threads go through the barrier twice, each writing down the round
 /// it is in before each wait. Both must finish both rounds, and neither
 /// may leave a round before the other has arrived in it.
-///
-/// Bound: lapping needs a second round (to arrive in again) and only two
-/// threads (one fast, one slow); loom explores every interleaving of them.
 pub fn two_rounds<B: Barrier>() {
     let barrier = Arc::new(B::new(2));
     let rounds = Arc::new(Mutex::new([0u32; 2]).named("rounds"));

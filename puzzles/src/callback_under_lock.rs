@@ -57,8 +57,8 @@ fn leave<B: Bus>(bus: &B, subscriber: &Arc<Subscriber>) {
     bus.remove(subscriber); // the list's lock, inside the inbox's
 }
 
-// ANCHOR: racy
 /// The puzzle: `publish` delivers while it holds the list.
+// ANCHOR: racy
 pub struct DeliverUnderLock {
     subscribers: Mutex<Vec<Arc<Subscriber>>>,
 }
@@ -112,13 +112,13 @@ impl Bus for DeliverAfterCopy {
 }
 // ANCHOR_END: fixed
 
+/// Bound: one message, one subscriber leaving: the smallest program with
+/// both lock orders. Loom explores every interleaving.
+///
 // ANCHOR: model
 /// Main publishes 1 while a subscriber, on a spawned thread, leaves the
 /// bus. Both must finish, and the subscriber has read 1 exactly when it
 /// was delivered before it left.
-///
-/// Bound: one message, one subscriber leaving: the smallest program with
-/// both lock orders. Loom explores every interleaving.
 pub fn publish_while_leaving<B: Bus>() {
     let subscriber = Arc::new(Subscriber::new());
     let bus = Arc::new(B::with(Arc::clone(&subscriber)));

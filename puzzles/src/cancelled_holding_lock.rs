@@ -52,8 +52,8 @@ pub trait Job: Send + Sync + 'static {
     fn run(lock: &Lock, cancelled: &AtomicBool) -> bool;
 }
 
-// ANCHOR: racy
 /// The puzzle: the early return of a cancelled job skips `release`.
+// ANCHOR: racy
 pub struct ReleaseAtTheEnd;
 
 impl Job for ReleaseAtTheEnd {
@@ -99,13 +99,13 @@ impl Job for ReleaseOnDrop {
 }
 // ANCHOR_END: fixed
 
+/// Bound: one job and one cancel; the cancel can land before the job,
+/// between its steps or after it, and loom explores every interleaving.
+///
 // ANCHOR: model
 /// Main runs a job while a spawned thread cancels it; then main takes the
 /// lock for its next job. It must get it, whether the job ran to its end
 /// or stopped early.
-///
-/// Bound: one job and one cancel; the cancel can land before the job,
-/// between its steps or after it, and loom explores every interleaving.
 pub fn cancel_then_lock<J: Job>() {
     let lock = Arc::new(Lock::new());
     let cancelled = Arc::new(AtomicBool::new(false).named("cancelled"));

@@ -20,14 +20,14 @@ pub trait Lazy: Send + Sync + 'static {
     fn get(&self) -> u64;
 }
 
-// ANCHOR: racy
 /// The puzzle: the fast path reads the flag with `Relaxed`, and the slow
 /// path raises it with `Relaxed`. (`value` is an atomic so that safe Rust
-/// can share it; written `Relaxed`, it orders nothing by itself, as a
-/// plain write would not.)
+/// can share it; written `Relaxed`, it orders nothing by itself, just as
+/// a plain write would order nothing.)
+// ANCHOR: racy
 pub struct RelaxedFlag {
     ready: AtomicBool,
-    value: AtomicU64,
+    value: AtomicU64, // an atomic only so that safe Rust can share it
     init: Mutex<()>,
 }
 
@@ -118,13 +118,13 @@ impl Lazy for ReleaseOnly {
 }
 // ANCHOR_END: wrong_fix
 
-// ANCHOR: model
-/// Main and one spawned thread both ask for the value. Each must get
-/// [`ANSWER`].
-///
 /// Bound: one thread to initialise and one to take the fast path after
 /// it is all the race needs; loom explores every interleaving of the two,
 /// and every value each `Relaxed` load may read.
+///
+// ANCHOR: model
+/// Main and one spawned thread both ask for the value. Each must get
+/// [`ANSWER`].
 pub fn two_callers<L: Lazy>() {
     let lazy = Arc::new(L::new());
     let other = {

@@ -18,9 +18,9 @@ pub trait Buffer: Send + Sync + 'static {
     fn take(&self) -> u32;
 }
 
-// ANCHOR: racy
 /// The puzzle: one condition variable, `changed`, for "not full" and
 /// "not empty" both, and `notify_one`.
+// ANCHOR: racy
 pub struct OneCondvar {
     slot: Mutex<Option<u32>>,
     changed: Condvar,
@@ -96,13 +96,13 @@ impl Buffer for TwoCondvars {
 }
 // ANCHOR_END: fixed
 
-// ANCHOR: model
-/// Main puts 1 and 2 into a buffer of one slot; two consumers take one
-/// item each. Each item must reach one consumer.
-///
 /// Bound: the wrong wakeup needs two threads of one kind asleep on the
 /// condition variable (two consumers) and a producer with a second item
 /// to wait for room: three threads, two items. Fewer cannot show it.
+///
+// ANCHOR: model
+/// Main puts 1 and 2 into a buffer of one slot; two consumers take one
+/// item each. Each item must reach one consumer.
 pub fn two_consumers<B: Buffer>() {
     let buffer = Arc::new(B::new());
     let consumers: Vec<_> = (0..2)

@@ -52,8 +52,8 @@ impl Admits {
     }
 }
 
-// ANCHOR: racy
 /// The puzzle: the waiter lets everyone sit who has a chair.
+// ANCHOR: racy
 pub struct OnePerChair(Admits);
 
 impl Waiter for OnePerChair {
@@ -88,17 +88,17 @@ impl Waiter for OneFewer {
 }
 // ANCHOR_END: fixed
 
-// ANCHOR: model
-/// Three philosophers (main and two spawned threads) each eat once: ask
-/// the waiter, take the left fork, then the right, eat, put both down,
-/// stand up. All three must eat.
-///
 /// Bound: three philosophers. With two, the fixed waiter would seat one at
 /// a time, which proves little; three is the smallest table where it
 /// still seats several at once. The deadlock needs at least two preemptions
 /// (two philosophers stopped between their forks; the third then blocks
 /// by itself); preemption bound 3 allows one more, and the fix is checked
 /// within the same bound.
+///
+// ANCHOR: model
+/// Three philosophers (main and two spawned threads) each eat once: ask
+/// the waiter, take the left fork, then the right, eat, put both down,
+/// stand up. All three must eat.
 pub fn three_philosophers<W: Waiter>() {
     let waiter = Arc::new(W::new());
     let forks: Arc<Vec<Mutex<()>>> = Arc::new(

@@ -23,12 +23,12 @@ pub trait Protocol: Send + Sync + 'static {
     fn leave(&self, me: usize);
 }
 
-// ANCHOR: racy
 /// The puzzle: both threads are polite. (The hands are behind a mutex so
 /// that each raise and each look is one indivisible step; the mutex is
 /// never held while a thread waits.)
+// ANCHOR: racy
 pub struct BothPolite {
-    hands: Mutex<[bool; 2]>,
+    hands: Mutex<[bool; 2]>, // one indivisible raise or look; never held while waiting
 }
 
 impl Protocol for BothPolite {
@@ -100,15 +100,15 @@ impl Protocol for OneYields {
 }
 // ANCHOR_END: fixed
 
+/// Bound: [`TRIES`] = 2 tries each. One try cannot tell a livelock from a
+/// thread that met the other once; two show the pattern repeating, and
+/// loom explores every interleaving of them.
+///
 // ANCHOR: model
 /// Main is thread 0 and a spawned thread is thread 1; each tries to enter
 /// once, counts itself in and out, and leaves. At least one must get in
 /// (else the two stepped aside for each other every time: a livelock),
 /// and never both at once.
-///
-/// Bound: [`TRIES`] = 2 tries each. One try cannot tell a livelock from a
-/// thread that met the other once; two show the pattern repeating, and
-/// loom explores every interleaving of them.
 pub fn two_polite_threads<P: Protocol>() {
     let (mine, theirs) = visits::<P>();
     harness::outcome(format!(

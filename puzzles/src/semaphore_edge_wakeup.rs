@@ -19,8 +19,8 @@ pub trait Semaphore: Send + Sync + 'static {
     fn release(&self);
 }
 
-// ANCHOR: racy
 /// The puzzle: `release` notifies only when the count goes from 0 to 1.
+// ANCHOR: racy
 pub struct NotifyOnEdge {
     permits: Mutex<usize>,
     available: Condvar,
@@ -82,13 +82,13 @@ impl Semaphore for NotifyEveryRelease {
 }
 // ANCHOR_END: fixed
 
-// ANCHOR: model
-/// Two workers each wait for a permit of a semaphore that starts with
-/// none; main releases two. Both workers must get one.
-///
 /// Bound: two sleepers and two releases are the fewest that can show a
 /// permit left unclaimed beside a sleeper: the first release wakes one,
 /// and the second finds the count already above zero.
+///
+// ANCHOR: model
+/// Two workers each wait for a permit of a semaphore that starts with
+/// none; main releases two. Both workers must get one.
 pub fn two_waiters<S: Semaphore>() {
     let semaphore = Arc::new(S::new(0));
     let workers: Vec<_> = (0..2)

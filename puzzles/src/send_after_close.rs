@@ -19,9 +19,9 @@ pub trait Channel: Send + Sync + 'static {
     fn close(&self) -> Vec<u32>;
 }
 
-// ANCHOR: racy
 /// The puzzle: `send` checks `closed`, then queues, in two critical
 /// sections.
+// ANCHOR: racy
 pub struct CheckThenQueue {
     closed: Mutex<bool>,
     queue: Mutex<VecDeque<u32>>,
@@ -116,13 +116,13 @@ impl Channel for CloseUnderBoth {
 }
 // ANCHOR_END: wrong_fix
 
+/// Bound: one send against one close is the whole race; loom explores
+/// every interleaving of the two.
+///
 // ANCHOR: model
 /// A sender sends 7 while main closes the channel. Either the send was
 /// refused (and the sender still has 7), or main's close returned it: a
 /// message the channel accepted must be read.
-///
-/// Bound: one send against one close is the whole race; loom explores
-/// every interleaving of the two.
 pub fn send_during_close<C: Channel>() {
     let channel = Arc::new(C::new());
     let sender = {

@@ -38,8 +38,8 @@ pub trait Shop: Send + Sync + 'static {
     fn arrive(&self);
 }
 
-// ANCHOR: racy
 /// The puzzle: the barber looks, then lies down, in two critical sections.
+// ANCHOR: racy
 pub struct LookThenSleep {
     room: Mutex<Room>,
     wake: Condvar,
@@ -113,18 +113,18 @@ impl Shop for LookWhileLocked {
 }
 // ANCHOR_END: fixed
 
-// ANCHOR: model
-/// [`CUSTOMERS`] customers, each a spawned thread that comes in once,
-/// and the barber, a thread spawned after them, who serves them all;
-/// main opens the shop and waits for everyone. The barber must serve
-/// them all.
-///
 /// Bound: two customers. With one, the race is the lost wakeup of
 /// chapter 3; with two, both can slip in between the barber's look and
 /// his nap, or one before and one after. Loom explores every
 /// interleaving. (The barber is spawned last so that loom, which first
 /// runs the threads in the order they were spawned, meets the lost
 /// wakeup only after the barber has served a customer.)
+///
+// ANCHOR: model
+/// [`CUSTOMERS`] customers, each a spawned thread that comes in once,
+/// and the barber, a thread spawned after them, who serves them all;
+/// main opens the shop and waits for everyone. The barber must serve
+/// them all.
 pub fn barber_and_customers<S: Shop>() {
     let shop = Arc::new(S::new());
     let customers: Vec<_> = (0..CUSTOMERS)
@@ -142,6 +142,8 @@ pub fn barber_and_customers<S: Shop>() {
     for customer in customers {
         customer.join().unwrap();
     }
-    harness::outcome(format!("the barber served all {CUSTOMERS} customers"));
+    harness::outcome(format!(
+        "the barber served each of the {CUSTOMERS} customers"
+    ));
 }
 // ANCHOR_END: model

@@ -20,8 +20,8 @@ pub trait Once: Send + Sync + 'static {
     fn get(&self) -> u64;
 }
 
-// ANCHOR: racy
 /// The puzzle: the first to swap `started` computes; the others read.
+// ANCHOR: racy
 pub struct StartedFlag {
     started: AtomicBool,
     value: Mutex<u64>,
@@ -77,12 +77,12 @@ impl Once for StartedThenDone {
 }
 // ANCHOR_END: fixed
 
+/// Bound: two callers, one to start and one to arrive meanwhile; loom
+/// explores every interleaving of the two.
+///
 // ANCHOR: model
 /// Main and one spawned thread both ask for the value. Each must get
 /// [`ANSWER`].
-///
-/// Bound: two callers, one to start and one to arrive meanwhile; loom
-/// explores every interleaving of the two.
 pub fn two_callers<O: Once>() {
     let once = Arc::new(O::new());
     let other = {

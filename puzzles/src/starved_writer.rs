@@ -49,8 +49,8 @@ pub trait RwLock: Send + Sync + 'static {
     fn write_done(&self);
 }
 
-// ANCHOR: racy
 /// The puzzle: a reader waits only for a writer who is writing.
+// ANCHOR: racy
 pub struct ReadersFirst {
     holders: Mutex<Holders>,
     changed: Condvar,
@@ -159,14 +159,14 @@ impl RwLock for WritersFirst {
 }
 // ANCHOR_END: fixed
 
-// ANCHOR: model
-/// Two readers each read once while main writes once. The writer must
-/// get in.
-///
 /// Bound: two readers, so that one can come in while the writer waits for
 /// the other to leave; one read each, as the writer's [`PATIENCE`] is one
 /// wakeup. A longer patience would need more reads to exhaust, and the
 /// same hand-over each time. Loom explores every interleaving.
+///
+// ANCHOR: model
+/// Two readers each read once while main writes once. The writer must
+/// get in.
 pub fn readers_and_a_writer<L: RwLock>() {
     let lock = Arc::new(L::new());
     let readers: Vec<_> = (0..2)

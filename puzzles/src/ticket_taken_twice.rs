@@ -21,9 +21,9 @@ pub trait TicketLock: Send + Sync + 'static {
     fn unlock(&self);
 }
 
-// ANCHOR: racy
 /// The puzzle: every operation is atomic, and still two threads can hold
 /// the same ticket.
+// ANCHOR: racy
 pub struct ReadThenWrite {
     next_ticket: AtomicUsize,
     now_serving: AtomicUsize,
@@ -40,9 +40,9 @@ impl TicketLock for ReadThenWrite {
     fn lock(&self) -> usize {
         let ticket = self.next_ticket.load(Acquire); // read the machine...
         self.next_ticket.store(ticket + 1, Release); // ...then advance it
-        // Until the display reaches my ticket. (`<`, not `!=`: a thread
-        // that shares a ticket must not wait forever for a number that has
-        // gone by, which loom would report as a run past its limits.)
+        // Until the display reaches my ticket. (`<`, not `!=`: a number
+        // that has gone by must not be waited for forever, which loom
+        // would report as a run past its limits.)
         while self.now_serving.load(Acquire) < ticket {
             thread::yield_now(); // not my turn yet
         }
@@ -122,13 +122,13 @@ impl TicketLock for CheckAfterStore {
 }
 // ANCHOR_END: wrong_fix
 
-// ANCHOR: model
-/// Main and one spawned thread each take the lock once; inside, each
-/// counts itself in and out. The lock must never hold two threads.
-///
 /// Bound: two threads taking one lock once each is the smallest program
 /// where two can meet inside; a third thread could only meet them the
 /// same way (the race is between one thread's read and its write).
+///
+// ANCHOR: model
+/// Main and one spawned thread each take the lock once; inside, each
+/// counts itself in and out. The lock must never hold two threads.
 pub fn two_customers<L: TicketLock>() {
     let lock = Arc::new(L::new());
     let inside = Arc::new(AtomicUsize::new(0).named("inside"));

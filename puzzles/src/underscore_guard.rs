@@ -19,8 +19,8 @@ pub trait Counter: Send + Sync + 'static {
     fn get(&self) -> u64;
 }
 
-// ANCHOR: racy
 /// The puzzle: the guard is bound to `_`.
+// ANCHOR: racy
 pub struct UnderscoreGuard {
     gate: Mutex<()>,
     count: Mutex<u64>,
@@ -74,12 +74,12 @@ impl Counter for NamedGuard {
 }
 // ANCHOR_END: fixed
 
+/// Bound: two increments are the fewest that can lose one; loom explores
+/// every interleaving of them.
+///
 // ANCHOR: model
 /// Main and a spawned thread increment the count once each; then it must
 /// be 2.
-///
-/// Bound: two increments are the fewest that can lose one; loom explores
-/// every interleaving of them.
 pub fn two_increments<C: Counter>() {
     let counter = Arc::new(C::new());
     let other = {
