@@ -310,7 +310,10 @@ fn collapse_loops(rows: Vec<Row>) -> Vec<Row> {
                 out.push(Row {
                     thread: rows[i].thread,
                     ops: vec![(
-                        format!("(the {period} row(s) above, {} more times)", times - 1),
+                        match period {
+                            1 => format!("(the row above, {} more times)", times - 1),
+                            _ => format!("(the {period} rows above, {} more times)", times - 1),
+                        },
                         1,
                     )],
                     location: String::new(),
@@ -742,8 +745,37 @@ fn short(file: &str, line: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{headline, render};
+    use super::{Row, collapse_loops, headline, render};
     use crate::verdict::{Explored, Verdict};
+
+    fn row(thread: usize, text: &str) -> Row {
+        Row {
+            thread,
+            ops: vec![(text.to_string(), 1)],
+            location: String::from("lab.rs:1"),
+        }
+    }
+
+    #[test]
+    fn a_loop_of_one_row_or_of_several_is_told_in_words_that_agree() {
+        let said = |rows: Vec<Row>| -> Vec<String> {
+            collapse_loops(rows).iter().map(Row::text).collect()
+        };
+        let spin = vec![row(1, "load → 0"); 4];
+        assert_eq!(
+            said(spin),
+            ["load → 0", "(the row above, 3 more times)"],
+            "one row, four times"
+        );
+        let pair = (0..3)
+            .flat_map(|_| [row(1, "lock"), row(1, "unlock")])
+            .collect();
+        assert_eq!(
+            said(pair),
+            ["lock", "unlock", "(the 2 rows above, 2 more times)"],
+            "two rows, three times"
+        );
+    }
 
     fn passed(preemption_bound: Option<usize>) -> Verdict {
         Verdict::Passed(Explored {
