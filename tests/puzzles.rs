@@ -309,14 +309,21 @@ fn every_level_page_poses_its_goal_and_hint_first_and_shows_its_code_model_and_f
                 level.page
             );
         }
-        // The listings: the puzzle and its model before the stepper, the
-        // fix after it, all from one file of puzzles/src/.
+        // The listings: the puzzle and its model before the stepper; the
+        // model's bound (why it is big enough, which tells where the bug
+        // is) and the fix after it, in the answer; all from one file of
+        // puzzles/src/.
         let file = text
             .split("{{#include ../../puzzles/src/")
             .nth(1)
             .and_then(|rest| rest.split(':').next())
             .unwrap_or_else(|| panic!("{}: includes no puzzle's code", level.page));
-        for (anchor, before_the_stepper) in [("racy", true), ("model", true), ("fixed", false)] {
+        for (anchor, before_the_stepper) in [
+            ("racy", true),
+            ("model", true),
+            ("bound", false),
+            ("fixed", false),
+        ] {
             let include = format!("{{{{#include ../../puzzles/src/{file}:{anchor}}}}}");
             let at = text
                 .find(&include)
@@ -334,24 +341,45 @@ fn every_level_page_poses_its_goal_and_hint_first_and_shows_its_code_model_and_f
 #[test]
 fn every_levels_model_states_its_bound_and_why() {
     // Each model says how big it is and why that is enough to find the bug
-    // (a doc line starting `Bound:` inside its `model` anchor).
+    // (a doc line starting `Bound:` in its `bound` anchor, which the page
+    // shows in its answer); what the page shows before the game, the
+    // puzzle's code and its model, says neither that nor where the bug is
+    // (the `The puzzle:` line above the code).
     let src = root().join("puzzles/src");
+    let anchored = |text: &str, anchor: &str| -> Option<String> {
+        let rest = text.split(&format!("// ANCHOR: {anchor}\n")).nth(1)?;
+        Some(
+            rest.split(&format!("// ANCHOR_END: {anchor}"))
+                .next()?
+                .to_string(),
+        )
+    };
     let mut models = 0;
     for entry in fs::read_dir(&src).unwrap().flatten() {
         let text = read(&entry.path());
-        let Some(model) = text
-            .split("// ANCHOR: model")
-            .nth(1)
-            .and_then(|rest| rest.split("// ANCHOR_END: model").next())
-        else {
+        let Some(model) = anchored(&text, "model") else {
             continue;
         };
         models += 1;
+        let path = entry.path();
+        let bound = anchored(&text, "bound")
+            .unwrap_or_else(|| panic!("{}: no `bound` anchor", path.display()));
         assert!(
-            model.contains("/// Bound: "),
-            "{}: its model does not state its bound",
-            entry.path().display()
+            bound.trim_start().starts_with("/// Bound: "),
+            "{}: its `bound` anchor does not state the model's bound",
+            path.display()
         );
+        let racy = anchored(&text, "racy")
+            .unwrap_or_else(|| panic!("{}: no `racy` anchor", path.display()));
+        for (shown, what) in [(&model, "model"), (&racy, "racy")] {
+            for spoiler in ["Bound:", "The puzzle:"] {
+                assert!(
+                    !shown.contains(spoiler),
+                    "{}: its `{what}` anchor, shown before the game, says `{spoiler}`",
+                    path.display()
+                );
+            }
+        }
     }
     assert_eq!(models, levels().len(), "a model per level");
 }

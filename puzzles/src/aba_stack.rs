@@ -209,11 +209,11 @@ impl Stack for CheckUnder {
     }
 }
 // ANCHOR_END: wrong_fix
-
+// ANCHOR: bound
 /// Bound: ABA needs one pop to be overtaken by a pop, a pop and a push of
 /// the same node: two threads, two nodes, and loom explores every
 /// interleaving of them.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// The stack holds A on B. Main pops once; a spawned thread pops twice
 /// and pushes back the first node it popped, then main empties the stack.

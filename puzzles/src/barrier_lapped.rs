@@ -96,10 +96,10 @@ impl Barrier for Generations {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: lapping needs a second round (to arrive in again) and only two
 /// threads (one fast, one slow); loom explores every interleaving of them.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Two threads go through the barrier twice, each writing down the round
 /// it is in before each wait. Both must finish both rounds, and neither

@@ -111,10 +111,10 @@ impl Bus for DeliverAfterCopy {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: one message, one subscriber leaving: the smallest program with
 /// both lock orders. Loom explores every interleaving.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main publishes 1 while a subscriber, on a spawned thread, leaves the
 /// bus. Both must finish, and the subscriber has read 1 exactly when it

@@ -98,10 +98,10 @@ impl Job for ReleaseOnDrop {
     } // ...and here
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: one job and one cancel; the cancel can land before the job,
 /// between its steps or after it, and loom explores every interleaving.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main runs a job while a spawned thread cancels it; then main takes the
 /// lock for its next job. It must get it, whether the job ran to its end

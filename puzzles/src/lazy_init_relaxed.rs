@@ -117,11 +117,11 @@ impl Lazy for ReleaseOnly {
     }
 }
 // ANCHOR_END: wrong_fix
-
+// ANCHOR: bound
 /// Bound: one thread to initialise and one to take the fast path after
 /// it is all the race needs; loom explores every interleaving of the two,
 /// and every value each `Relaxed` load may read.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main and one spawned thread both ask for the value. Each must get
 /// [`ANSWER`].

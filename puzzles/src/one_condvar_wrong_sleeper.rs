@@ -95,11 +95,11 @@ impl Buffer for TwoCondvars {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: the wrong wakeup needs two threads of one kind asleep on the
 /// condition variable (two consumers) and a producer with a second item
 /// to wait for room: three threads, two items. Fewer cannot show it.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main puts 1 and 2 into a buffer of one slot; two consumers take one
 /// item each. Each item must reach one consumer.

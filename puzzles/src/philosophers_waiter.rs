@@ -87,14 +87,14 @@ impl Waiter for OneFewer {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: three philosophers. With two, the fixed waiter would seat one at
 /// a time, which proves little; three is the smallest table where it
 /// still seats several at once. The deadlock needs at least two preemptions
 /// (two philosophers stopped between their forks; the third then blocks
 /// by itself); preemption bound 3 allows one more, and the fix is checked
 /// within the same bound.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Three philosophers (main and two spawned threads) each eat once: ask
 /// the waiter, take the left fork, then the right, eat, put both down,

@@ -99,11 +99,11 @@ impl Protocol for OneYields {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: [`TRIES`] = 2 tries each. One try cannot tell a livelock from a
 /// thread that met the other once; two show the pattern repeating, and
 /// loom explores every interleaving of them.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main is thread 0 and a spawned thread is thread 1; each tries to enter
 /// once, counts itself in and out, and leaves. At least one must get in

@@ -81,11 +81,11 @@ impl Semaphore for NotifyEveryRelease {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: two sleepers and two releases are the fewest that can show a
 /// permit left unclaimed beside a sleeper: the first release wakes one,
 /// and the second finds the count already above zero.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Two workers each wait for a permit of a semaphore that starts with
 /// none; main releases two. Both workers must get one.

@@ -115,10 +115,10 @@ impl Channel for CloseUnderBoth {
     }
 }
 // ANCHOR_END: wrong_fix
-
+// ANCHOR: bound
 /// Bound: one send against one close is the whole race; loom explores
 /// every interleaving of the two.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// A sender sends 7 while main closes the channel. Either the send was
 /// refused (and the sender still has 7), or main's close returned it: a

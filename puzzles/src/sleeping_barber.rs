@@ -112,14 +112,14 @@ impl Shop for LookWhileLocked {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: two customers. With one, the race is the lost wakeup of
 /// chapter 3; with two, both can slip in between the barber's look and
 /// his nap, or one before and one after. Loom explores every
 /// interleaving. (The barber is spawned last so that loom, which first
 /// runs the threads in the order they were spawned, meets the lost
 /// wakeup only after the barber has served a customer.)
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// [`CUSTOMERS`] customers, each a spawned thread that comes in once,
 /// and the barber, a thread spawned after them, who serves them all;

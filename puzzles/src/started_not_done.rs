@@ -76,10 +76,10 @@ impl Once for StartedThenDone {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: two callers, one to start and one to arrive meanwhile; loom
 /// explores every interleaving of the two.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main and one spawned thread both ask for the value. Each must get
 /// [`ANSWER`].

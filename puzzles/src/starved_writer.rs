@@ -158,12 +158,12 @@ impl RwLock for WritersFirst {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: two readers, so that one can come in while the writer waits for
 /// the other to leave; one read each, as the writer's [`PATIENCE`] is one
 /// wakeup. A longer patience would need more reads to exhaust, and the
 /// same hand-over each time. Loom explores every interleaving.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Two readers each read once while main writes once. The writer must
 /// get in.

@@ -121,11 +121,11 @@ impl TicketLock for CheckAfterStore {
     }
 }
 // ANCHOR_END: wrong_fix
-
+// ANCHOR: bound
 /// Bound: two threads taking one lock once each is the smallest program
 /// where two can meet inside; a third thread could only meet them the
 /// same way (the race is between one thread's read and its write).
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main and one spawned thread each take the lock once; inside, each
 /// counts itself in and out. The lock must never hold two threads.

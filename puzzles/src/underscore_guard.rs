@@ -73,10 +73,10 @@ impl Counter for NamedGuard {
     }
 }
 // ANCHOR_END: fixed
-
+// ANCHOR: bound
 /// Bound: two increments are the fewest that can lose one; loom explores
 /// every interleaving of them.
-///
+// ANCHOR_END: bound
 // ANCHOR: model
 /// Main and a spawned thread increment the count once each; then it must
 /// be 2.
