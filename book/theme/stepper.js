@@ -630,9 +630,9 @@
       if (o.failed && fold) {
         fold.open = true;
       }
+      score.won ||= o.failed;
       // For the puzzle trail's progress (trail.js): moves made, and the
       // fewest that reach a failing end (of any failing leaf).
-      score.won ||= o.failed;
       o.failed && panel.dispatchEvent(new CustomEvent("stepper-won",
         {bubbles: true, detail: {moves: score.moves, shortest: shortest(d, (f) => f.failed).length}}));
       live.textContent = said + (o.failed
