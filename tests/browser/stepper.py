@@ -141,8 +141,8 @@ def play_scheduler(page, widget, data, by_keyboard, wrong_first=False):
     """Chooses, step by step, the failing execution's next step, and says
     what each step read where the challenge asks (every answer right, or
     the first wrong); by keyboard, takes the first two moves back by key
-    (Backspace, ←) and makes them again; returns whether a choice loom did not explore was
-    shown disabled on the way, and what the page announced."""
+    (Backspace, ←) and makes them again; returns whether a choice loom did
+    not explore was shown disabled on the way, and what the page announced."""
     path, outcome = failing_path(data)
     widget.get_by_role("tab", name="Be the scheduler").click()
     panel = widget.locator("[data-panel=schedule]")
@@ -155,7 +155,7 @@ def play_scheduler(page, widget, data, by_keyboard, wrong_first=False):
         else:
             restart.click()
     saw_unexplored = False
-    asked = wrong = 0
+    asked = wrong = went_back = 0
     live = panel.locator(".stepper-live")
     for n, step in enumerate(path, 1):
         text = data["steps"][step]["text"]
@@ -180,6 +180,7 @@ def play_scheduler(page, widget, data, by_keyboard, wrong_first=False):
             expect(panel.locator("tbody tr"), f"step {n}: {back} did not take the move back").to_have_count(n - 1)
             page.keyboard.press(key)
             expect(panel.locator("tbody tr"), f"step {n}: key {key} after {back} did not make it again").to_have_count(n)
+            went_back += 1
         if guess.count() == 0:
             check(offered == text, f"step {n}: the choice showed {offered!r}, not {text!r}, and asked nothing")
             continue
@@ -201,6 +202,9 @@ def play_scheduler(page, widget, data, by_keyboard, wrong_first=False):
             panel.get_by_role("button", name="Check").click()
         expect(live).to_contain_text("Not quite" if answer != value else "Right")
         expect(panel.locator("tr.stepper-current")).to_contain_text(text)
+    # A keyboard play that took no move back (both first steps asked for a
+    # value, and in the guess ← moves the caret) would prove nothing of them.
+    check(not by_keyboard or went_back, "by keyboard, no move was taken back by key: both first steps asked a value")
     expect(live).to_contain_text(outcome["outcome"])
     expect(live).to_contain_text("FAILED")
     if asked:
