@@ -61,4 +61,21 @@
     }
     window.addEventListener("load", mark);
     window.addEventListener("resize", mark);
+
+    // A fold (a level's hint, a chapter's answer or speaker notes) is a
+    // widget too: mdBook turns the page on ← and →, so a learner who opens
+    // the hint and presses ← to take a move back would lose the game.
+    document.querySelectorAll("main summary").forEach((summary) => {
+        summary.addEventListener("keydown", (e) => {
+            if (e.key === "ArrowLeft" || e.key === "ArrowRight") e.stopPropagation();
+        });
+    });
+
+    // mdBook wraps each image in a label with a checkbox that enlarges it,
+    // so the checkbox's name is the image's description, heard twice
+    // (checkbox, then image). Named for what it does, it is heard once:
+    // "Enlarge the chart, checkbox", then the image.
+    document.querySelectorAll("main .checkbox-label > input.checkbox-img").forEach((zoom) => {
+        zoom.setAttribute("aria-label", "Enlarge the chart");
+    });
 })();

@@ -447,6 +447,10 @@ async def every_page(browser, base, book, axe_url):
                     await check_page(page, f"{name}, {theme}, {width} px", theme, turn == 0, scope)
                     if name == "13-choosing.html":
                         charts[(theme, width)] = await page.evaluate(CHARTS)
+                        if (theme, width) == ("light", WIDTHS[0]):
+                            # What a screen reader hears of each chart.
+                            charts["heard"] = [await zoom.aria_snapshot()
+                                               for zoom in await page.locator("main label.checkbox-label").all()]
                     if name == "01-lost-update.html":
                         # The widget in each tab (a hidden tab is not checked).
                         # (The page's check saw the tab open then.)
@@ -600,8 +604,14 @@ def charts_follow_the_theme_and_the_width(charts):
           f"light, 1280 px: a chart hidden, filtered or with its narrow note: {light}")
     check(all(c["shown"] and "invert" in c["filter"] for c in navy), f"navy: a chart not inverted: {navy}")
     check(all(not c["shown"] and c["note"] for c in narrow), f"390 px: a chart shown, or its note not: {narrow}")
-    ok(f"chapter 13's {len(light)} charts: as drawn in light, inverted in navy, "
-       "and at 390 px (either theme) left out with a note pointing at their table")
+    # mdBook's click-to-enlarge checkbox is named for what it does; the
+    # chart's description is heard once, from the image.
+    heard = charts["heard"]
+    check(len(heard) == len(light) and all(
+        h.count('checkbox "Enlarge the chart"') == 1 and h.count("img ") == 1 for h in heard),
+        f"a chart's checkbox is not named for what it does, or its image is heard twice: {heard}")
+    ok(f"chapter 13's {len(light)} charts: as drawn in light, inverted in navy, each heard as "
+       "'Enlarge the chart, checkbox' and its image, and at 390 px (either theme) left out with a note pointing at their table")
 
 
 async def run(browser, base, book, axe_url):

@@ -133,6 +133,23 @@ def level(page, watch, base, book, html, rng):
         _, said, asked = play_scheduler(page, widget, data, by_keyboard=True)
         check("FAILED" in said, f"{html.name}: by keyboard, the win is not announced: {said!r}")
         check(page.url == url, f"{html.name}: a key in the widget left the page for {page.url}")
+        # The hint is a fold: opened by key, ← and → on it never reach
+        # mdBook's page keys (a listener on the document, as mdBook's, sees
+        # every key that would; read before any navigation could land).
+        hint = page.locator("main details:not(.answer) > summary").first
+        hint.focus()
+        page.keyboard.press("Enter")
+        check(hint.evaluate("(s) => s.parentElement.open"), f"{html.name}: Enter did not open the hint")
+        page.evaluate("() => { window.keysReachingThePage = []; document.addEventListener("
+                      "'keydown', (e) => window.keysReachingThePage.push(e.key)); }")
+        for key in ("ArrowLeft", "ArrowRight"):
+            page.keyboard.press(key)
+        try:
+            reached = page.evaluate("() => window.keysReachingThePage")
+        except Exception as error:  # the page is already going away
+            reached = [f"the page navigated: {error}"]
+        check(reached == [] and page.url == url,
+              f"{html.name}: arrow keys on the hint's fold reached mdBook's page keys: {reached}, {page.url}")
     fits(page, 390, html.name)
     watch.assert_none(html.name)
     return len(passing), len(steps), keyboard
