@@ -136,3 +136,33 @@ pub fn publish_while_leaving<B: Bus>() {
     );
 }
 // ANCHOR_END: model
+
+// ANCHOR: wrong_fix
+/// A wrong fix: deliver to a copy of the list, as the fix does, but with
+/// the list's guard still alive: it lives to the end of `publish`, so
+/// the list stays locked across every call out.
+pub struct CopyUnderTheGuard {
+    subscribers: Mutex<Vec<Arc<Subscriber>>>,
+}
+
+impl Bus for CopyUnderTheGuard {
+    fn with(subscriber: Arc<Subscriber>) -> Self {
+        Self {
+            subscribers: Mutex::new(vec![subscriber]).named("subscribers"),
+        }
+    }
+
+    fn publish(&self, message: u32) {
+        let subscribers = self.subscribers.lock().unwrap();
+        let copy = subscribers.clone(); // copied; but `subscribers` still holds the lock
+        for subscriber in &copy {
+            subscriber.deliver(message);
+        }
+    }
+
+    fn remove(&self, subscriber: &Arc<Subscriber>) {
+        let mut subscribers = self.subscribers.lock().unwrap();
+        subscribers.retain(|s| !Arc::ptr_eq(s, subscriber));
+    }
+}
+// ANCHOR_END: wrong_fix

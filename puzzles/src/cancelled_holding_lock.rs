@@ -37,6 +37,18 @@ impl Lock {
         *self.held.lock().unwrap() = false;
         self.freed.notify_one();
     }
+
+    /// Whether the lock is taken.
+    #[track_caller] // traces show the work's line, not this one
+    pub fn is_held(&self) -> bool {
+        *self.held.lock().unwrap()
+    }
+}
+
+/// Half of a job's work, which needs the lock held.
+#[track_caller] // traces show the job's line, not this one
+fn work(lock: &Lock, half: &str) {
+    assert!(lock.is_held(), "{half} of the work ran without the lock");
 }
 
 impl Default for Lock {
@@ -59,11 +71,11 @@ pub struct ReleaseAtTheEnd;
 impl Job for ReleaseAtTheEnd {
     fn run(lock: &Lock, cancelled: &AtomicBool) -> bool {
         lock.acquire();
-        // ...the first half of the work...
+        work(lock, "the first half");
         if cancelled.load(Ordering::Acquire) {
             return false; // cancelled: stop here
         }
-        // ...the second half...
+        work(lock, "the second half");
         lock.release();
         true
     }
@@ -89,11 +101,11 @@ impl Job for ReleaseOnDrop {
     fn run(lock: &Lock, cancelled: &AtomicBool) -> bool {
         lock.acquire();
         let _held = Held(lock);
-        // ...the first half of the work...
+        work(lock, "the first half");
         if cancelled.load(Ordering::Acquire) {
             return false; // `_held` is dropped here too
         }
-        // ...the second half...
+        work(lock, "the second half");
         true
     } // ...and here
 }
@@ -105,7 +117,7 @@ impl Job for ReleaseOnDrop {
 // ANCHOR: model
 /// Main runs a job while a spawned thread cancels it; then main takes the
 /// lock for its next job. It must get it, whether the job ran to its end
-/// or stopped early.
+/// or stopped early; and the job's work must run under the lock.
 pub fn cancel_then_lock<J: Job>() {
     let lock = Arc::new(Lock::new());
     let cancelled = Arc::new(AtomicBool::new(false).named("cancelled"));
@@ -122,3 +134,23 @@ pub fn cancel_then_lock<J: Job>() {
     ));
 }
 // ANCHOR_END: model
+
+// ANCHOR: wrong_fix
+/// A wrong fix: the guard of the fix, bound to `_`: level 2's bug. `_`
+/// binds nothing, so the guard is dropped, and the lock released, at
+/// once, before the work it was to cover.
+pub struct GuardBoundToUnderscore;
+
+impl Job for GuardBoundToUnderscore {
+    fn run(lock: &Lock, cancelled: &AtomicBool) -> bool {
+        lock.acquire();
+        let _ = Held(lock); // released here, not at the end
+        work(lock, "the first half");
+        if cancelled.load(Ordering::Acquire) {
+            return false;
+        }
+        work(lock, "the second half");
+        true
+    }
+}
+// ANCHOR_END: wrong_fix

@@ -129,6 +129,23 @@ fn puzzle_04_fixed_a_guard_releases_the_lock_on_every_way_out() {
         );
 }
 
+#[test]
+fn puzzle_04_wrong_fix_a_guard_bound_to_underscore_releases_the_lock_before_the_work() {
+    let verdict = Check::new("puzzle 04 cancelled job, guard bound to _")
+        .every_interleaving()
+        .quiet()
+        .run(
+            cancelled_holding_lock::cancel_then_lock::<
+                cancelled_holding_lock::GuardBoundToUnderscore,
+            >,
+        );
+    must_fail_as(
+        verdict,
+        FailureKind::Panic,
+        "the first half of the work ran without the lock",
+    );
+}
+
 // Level 5. Two threads taking the lock once each: every interleaving, for
 // the puzzle and the fix.
 
@@ -185,6 +202,15 @@ fn puzzle_06_fixed_delivering_to_a_copy_of_the_list_holds_no_lock_across_the_cal
         .must_pass(
             callback_under_lock::publish_while_leaving::<callback_under_lock::DeliverAfterCopy>,
         );
+}
+
+#[test]
+fn puzzle_06_wrong_fix_copying_the_list_under_a_live_guard_still_deadlocks() {
+    let verdict = Check::new("puzzle 06 event bus, copied under the guard")
+        .every_interleaving()
+        .quiet()
+        .run(callback_under_lock::publish_while_leaving::<callback_under_lock::CopyUnderTheGuard>);
+    must_fail_as(verdict, FailureKind::Deadlock, "deadlock");
 }
 
 // Level 7. Two customers and the barber: every interleaving.
