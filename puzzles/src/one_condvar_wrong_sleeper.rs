@@ -122,3 +122,43 @@ pub fn two_consumers<B: Buffer>() {
     harness::outcome("each item reached one consumer");
 }
 // ANCHOR_END: model
+
+// ANCHOR: wrong_fix
+/// A wrong fix: a condition variable per condition, as the fix has, but
+/// each wait under `if`, not `while`: a woken thread no longer looks
+/// again, and another can have taken what it was woken for.
+pub struct TwoCondvarsIf {
+    slot: Mutex<Option<u32>>,
+    not_full: Condvar,
+    not_empty: Condvar,
+}
+
+impl Buffer for TwoCondvarsIf {
+    fn new() -> Self {
+        Self {
+            slot: Mutex::new(None).named("slot"),
+            not_full: Condvar::new().named("not_full"),
+            not_empty: Condvar::new().named("not_empty"),
+        }
+    }
+
+    fn put(&self, item: u32) {
+        let mut slot = self.slot.lock().unwrap();
+        if slot.is_some() {
+            slot = self.not_full.wait(slot).unwrap();
+        }
+        *slot = Some(item);
+        self.not_empty.notify_one();
+    }
+
+    fn take(&self) -> u32 {
+        let mut slot = self.slot.lock().unwrap();
+        if slot.is_none() {
+            slot = self.not_empty.wait(slot).unwrap();
+        }
+        let item = slot.take().expect("woken, so an item is there"); // is it?
+        self.not_full.notify_one();
+        item
+    }
+}
+// ANCHOR_END: wrong_fix

@@ -6,7 +6,7 @@
 //! everyone else reads it. But "someone has started" is not "the value is
 //! ready": a second caller can arrive while the first is still computing.
 
-use crate::sync::atomic::{AtomicBool, Ordering};
+use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Arc, Mutex, Named, thread};
 
 /// The value the first caller computes.
@@ -16,8 +16,9 @@ pub const ANSWER: u64 = 42;
 pub trait Once: Send + Sync + 'static {
     /// Not yet computed.
     fn new() -> Self;
-    /// The value: computed by the first caller, read by the others.
-    fn get(&self) -> u64;
+    /// The value: computed by the first caller, with `compute`, and read
+    /// by the others.
+    fn get(&self, compute: impl Fn() -> u64) -> u64;
 }
 
 /// The puzzle: the first to swap `started` computes; the others read.
@@ -35,9 +36,9 @@ impl Once for StartedFlag {
         }
     }
 
-    fn get(&self) -> u64 {
+    fn get(&self, compute: impl Fn() -> u64) -> u64 {
         if !self.started.swap(true, Ordering::AcqRel) {
-            *self.value.lock().unwrap() = ANSWER; // compute it
+            *self.value.lock().unwrap() = compute();
         }
         *self.value.lock().unwrap() // someone has: read it
     }
@@ -63,9 +64,9 @@ impl Once for StartedThenDone {
         }
     }
 
-    fn get(&self) -> u64 {
+    fn get(&self, compute: impl Fn() -> u64) -> u64 {
         if !self.started.swap(true, Ordering::AcqRel) {
-            *self.value.lock().unwrap() = ANSWER;
+            *self.value.lock().unwrap() = compute();
             self.done.store(true, Ordering::Release); // ready now
         } else {
             while !self.done.load(Ordering::Acquire) {
@@ -82,19 +83,85 @@ impl Once for StartedThenDone {
 // ANCHOR_END: bound
 // ANCHOR: model
 /// Main and one spawned thread both ask for the value. Each must get
-/// [`ANSWER`].
+/// [`ANSWER`], computed once.
 pub fn two_callers<O: Once>() {
     let once = Arc::new(O::new());
+    let computed = Arc::new(AtomicUsize::new(0).named("computed"));
     let other = {
-        let once = Arc::clone(&once);
-        thread::spawn(move || once.get())
+        let (once, computed) = (Arc::clone(&once), Arc::clone(&computed));
+        thread::spawn(move || once.get(|| compute(&computed)))
     };
-    let mine = once.get();
+    let mine = once.get(|| compute(&computed));
     let theirs = other.join().unwrap();
+    let times = computed.load(Ordering::Relaxed);
     harness::outcome(format!("main got {mine}, thread 1 got {theirs}"));
     harness::require!(
         mine == ANSWER && theirs == ANSWER,
         "the value is {ANSWER}, but main got {mine} and thread 1 got {theirs}"
     );
+    harness::require!(times == 1, "the value was computed {times} times");
+}
+
+/// Computes the value: counted, so that the model sees a second time.
+fn compute(computed: &AtomicUsize) -> u64 {
+    computed.fetch_add(1, Ordering::Relaxed);
+    ANSWER
 }
 // ANCHOR_END: model
+
+// ANCHOR: wrong_fix
+/// A wrong fix: raise `started` only once the value is written, so that
+/// `started` means done. But two callers can now both find it false, and
+/// both compute.
+pub struct MarkWhenDone {
+    started: AtomicBool,
+    value: Mutex<u64>,
+}
+
+impl Once for MarkWhenDone {
+    fn new() -> Self {
+        Self {
+            started: AtomicBool::new(false).named("started"),
+            value: Mutex::new(0).named("value"),
+        }
+    }
+
+    fn get(&self, compute: impl Fn() -> u64) -> u64 {
+        if !self.started.load(Ordering::Acquire) {
+            *self.value.lock().unwrap() = compute();
+            self.started.store(true, Ordering::Release); // "started" now means done
+        }
+        *self.value.lock().unwrap()
+    }
+}
+// ANCHOR_END: wrong_fix
+
+/// Another wrong fix, for the tests: the fix, with `done` raised before
+/// the value is written.
+pub struct DoneTooEarly {
+    started: AtomicBool,
+    done: AtomicBool,
+    value: Mutex<u64>,
+}
+
+impl Once for DoneTooEarly {
+    fn new() -> Self {
+        Self {
+            started: AtomicBool::new(false).named("started"),
+            done: AtomicBool::new(false).named("done"),
+            value: Mutex::new(0).named("value"),
+        }
+    }
+
+    fn get(&self, compute: impl Fn() -> u64) -> u64 {
+        if !self.started.swap(true, Ordering::AcqRel) {
+            self.done.store(true, Ordering::Release); // too early
+            *self.value.lock().unwrap() = compute();
+        } else {
+            while !self.done.load(Ordering::Acquire) {
+                thread::yield_now();
+            }
+        }
+        *self.value.lock().unwrap()
+    }
+}

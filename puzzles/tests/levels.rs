@@ -106,6 +106,24 @@ fn puzzle_03_fixed_the_others_wait_for_done_not_for_started() {
         .must_pass(started_not_done::two_callers::<started_not_done::StartedThenDone>);
 }
 
+#[test]
+fn puzzle_03_wrong_fix_raising_started_once_done_computes_the_value_twice() {
+    let verdict = Check::new("puzzle 03 started flag, raised once done")
+        .every_interleaving()
+        .quiet()
+        .run(started_not_done::two_callers::<started_not_done::MarkWhenDone>);
+    must_fail_as(verdict, FailureKind::Panic, "computed 2 times");
+}
+
+#[test]
+fn puzzle_03_wrong_fix_raising_done_before_the_value_is_written_still_reads_it_unset() {
+    let verdict = Check::new("puzzle 03 started flag, done too early")
+        .every_interleaving()
+        .quiet()
+        .run(started_not_done::two_callers::<started_not_done::DoneTooEarly>);
+    must_fail_as(verdict, FailureKind::Panic, "got 0");
+}
+
 // Level 4. One job, one cancel: every interleaving.
 
 #[test]
@@ -359,6 +377,15 @@ fn puzzle_12_fixed_a_condvar_per_condition_wakes_a_thread_that_can_go_on() {
         .must_pass(
             one_condvar_wrong_sleeper::two_consumers::<one_condvar_wrong_sleeper::TwoCondvars>,
         );
+}
+
+#[test]
+fn puzzle_12_wrong_fix_a_condvar_per_condition_waited_on_with_if_takes_from_an_empty_slot() {
+    let verdict = Check::new("puzzle 12 bounded buffer, waits under if")
+        .every_interleaving()
+        .quiet()
+        .run(one_condvar_wrong_sleeper::two_consumers::<one_condvar_wrong_sleeper::TwoCondvarsIf>);
+    must_fail_as(verdict, FailureKind::Panic, "woken, so an item is there");
 }
 
 // Level 13. Two threads, two rounds: every interleaving, for the puzzle
