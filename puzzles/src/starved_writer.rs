@@ -7,6 +7,7 @@
 //! like. A writer here has a patience: after being woken that many times
 //! to find readers still inside, it gives up, and the assertion fails.
 
+use crate::sync::atomic::{AtomicBool, Ordering};
 use crate::sync::{Arc, Condvar, Mutex, Named, thread};
 
 /// How many times a writer may be woken to find readers inside before it
@@ -192,3 +193,78 @@ pub fn readers_and_a_writer<L: RwLock>() {
     );
 }
 // ANCHOR_END: model
+
+/// A second model, for the tests, of what every reader–writer lock owes
+/// beside fairness: a reader on a spawned thread reads once while main
+/// writes once, and the writer must find no reader inside. (Kept apart
+/// from the level's model, whose game it would multiply: loom explores
+/// this one in a few dozen executions, and the level's model, with the
+/// same check, in over 100,000.)
+pub fn no_reader_inside_a_write<L: RwLock>() {
+    let lock = Arc::new(L::new());
+    let reading = Arc::new(AtomicBool::new(false).named("reading"));
+    let reader = {
+        let (lock, reading) = (Arc::clone(&lock), Arc::clone(&reading));
+        thread::spawn(move || {
+            lock.read();
+            reading.store(true, Ordering::SeqCst); // inside
+            reading.store(false, Ordering::SeqCst);
+            lock.read_done();
+        })
+    };
+    if lock.write() {
+        let inside = reading.load(Ordering::SeqCst);
+        harness::require!(!inside, "the writer got in beside a reader");
+        lock.write_done();
+    }
+    reader.join().unwrap();
+}
+
+// ANCHOR: wrong_fix
+/// A wrong fix: writers first, taken too far. New readers wait for a
+/// waiting writer, as in the fix; but the writer no longer waits for the
+/// readers already inside, and writes while they read.
+pub struct WriterBarges {
+    holders: Mutex<Holders>,
+    changed: Condvar,
+}
+
+impl RwLock for WriterBarges {
+    fn new() -> Self {
+        Self {
+            holders: Mutex::new(Holders::default()).named("holders"),
+            changed: Condvar::new().named("changed"),
+        }
+    }
+
+    fn read(&self) {
+        let mut holders = self.holders.lock().unwrap();
+        while holders.writing || holders.writers_waiting > 0 {
+            holders = self.changed.wait(holders).unwrap();
+        }
+        holders.readers += 1;
+    }
+
+    fn read_done(&self) {
+        let mut holders = self.holders.lock().unwrap();
+        holders.readers -= 1;
+        if holders.readers == 0 {
+            self.changed.notify_all();
+        }
+    }
+
+    fn write(&self) -> bool {
+        let mut holders = self.holders.lock().unwrap();
+        while holders.writing {
+            holders = self.changed.wait(holders).unwrap();
+        }
+        holders.writing = true; // in at once: no reader can starve it now
+        true
+    }
+
+    fn write_done(&self) {
+        self.holders.lock().unwrap().writing = false;
+        self.changed.notify_all();
+    }
+}
+// ANCHOR_END: wrong_fix

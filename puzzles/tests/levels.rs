@@ -355,6 +355,35 @@ fn puzzle_11_fixed_a_waiting_writer_goes_before_new_readers() {
         .must_pass(starved_writer::readers_and_a_writer::<starved_writer::WritersFirst>);
 }
 
+#[test]
+fn puzzle_11_fixed_no_writer_gets_in_beside_a_reader_and_a_writer_barging_in_is_caught() {
+    // The level's model checks only that the writer gets in: it passes a
+    // lock whose writer does not wait for the readers inside.
+    Check::new("puzzle 11 reader-writer lock, writer barges, the level's model")
+        .every_interleaving()
+        .quiet()
+        .must_pass(starved_writer::readers_and_a_writer::<starved_writer::WriterBarges>);
+    // The second model, one reader and one writer: the fix and the
+    // puzzle keep them apart; the barging writer is caught.
+    Check::new("puzzle 11 reader-writer lock, fixed, apart")
+        .every_interleaving()
+        .quiet()
+        .must_pass(starved_writer::no_reader_inside_a_write::<starved_writer::WritersFirst>);
+    Check::new("puzzle 11 reader-writer lock, apart")
+        .every_interleaving()
+        .quiet()
+        .must_pass(starved_writer::no_reader_inside_a_write::<starved_writer::ReadersFirst>);
+    let verdict = Check::new("puzzle 11 reader-writer lock, writer barges, apart")
+        .every_interleaving()
+        .quiet()
+        .run(starved_writer::no_reader_inside_a_write::<starved_writer::WriterBarges>);
+    must_fail_as(
+        verdict,
+        FailureKind::Panic,
+        "the writer got in beside a reader",
+    );
+}
+
 // Level 12. Two consumers and main: every interleaving, for the puzzle and
 // the fix.
 
