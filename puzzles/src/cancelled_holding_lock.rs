@@ -154,3 +154,22 @@ impl Job for GuardBoundToUnderscore {
     }
 }
 // ANCHOR_END: wrong_fix
+
+/// A second model, for the tests: a job says how it ended. Never
+/// cancelled, it runs to its end; cancelled before it begins, it stops
+/// early; either way the lock is free after it. (The level's model only
+/// names the job's answer in its outcome.)
+pub fn job_says_how_it_ended<J: Job>() {
+    let lock = Lock::new();
+    let never = AtomicBool::new(false).named("cancelled");
+    let finished = J::run(&lock, &never);
+    harness::require!(finished, "a job never cancelled said it stopped early");
+    let already = AtomicBool::new(true).named("cancelled");
+    let finished = J::run(&lock, &already);
+    harness::require!(
+        !finished,
+        "a job cancelled before it began said it ran to its end"
+    );
+    lock.acquire();
+    lock.release();
+}

@@ -7,6 +7,7 @@
 //! not yet running, leaves the count above zero for a moment while others
 //! still sleep.
 
+use crate::sync::atomic::{AtomicBool, Ordering};
 use crate::sync::{Arc, Condvar, Mutex, Named, thread};
 
 /// A counting semaphore for the level's model.
@@ -105,3 +106,25 @@ pub fn two_waiters<S: Semaphore>() {
     harness::outcome("both workers got a permit");
 }
 // ANCHOR_END: model
+
+/// A second model, for the tests: a semaphore of one permit is a lock.
+/// Main and a spawned worker each take the permit, find no one else
+/// inside, and give it back. (The level's model waits for permits but
+/// never counts who holds one: an `acquire` that takes nothing passes it.)
+pub fn one_permit_one_inside<S: Semaphore>() {
+    let semaphore = Arc::new(S::new(1));
+    let inside = Arc::new(AtomicBool::new(false).named("inside"));
+    let work = |semaphore: &S, inside: &AtomicBool| {
+        semaphore.acquire();
+        let crowded = inside.swap(true, Ordering::SeqCst);
+        harness::require!(!crowded, "two inside a semaphore of one permit");
+        inside.store(false, Ordering::SeqCst);
+        semaphore.release();
+    };
+    let worker = {
+        let (semaphore, inside) = (Arc::clone(&semaphore), Arc::clone(&inside));
+        thread::spawn(move || work(&semaphore, &inside))
+    };
+    work(&semaphore, &inside);
+    worker.join().unwrap();
+}

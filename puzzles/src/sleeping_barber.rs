@@ -6,6 +6,7 @@
 //! section, lies down. Customers who come in between find him awake, so
 //! they wait without waking him, and he falls asleep with a full room.
 
+use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::{Arc, Condvar, Mutex, Named, thread};
 
 /// How many customers come; the barber serves them all, then closes.
@@ -147,3 +148,27 @@ pub fn barber_and_customers<S: Shop>() {
     ));
 }
 // ANCHOR_END: model
+
+/// A second model, for the tests: the barber serves no one who has not
+/// come in. He tries to serve two while main lets one customer in, looks
+/// how many he has served, and only then lets in the second. (The level's
+/// model checks that everyone is served, not that no one is served twice
+/// or out of thin air: a `next_customer` that returns at once passes it.)
+pub fn served_only_who_came_in<S: Shop>() {
+    let shop = Arc::new(S::new());
+    let served = Arc::new(AtomicUsize::new(0).named("served"));
+    let barber = {
+        let (shop, served) = (Arc::clone(&shop), Arc::clone(&served));
+        thread::spawn(move || {
+            for n in 1..=2 {
+                shop.next_customer();
+                served.store(n, Ordering::SeqCst);
+            }
+        })
+    };
+    shop.arrive();
+    let early = served.load(Ordering::SeqCst);
+    harness::require!(early <= 1, "the barber served {early} with one customer in");
+    shop.arrive();
+    barber.join().unwrap();
+}

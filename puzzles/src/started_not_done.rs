@@ -165,3 +165,15 @@ impl Once for DoneTooEarly {
         *self.value.lock().unwrap()
     }
 }
+
+/// A second model, for the tests: one caller alone must get the value,
+/// computed once. (With two callers, a `get` whose first caller waits for
+/// another to compute passes the level's model; alone, it waits forever.)
+pub fn one_caller<O: Once>() {
+    let once = O::new();
+    let computed = AtomicUsize::new(0).named("computed");
+    let value = once.get(|| compute(&computed));
+    harness::require!(value == ANSWER, "the caller got {value}");
+    let times = computed.load(Ordering::Relaxed);
+    harness::require!(times == 1, "the value was computed {times} times");
+}

@@ -498,3 +498,175 @@ fn puzzle_15_wrong_fix_checking_the_node_under_before_the_swap_still_fails() {
         .run(aba_stack::pop_pop_push::<aba_stack::CheckUnder>);
     must_fail_as(verdict, FailureKind::Panic, "in [1, 2, 2]");
 }
+
+// The levels' second models: each checks what the level's model, sized for
+// its game, leaves unchecked, and is run on the fix, and on a wrong version
+// that the level's model would pass (each is there because cargo-mutants
+// found such a change to the fix: puzzles/README.md lists them).
+
+use harness::sync::loom::Arc;
+
+#[test]
+fn puzzle_03_fixed_one_caller_alone_gets_the_value_computed_once() {
+    Check::new("puzzle 03 started flag, fixed, one caller")
+        .every_interleaving()
+        .quiet()
+        .must_pass(started_not_done::one_caller::<started_not_done::StartedThenDone>);
+    // Computing on every call: each caller gets the value, computed again.
+    struct EveryCall;
+    impl started_not_done::Once for EveryCall {
+        fn new() -> Self {
+            EveryCall
+        }
+        fn get(&self, compute: impl Fn() -> u64) -> u64 {
+            compute();
+            compute()
+        }
+    }
+    let verdict = Check::new("puzzle 03 started flag, computed on every call, one caller")
+        .every_interleaving()
+        .quiet()
+        .run(started_not_done::one_caller::<EveryCall>);
+    must_fail_as(verdict, FailureKind::Panic, "computed 2 times");
+}
+
+#[test]
+fn puzzle_04_fixed_a_job_says_how_it_ended_and_leaves_the_lock_free() {
+    Check::new("puzzle 04 cancelled job, fixed, how it ended")
+        .every_interleaving()
+        .quiet()
+        .must_pass(
+            cancelled_holding_lock::job_says_how_it_ended::<cancelled_holding_lock::ReleaseOnDrop>,
+        );
+    // A job that says it finished whatever happened.
+    struct AlwaysFinished;
+    impl cancelled_holding_lock::Job for AlwaysFinished {
+        fn run(
+            lock: &cancelled_holding_lock::Lock,
+            _: &harness::sync::loom::atomic::AtomicBool,
+        ) -> bool {
+            lock.acquire();
+            lock.release();
+            true
+        }
+    }
+    let verdict = Check::new("puzzle 04 cancelled job, always finished, how it ended")
+        .every_interleaving()
+        .quiet()
+        .run(cancelled_holding_lock::job_says_how_it_ended::<AlwaysFinished>);
+    must_fail_as(verdict, FailureKind::Panic, "said it ran to its end");
+}
+
+#[test]
+fn puzzle_05_fixed_one_customer_alone_takes_tickets_0_and_1() {
+    Check::new("puzzle 05 ticket lock, fixed, one customer")
+        .every_interleaving()
+        .quiet()
+        .must_pass(ticket_taken_twice::one_customer::<ticket_taken_twice::FetchAdd>);
+    // A machine that hands out ticket 0 every time.
+    struct AlwaysZero;
+    impl ticket_taken_twice::TicketLock for AlwaysZero {
+        fn new() -> Self {
+            AlwaysZero
+        }
+        fn lock(&self) -> usize {
+            0
+        }
+        fn unlock(&self) {}
+    }
+    let verdict = Check::new("puzzle 05 ticket lock, always ticket 0, one customer")
+        .every_interleaving()
+        .quiet()
+        .run(ticket_taken_twice::one_customer::<AlwaysZero>);
+    must_fail_as(verdict, FailureKind::Panic, "ticket 0, not 1");
+}
+
+#[test]
+fn puzzle_06_fixed_a_subscriber_that_stays_reads_the_message() {
+    Check::new("puzzle 06 event bus, fixed, one stays")
+        .every_interleaving()
+        .quiet()
+        .must_pass(
+            callback_under_lock::one_stays_one_leaves::<callback_under_lock::DeliverAfterCopy>,
+        );
+    // A bus that delivers nothing: no deadlock, and no message.
+    struct DeliversNothing;
+    impl callback_under_lock::Bus for DeliversNothing {
+        fn with(_: Vec<Arc<callback_under_lock::Subscriber>>) -> Self {
+            DeliversNothing
+        }
+        fn publish(&self, _: u32) {}
+        fn remove(&self, _: &Arc<callback_under_lock::Subscriber>) {}
+    }
+    Check::new("puzzle 06 event bus, delivers nothing, the level's model")
+        .every_interleaving()
+        .quiet()
+        .must_pass(callback_under_lock::publish_while_leaving::<DeliversNothing>);
+    let verdict = Check::new("puzzle 06 event bus, delivers nothing, one stays")
+        .every_interleaving()
+        .quiet()
+        .run(callback_under_lock::one_stays_one_leaves::<DeliversNothing>);
+    must_fail_as(
+        verdict,
+        FailureKind::Panic,
+        "the subscriber that stayed read []",
+    );
+}
+
+#[test]
+fn puzzle_07_fixed_the_barber_serves_no_one_who_has_not_come_in() {
+    Check::new("puzzle 07 sleeping barber, fixed, served only who came in")
+        .every_interleaving()
+        .quiet()
+        .must_pass(sleeping_barber::served_only_who_came_in::<sleeping_barber::LookWhileLocked>);
+    // A barber who never waits: no one asleep, and no one served.
+    struct NeverWaits;
+    impl sleeping_barber::Shop for NeverWaits {
+        fn new() -> Self {
+            NeverWaits
+        }
+        fn next_customer(&self) {}
+        fn arrive(&self) {}
+    }
+    Check::new("puzzle 07 sleeping barber, never waits, the level's model")
+        .every_interleaving()
+        .quiet()
+        .must_pass(sleeping_barber::barber_and_customers::<NeverWaits>);
+    let verdict = Check::new("puzzle 07 sleeping barber, never waits, served only who came in")
+        .every_interleaving()
+        .quiet()
+        .run(sleeping_barber::served_only_who_came_in::<NeverWaits>);
+    must_fail_as(verdict, FailureKind::Panic, "served 2 with one customer in");
+}
+
+#[test]
+fn puzzle_08_fixed_a_semaphore_of_one_permit_lets_one_in_at_a_time() {
+    Check::new("puzzle 08 semaphore, fixed, one permit")
+        .every_interleaving()
+        .quiet()
+        .must_pass(
+            semaphore_edge_wakeup::one_permit_one_inside::<semaphore_edge_wakeup::NotifyEveryRelease>,
+        );
+    // A semaphore that counts nothing: no one waits.
+    struct NoLimit;
+    impl semaphore_edge_wakeup::Semaphore for NoLimit {
+        fn new(_: usize) -> Self {
+            NoLimit
+        }
+        fn acquire(&self) {}
+        fn release(&self) {}
+    }
+    Check::new("puzzle 08 semaphore, no limit, the level's model")
+        .every_interleaving()
+        .quiet()
+        .must_pass(semaphore_edge_wakeup::two_waiters::<NoLimit>);
+    let verdict = Check::new("puzzle 08 semaphore, no limit, one permit")
+        .every_interleaving()
+        .quiet()
+        .run(semaphore_edge_wakeup::one_permit_one_inside::<NoLimit>);
+    must_fail_as(
+        verdict,
+        FailureKind::Panic,
+        "two inside a semaphore of one permit",
+    );
+}

@@ -11,6 +11,7 @@
 //! cargo xtask doctor         is this machine ready for every chapter?
 //! cargo xtask prepare        fetch and build everything, once, for working offline
 //! cargo xtask mutants 01     mutation-test lab 01's fixes and solution (slow; not in CI)
+//! cargo xtask mutants puzzles   the same for the puzzle trail's fixes and models
 //! cargo xtask repeat 20      the whole suite 20 times: is any test flaky? (slow; not in CI)
 //! cargo xtask explore 01     every outcome loom reached in lab 01's checks, and how often
 //! cargo xtask explore 01 --real   ...and beside it, what real threads show on this machine
@@ -95,10 +96,11 @@ enum Task {
     /// fixes, solution and protocol code (cargo-mutants, installed if
     /// missing); a change the tests pass is listed for you to judge.
     Mutants {
-        /// The lab's number, e.g. 01.
+        /// The lab's number, e.g. 01, or `puzzles` for the puzzle trail.
         lab: String,
         /// Only these files of the lab's src/ (e.g. fixed.rs); default: the
-        /// fixes, the solution and the protocol code.
+        /// fixes, the solution and the protocol code (for the trail: every
+        /// level's file, but not its puzzle or its wrong fixes).
         files: Vec<String>,
     },
     /// Show every outcome loom reached in a lab's checks: how many
