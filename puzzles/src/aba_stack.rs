@@ -220,7 +220,11 @@ impl Stack for CheckUnder {
 /// Every node must be in exactly one place: held by a thread, or on the
 /// stack.
 pub fn pop_pop_push<S: Stack>() {
-    let stack = Arc::new(S::a_on_b());
+    race(Arc::new(S::a_on_b()));
+}
+
+/// The race of [`pop_pop_push`], on `stack` as it is.
+fn race<S: Stack>(stack: Arc<S>) {
     let other = {
         let stack = Arc::clone(&stack);
         thread::spawn(move || {
@@ -248,3 +252,15 @@ pub fn pop_pop_push<S: Stack>() {
     );
 }
 // ANCHOR_END: model
+
+/// A second model, for the tests: the same race after main has popped A
+/// and pushed it back, so that the top's tag is no longer the one it
+/// started with. (The level's model starts from tag 0, so a tag that
+/// changes once and then stops counting passes it.)
+pub fn pop_pop_push_after_a_change<S: Stack>() {
+    let stack = Arc::new(S::a_on_b());
+    if let Some(node) = stack.pop() {
+        stack.push(node);
+    }
+    race(stack);
+}

@@ -670,3 +670,17 @@ fn puzzle_08_fixed_a_semaphore_of_one_permit_lets_one_in_at_a_time() {
         "two inside a semaphore of one permit",
     );
 }
+
+#[test]
+fn puzzle_15_fixed_a_tag_that_keeps_counting_refuses_a_swap_after_an_earlier_change() {
+    Check::new("puzzle 15 lock-free stack, fixed, after a change")
+        .every_interleaving()
+        .quiet()
+        .must_pass(aba_stack::pop_pop_push_after_a_change::<aba_stack::Tagged>);
+    // The puzzle fails it too: the race is still there after the change.
+    let verdict = Check::new("puzzle 15 lock-free stack, after a change")
+        .every_interleaving()
+        .quiet()
+        .run(aba_stack::pop_pop_push_after_a_change::<aba_stack::Untagged>);
+    must_fail_as(verdict, FailureKind::Panic, "[1, 2, 2]");
+}
