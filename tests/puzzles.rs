@@ -437,3 +437,28 @@ fn every_levels_shortest_win_takes_at_least_its_real_decisions() {
         "only {three} levels take 3 real decisions: {found:?}"
     );
 }
+
+#[test]
+fn every_test_a_level_page_names_is_a_test_of_the_levels() {
+    // A page that says "the course's tests show loom failing it (`name`)"
+    // must name a test that exists: a renamed test would leave the page
+    // pointing at nothing.
+    let tests = read(&root().join("puzzles/tests/levels.rs"));
+    let mut named = 0;
+    for level in levels() {
+        let page = read(&root().join("book/src").join(&level.page));
+        for name in page.split('`').skip(1).step_by(2) {
+            let is_test_name = name.starts_with("puzzle_")
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if is_test_name {
+                named += 1;
+                assert!(
+                    tests.contains(&format!("fn {name}()")),
+                    "{}: names `{name}`, which is no test in puzzles/tests/levels.rs",
+                    level.page
+                );
+            }
+        }
+    }
+    assert!(named >= 12, "the level pages name only {named} tests");
+}
