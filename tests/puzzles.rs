@@ -449,7 +449,9 @@ fn every_test_a_level_page_names_is_a_test_of_the_levels() {
         let page = read(&root().join("book/src").join(&level.page));
         for name in page.split('`').skip(1).step_by(2) {
             let is_test_name = name.starts_with("puzzle_")
-                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if is_test_name {
                 named += 1;
                 assert!(
