@@ -264,3 +264,53 @@ pub fn pop_pop_push_after_a_change<S: Stack>() {
     }
     race(stack);
 }
+
+/// Another wrong fix, for the tests: a bit that says the top has changed,
+/// in place of a count. Set by the first change, it never changes again,
+/// so a pop-pop-push after that slips through as in the puzzle.
+pub struct ChangedBit {
+    top: AtomicU64,
+    next: [AtomicUsize; 3],
+}
+
+impl Stack for ChangedBit {
+    fn a_on_b() -> Self {
+        Self {
+            top: AtomicU64::new(word(0, A)).named("top"),
+            next: links(),
+        }
+    }
+
+    fn push(&self, node: usize) {
+        loop {
+            let seen = self.top.load(Acquire);
+            let (_, top) = split(seen);
+            self.next[node].store(top, Relaxed);
+            if self
+                .top
+                .compare_exchange(seen, word(1, node), AcqRel, Acquire)
+                .is_ok()
+            {
+                return;
+            }
+        }
+    }
+
+    fn pop(&self) -> Option<usize> {
+        loop {
+            let seen = self.top.load(Acquire);
+            let (_, top) = split(seen);
+            if top == NONE {
+                return None;
+            }
+            let under = self.next[top].load(Relaxed);
+            if self
+                .top
+                .compare_exchange(seen, word(1, under), AcqRel, Acquire)
+                .is_ok()
+            {
+                return Some(top);
+            }
+        }
+    }
+}

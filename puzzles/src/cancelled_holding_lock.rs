@@ -39,7 +39,7 @@ impl Lock {
     }
 
     /// Whether the lock is taken.
-    #[track_caller] // traces show the work's line, not this one
+    #[track_caller] // traces show the job's line, not this one
     pub fn is_held(&self) -> bool {
         *self.held.lock().unwrap()
     }

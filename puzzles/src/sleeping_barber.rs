@@ -150,7 +150,7 @@ pub fn barber_and_customers<S: Shop>() {
 // ANCHOR_END: model
 
 /// A second model, for the tests: the barber serves no one who has not
-/// come in. He tries to serve two while main lets one customer in, looks
+/// come in. He tries to serve two while main lets one customer in, reads
 /// how many he has served, and only then lets in the second. (The level's
 /// model checks that everyone is served, not that no one is served twice
 /// or out of thin air: a `next_customer` that returns at once passes it.)

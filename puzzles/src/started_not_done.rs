@@ -102,7 +102,7 @@ pub fn two_callers<O: Once>() {
     harness::require!(times == 1, "the value was computed {times} times");
 }
 
-/// Computes the value: counted, so that the model sees a second time.
+/// Computes the value: counted, so that the model sees a second computation.
 fn compute(computed: &AtomicUsize) -> u64 {
     computed.fetch_add(1, Ordering::Relaxed);
     ANSWER

@@ -8,6 +8,8 @@
 //! their verdicts to `book/src/traces/puzzles/`; `cargo xtask test` fails
 //! if either is stale.
 
+use harness::sync::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
+use harness::sync::loom::{Arc, Mutex, thread};
 use harness::{Check, FailureKind, Verdict};
 use puzzles::{
     aba_stack, barrier_lapped, callback_under_lock, cancelled_holding_lock, lazy_init_relaxed,
@@ -19,7 +21,7 @@ use puzzles::{
 /// A wrong fix's verdict: it must fail, the way `kind` says.
 fn must_fail_as(verdict: Verdict, kind: FailureKind, message: &str) {
     let Verdict::Failed(failure) = verdict else {
-        panic!("the fix's check passed a wrong fix")
+        panic!("the check passed a wrong version")
     };
     assert_eq!(failure.kind, kind, "{}", failure.message);
     assert!(
@@ -500,11 +502,10 @@ fn puzzle_15_wrong_fix_checking_the_node_under_before_the_swap_still_fails() {
 }
 
 // The levels' second models: each checks what the level's model, sized for
-// its game, leaves unchecked, and is run on the fix, and on a wrong version
-// that the level's model would pass (each is there because cargo-mutants
-// found such a change to the fix: puzzles/README.md lists them).
-
-use harness::sync::loom::Arc;
+// its game, leaves unchecked. Each is run on the fix, which must pass, and
+// on a wrong version, which must fail; where the wrong version is one that
+// the level's model passes (a change to the fix that cargo-mutants found,
+// written out here), the test shows that too. puzzles/README.md lists them.
 
 #[test]
 fn puzzle_03_fixed_one_caller_alone_gets_the_value_computed_once() {
@@ -512,22 +513,46 @@ fn puzzle_03_fixed_one_caller_alone_gets_the_value_computed_once() {
         .every_interleaving()
         .quiet()
         .must_pass(started_not_done::one_caller::<started_not_done::StartedThenDone>);
-    // Computing on every call: each caller gets the value, computed again.
-    struct EveryCall;
-    impl started_not_done::Once for EveryCall {
+    // The fix with its `!` gone: the first caller waits for a second one to
+    // compute. With two callers, that passes; alone, it waits forever.
+    struct SecondComputes {
+        started: AtomicBool,
+        done: AtomicBool,
+        value: Mutex<u64>,
+    }
+    impl started_not_done::Once for SecondComputes {
         fn new() -> Self {
-            EveryCall
+            Self {
+                started: AtomicBool::new(false),
+                done: AtomicBool::new(false),
+                value: Mutex::new(0),
+            }
         }
         fn get(&self, compute: impl Fn() -> u64) -> u64 {
-            compute();
-            compute()
+            if self.started.swap(true, Ordering::AcqRel) {
+                *self.value.lock().unwrap() = compute();
+                self.done.store(true, Ordering::Release);
+            } else {
+                while !self.done.load(Ordering::Acquire) {
+                    thread::yield_now();
+                }
+            }
+            *self.value.lock().unwrap()
         }
     }
-    let verdict = Check::new("puzzle 03 started flag, computed on every call, one caller")
+    Check::new("puzzle 03 started flag, the second computes, the level's model")
         .every_interleaving()
         .quiet()
-        .run(started_not_done::one_caller::<EveryCall>);
-    must_fail_as(verdict, FailureKind::Panic, "computed 2 times");
+        .must_pass(started_not_done::two_callers::<SecondComputes>);
+    let verdict = Check::new("puzzle 03 started flag, the second computes, one caller")
+        .every_interleaving()
+        .quiet()
+        .run(started_not_done::one_caller::<SecondComputes>);
+    must_fail_as(
+        verdict,
+        FailureKind::LoomLimit,
+        "maximum number of branches",
+    );
 }
 
 #[test]
@@ -550,6 +575,10 @@ fn puzzle_04_fixed_a_job_says_how_it_ended_and_leaves_the_lock_free() {
             true
         }
     }
+    Check::new("puzzle 04 cancelled job, always finished, the level's model")
+        .every_interleaving()
+        .quiet()
+        .must_pass(cancelled_holding_lock::cancel_then_lock::<AlwaysFinished>);
     let verdict = Check::new("puzzle 04 cancelled job, always finished, how it ended")
         .every_interleaving()
         .quiet()
@@ -563,22 +592,44 @@ fn puzzle_05_fixed_one_customer_alone_takes_tickets_0_and_1() {
         .every_interleaving()
         .quiet()
         .must_pass(ticket_taken_twice::one_customer::<ticket_taken_twice::FetchAdd>);
-    // A machine that hands out ticket 0 every time.
-    struct AlwaysZero;
-    impl ticket_taken_twice::TicketLock for AlwaysZero {
+    // The fix waiting while `now_serving == ticket`, not `<`: with two
+    // customers, the later ticket goes first and one is in at a time;
+    // alone, the first customer waits forever.
+    struct ServesLaterFirst {
+        next_ticket: AtomicUsize,
+        now_serving: AtomicUsize,
+    }
+    impl ticket_taken_twice::TicketLock for ServesLaterFirst {
         fn new() -> Self {
-            AlwaysZero
+            Self {
+                next_ticket: AtomicUsize::new(0),
+                now_serving: AtomicUsize::new(0),
+            }
         }
         fn lock(&self) -> usize {
-            0
+            let ticket = self.next_ticket.fetch_add(1, Ordering::AcqRel);
+            while self.now_serving.load(Ordering::Acquire) == ticket {
+                thread::yield_now();
+            }
+            ticket
         }
-        fn unlock(&self) {}
+        fn unlock(&self) {
+            self.now_serving.fetch_add(1, Ordering::Release);
+        }
     }
-    let verdict = Check::new("puzzle 05 ticket lock, always ticket 0, one customer")
+    Check::new("puzzle 05 ticket lock, later first, the level's model")
         .every_interleaving()
         .quiet()
-        .run(ticket_taken_twice::one_customer::<AlwaysZero>);
-    must_fail_as(verdict, FailureKind::Panic, "ticket 0, not 1");
+        .must_pass(ticket_taken_twice::two_customers::<ServesLaterFirst>);
+    let verdict = Check::new("puzzle 05 ticket lock, later first, one customer")
+        .every_interleaving()
+        .quiet()
+        .run(ticket_taken_twice::one_customer::<ServesLaterFirst>);
+    must_fail_as(
+        verdict,
+        FailureKind::LoomLimit,
+        "maximum number of branches",
+    );
 }
 
 #[test]
@@ -677,10 +728,15 @@ fn puzzle_15_fixed_a_tag_that_keeps_counting_refuses_a_swap_after_an_earlier_cha
         .every_interleaving()
         .quiet()
         .must_pass(aba_stack::pop_pop_push_after_a_change::<aba_stack::Tagged>);
-    // The puzzle fails it too: the race is still there after the change.
-    let verdict = Check::new("puzzle 15 lock-free stack, after a change")
+    // A bit that says "changed" in place of a count: the level's model,
+    // starting from tag 0, passes it; after a change, it fails.
+    Check::new("puzzle 15 lock-free stack, a changed bit, the level's model")
         .every_interleaving()
         .quiet()
-        .run(aba_stack::pop_pop_push_after_a_change::<aba_stack::Untagged>);
+        .must_pass(aba_stack::pop_pop_push::<aba_stack::ChangedBit>);
+    let verdict = Check::new("puzzle 15 lock-free stack, a changed bit, after a change")
+        .every_interleaving()
+        .quiet()
+        .run(aba_stack::pop_pop_push_after_a_change::<aba_stack::ChangedBit>);
     must_fail_as(verdict, FailureKind::Panic, "[1, 2, 2]");
 }
