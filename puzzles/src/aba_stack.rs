@@ -22,6 +22,9 @@ pub const NONE: usize = 0;
 pub const A: usize = 1;
 /// The node under `A` at the start.
 pub const B: usize = 2;
+/// A third node, off the stack at the start (only a second model, in the
+/// tests, pushes it).
+pub const C: usize = 3;
 
 /// A stack of numbered nodes, for the level's model.
 pub trait Stack: Send + Sync + 'static {
@@ -33,12 +36,13 @@ pub trait Stack: Send + Sync + 'static {
     fn pop(&self) -> Option<usize>;
 }
 
-/// `next[n]`, for nodes `NONE`, `A` and `B`: A's is B at the start.
-fn links() -> [AtomicUsize; 3] {
+/// `next[n]`, for nodes `NONE`, `A`, `B` and `C`: A's is B at the start.
+fn links() -> [AtomicUsize; 4] {
     [
         AtomicUsize::new(NONE).named("next[0]"),
         AtomicUsize::new(B).named("next[A]"),
         AtomicUsize::new(NONE).named("next[B]"),
+        AtomicUsize::new(NONE).named("next[C]"),
     ]
 }
 
@@ -47,7 +51,7 @@ fn links() -> [AtomicUsize; 3] {
 // ANCHOR: racy
 pub struct Untagged {
     top: AtomicUsize,
-    next: [AtomicUsize; 3],
+    next: [AtomicUsize; 4],
 }
 
 impl Stack for Untagged {
@@ -99,7 +103,7 @@ impl Stack for Untagged {
 pub struct Tagged {
     /// `tag << 32 | node`.
     top: AtomicU64,
-    next: [AtomicUsize; 3],
+    next: [AtomicUsize; 4],
 }
 
 /// The top word for `node` with `tag`.
@@ -163,7 +167,7 @@ impl Stack for Tagged {
 /// that check and the swap as well as before it.
 pub struct CheckUnder {
     top: AtomicUsize,
-    next: [AtomicUsize; 3],
+    next: [AtomicUsize; 4],
 }
 
 impl Stack for CheckUnder {
@@ -270,7 +274,7 @@ pub fn pop_pop_push_after_a_change<S: Stack>() {
 /// so a pop-pop-push after that slips through as in the puzzle.
 pub struct ChangedBit {
     top: AtomicU64,
-    next: [AtomicUsize; 3],
+    next: [AtomicUsize; 4],
 }
 
 impl Stack for ChangedBit {
@@ -307,6 +311,90 @@ impl Stack for ChangedBit {
             if self
                 .top
                 .compare_exchange(seen, word(1, under), AcqRel, Acquire)
+                .is_ok()
+            {
+                return Some(top);
+            }
+        }
+    }
+}
+
+/// A second model, for the tests: main pops while a spawned thread pops A
+/// and B and pushes C and then A. The top is A again, but with C under it,
+/// not B. (In the level's model a thread pushes back only what it popped:
+/// a tag that comes back to its old value once as many pushes as pops
+/// have run, as one counted up by pops and down by pushes does, passes it.)
+pub fn pop_pop_push_push<S: Stack>() {
+    let stack = Arc::new(S::a_on_b());
+    let other = {
+        let stack = Arc::clone(&stack);
+        thread::spawn(move || {
+            let first = stack.pop();
+            let second = stack.pop();
+            stack.push(C);
+            if let Some(node) = first {
+                stack.push(node);
+            }
+            second
+        })
+    };
+    let mine = stack.pop();
+    let theirs = other.join().unwrap();
+    let mut everywhere: Vec<usize> = mine.into_iter().chain(theirs).collect();
+    while let Some(node) = stack.pop() {
+        everywhere.push(node);
+    }
+    everywhere.sort();
+    harness::require!(
+        everywhere == [A, B, C],
+        "A = 1, B = 2 and C = 3 each belong in one place, but they are in {everywhere:?}"
+    );
+}
+
+/// Another wrong fix, for the tests: the fix with pushes counting the tag
+/// down (pops still count up). The tag then comes back to an old value
+/// once a thread has pushed as often as it popped, whatever it pushed.
+pub struct TagCountsDown {
+    top: AtomicU64,
+    next: [AtomicUsize; 4],
+}
+
+impl Stack for TagCountsDown {
+    fn a_on_b() -> Self {
+        Self {
+            top: AtomicU64::new(word(0, A)).named("top"),
+            next: links(),
+        }
+    }
+
+    fn push(&self, node: usize) {
+        loop {
+            let seen = self.top.load(Acquire);
+            let (tag, top) = split(seen);
+            self.next[node].store(top, Relaxed);
+            let new = word(tag.wrapping_sub(1), node);
+            if self
+                .top
+                .compare_exchange(seen, new, AcqRel, Acquire)
+                .is_ok()
+            {
+                return;
+            }
+        }
+    }
+
+    fn pop(&self) -> Option<usize> {
+        loop {
+            let seen = self.top.load(Acquire);
+            let (tag, top) = split(seen);
+            if top == NONE {
+                return None;
+            }
+            let under = self.next[top].load(Relaxed);
+            let new = word(tag + 1, under);
+            if self
+                .top
+                .compare_exchange(seen, new, AcqRel, Acquire)
                 .is_ok()
             {
                 return Some(top);

@@ -740,3 +740,22 @@ fn puzzle_15_fixed_a_tag_that_keeps_counting_refuses_a_swap_after_an_earlier_cha
         .run(aba_stack::pop_pop_push_after_a_change::<aba_stack::ChangedBit>);
     must_fail_as(verdict, FailureKind::Panic, "[1, 2, 2]");
 }
+
+#[test]
+fn puzzle_15_fixed_a_tag_refuses_a_swap_after_pops_and_pushes_of_other_nodes() {
+    Check::new("puzzle 15 lock-free stack, fixed, pop pop push push")
+        .every_interleaving()
+        .quiet()
+        .must_pass(aba_stack::pop_pop_push_push::<aba_stack::Tagged>);
+    // Pushes counting the tag down: the level's model passes it; after
+    // pop A, pop B, push C, push A the tag is back, with C under A.
+    Check::new("puzzle 15 lock-free stack, tag counts down, the level's model")
+        .every_interleaving()
+        .quiet()
+        .must_pass(aba_stack::pop_pop_push::<aba_stack::TagCountsDown>);
+    let verdict = Check::new("puzzle 15 lock-free stack, tag counts down, pop pop push push")
+        .every_interleaving()
+        .quiet()
+        .run(aba_stack::pop_pop_push_push::<aba_stack::TagCountsDown>);
+    must_fail_as(verdict, FailureKind::Panic, "but they are in [1, 2, 2]");
+}
