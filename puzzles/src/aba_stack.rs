@@ -269,56 +269,6 @@ pub fn pop_pop_push_after_a_change<S: Stack>() {
     race(stack);
 }
 
-/// Another wrong fix, for the tests: a bit that says the top has changed,
-/// in place of a count. Set by the first change, it never changes again,
-/// so a pop-pop-push after that slips through as in the puzzle.
-pub struct ChangedBit {
-    top: AtomicU64,
-    next: [AtomicUsize; 4],
-}
-
-impl Stack for ChangedBit {
-    fn a_on_b() -> Self {
-        Self {
-            top: AtomicU64::new(word(0, A)).named("top"),
-            next: links(),
-        }
-    }
-
-    fn push(&self, node: usize) {
-        loop {
-            let seen = self.top.load(Acquire);
-            let (_, top) = split(seen);
-            self.next[node].store(top, Relaxed);
-            if self
-                .top
-                .compare_exchange(seen, word(1, node), AcqRel, Acquire)
-                .is_ok()
-            {
-                return;
-            }
-        }
-    }
-
-    fn pop(&self) -> Option<usize> {
-        loop {
-            let seen = self.top.load(Acquire);
-            let (_, top) = split(seen);
-            if top == NONE {
-                return None;
-            }
-            let under = self.next[top].load(Relaxed);
-            if self
-                .top
-                .compare_exchange(seen, word(1, under), AcqRel, Acquire)
-                .is_ok()
-            {
-                return Some(top);
-            }
-        }
-    }
-}
-
 /// A second model, for the tests: main pops while a spawned thread pops A
 /// and B and pushes C and then A. The top is A again, but with C under it,
 /// not B. (In the level's model a thread pushes back only what it popped:
@@ -351,19 +301,30 @@ pub fn pop_pop_push_push<S: Stack>() {
     );
 }
 
-/// Another wrong fix, for the tests: the fix with pushes counting the tag
-/// down (pops still count up). The tag then comes back to an old value
-/// once a thread has pushed as often as it popped, whatever it pushed.
-pub struct TagCountsDown {
-    top: AtomicU64,
-    next: [AtomicUsize; 4],
+/// How a tag changes on a push and on a pop. The fix's rule is "one more,
+/// every time"; the wrong versions below are the fix with another rule.
+pub trait TagRule: Send + Sync + 'static {
+    /// The tag after a push onto a top tagged `tag`.
+    fn after_push(tag: u64) -> u64;
+    /// The tag after a pop from a top tagged `tag`.
+    fn after_pop(tag: u64) -> u64;
 }
 
-impl Stack for TagCountsDown {
+/// The fix's stack with its tags changed by `R`, for the wrong fixes the
+/// tests run. (The fix itself is written out in full above, for the
+/// page.)
+pub struct TaggedBy<R> {
+    top: AtomicU64,
+    next: [AtomicUsize; 4],
+    rule: std::marker::PhantomData<R>,
+}
+
+impl<R: TagRule> Stack for TaggedBy<R> {
     fn a_on_b() -> Self {
         Self {
             top: AtomicU64::new(word(0, A)).named("top"),
             next: links(),
+            rule: std::marker::PhantomData,
         }
     }
 
@@ -372,7 +333,7 @@ impl Stack for TagCountsDown {
             let seen = self.top.load(Acquire);
             let (tag, top) = split(seen);
             self.next[node].store(top, Relaxed);
-            let new = word(tag.wrapping_sub(1), node);
+            let new = word(R::after_push(tag), node);
             if self
                 .top
                 .compare_exchange(seen, new, AcqRel, Acquire)
@@ -391,7 +352,7 @@ impl Stack for TagCountsDown {
                 return None;
             }
             let under = self.next[top].load(Relaxed);
-            let new = word(tag + 1, under);
+            let new = word(R::after_pop(tag), under);
             if self
                 .top
                 .compare_exchange(seen, new, AcqRel, Acquire)
@@ -400,5 +361,40 @@ impl Stack for TagCountsDown {
                 return Some(top);
             }
         }
+    }
+}
+
+/// Another wrong fix, for the tests: a bit that says the top has changed,
+/// in place of a count. Set by the first change, it never changes again,
+/// so a pop-pop-push after that slips through as in the puzzle.
+pub type ChangedBit = TaggedBy<SetOnce>;
+
+/// The rule of the wrong fix `ChangedBit`: 1 once the top has changed.
+pub struct SetOnce;
+
+impl TagRule for SetOnce {
+    fn after_push(_: u64) -> u64 {
+        1
+    }
+    fn after_pop(_: u64) -> u64 {
+        1
+    }
+}
+
+/// Another wrong fix, for the tests: the fix with pushes counting the tag
+/// down (pops still count up). The tag then comes back to an old value
+/// once a thread has pushed as often as it popped, whatever it pushed.
+pub type TagCountsDown = TaggedBy<DownOnPush>;
+
+/// The rule of the wrong fix `TagCountsDown`: pops count the tag up,
+/// pushes count it down.
+pub struct DownOnPush;
+
+impl TagRule for DownOnPush {
+    fn after_push(tag: u64) -> u64 {
+        tag.wrapping_sub(1)
+    }
+    fn after_pop(tag: u64) -> u64 {
+        tag + 1
     }
 }

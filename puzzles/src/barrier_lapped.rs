@@ -129,3 +129,39 @@ fn run_rounds<B: Barrier>(barrier: &B, rounds: &Mutex<[u32; 2]>, me: usize) {
     }
 }
 // ANCHOR_END: model
+
+/// Another wrong fix, for the tests: the puzzle with a second yield, "to
+/// give the others longer". On real threads a yield promises nothing; but
+/// loom takes a yield to mean that the others must make progress first,
+/// and with two in a row it explores no execution that laps.
+pub struct CountOnlyYieldingTwice {
+    arrived: Mutex<usize>,
+    all_here: Condvar,
+    parties: usize,
+}
+
+impl Barrier for CountOnlyYieldingTwice {
+    fn new(parties: usize) -> Self {
+        Self {
+            arrived: Mutex::new(0).named("arrived"),
+            all_here: Condvar::new().named("all_here"),
+            parties,
+        }
+    }
+
+    fn wait(&self) {
+        let mut arrived = self.arrived.lock().unwrap();
+        *arrived += 1;
+        if *arrived == self.parties {
+            *arrived = 0;
+            self.all_here.notify_all();
+            drop(arrived);
+            thread::yield_now();
+            thread::yield_now(); // "and a little longer"
+        } else {
+            while *arrived != 0 {
+                arrived = self.all_here.wait(arrived).unwrap();
+            }
+        }
+    }
+}
